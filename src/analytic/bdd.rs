@@ -1,0 +1,305 @@
+//! A small reduced ordered binary decision diagram (ROBDD).
+//!
+//! Why our own: the structures we build need only `ite` and a threshold
+//! (k of n) construction, and the probability passes want the diagram as
+//! flat arrays in topological order; a hash-consed node table of three
+//! `u32` arrays gives both in a couple of hundred lines, with no
+//! dependency whose variable and memory management we would have to fit
+//! around (the general BDD crates carry garbage collection, dynamic
+//! reordering and bit-vector APIs we do not use).
+//!
+//! Variables are *levels* `0..n` (0 on top). Node 0 is false, node 1 true;
+//! every other node's children have smaller ids, so ascending ids are a
+//! bottom-up topological order.
+
+use rustc_hash::FxHashMap;
+
+/// The false terminal.
+pub(crate) const FALSE: u32 = 0;
+/// The true terminal.
+pub(crate) const TRUE: u32 = 1;
+const TERMINAL_LEVEL: u32 = u32::MAX;
+
+/// The node table with its unique and computed caches.
+pub(crate) struct Manager {
+    level: Vec<u32>,
+    lo: Vec<u32>,
+    hi: Vec<u32>,
+    unique: FxHashMap<(u32, u32, u32), u32>,
+    ite_cache: FxHashMap<(u32, u32, u32), u32>,
+    limit: usize,
+    overflow: bool,
+}
+
+impl Manager {
+    /// A manager that refuses to grow beyond `limit` nodes.
+    pub fn new(limit: usize) -> Self {
+        Manager {
+            level: vec![TERMINAL_LEVEL, TERMINAL_LEVEL],
+            lo: vec![FALSE, TRUE],
+            hi: vec![FALSE, TRUE],
+            unique: FxHashMap::default(),
+            ite_cache: FxHashMap::default(),
+            limit,
+            overflow: false,
+        }
+    }
+
+    /// Whether the node limit was hit (results are then meaningless).
+    pub fn overflowed(&self) -> bool {
+        self.overflow
+    }
+
+    /// The diagram of the single variable at `level`.
+    pub fn var(&mut self, level: u32) -> u32 {
+        self.mk(level, FALSE, TRUE)
+    }
+
+    fn mk(&mut self, level: u32, lo: u32, hi: u32) -> u32 {
+        if lo == hi {
+            return lo;
+        }
+        if let Some(&n) = self.unique.get(&(level, lo, hi)) {
+            return n;
+        }
+        if self.level.len() >= self.limit {
+            self.overflow = true;
+            return FALSE;
+        }
+        let id = self.level.len() as u32;
+        self.level.push(level);
+        self.lo.push(lo);
+        self.hi.push(hi);
+        self.unique.insert((level, lo, hi), id);
+        id
+    }
+
+    fn cofactors(&self, f: u32, level: u32) -> (u32, u32) {
+        if self.level[f as usize] == level {
+            (self.lo[f as usize], self.hi[f as usize])
+        } else {
+            (f, f)
+        }
+    }
+
+    /// If-then-else: `(f and g) or (not f and h)`. Recursion depth is at
+    /// most the number of levels.
+    pub fn ite(&mut self, f: u32, g: u32, h: u32) -> u32 {
+        if f == TRUE {
+            return g;
+        }
+        if f == FALSE {
+            return h;
+        }
+        if g == h {
+            return g;
+        }
+        if g == TRUE && h == FALSE {
+            return f;
+        }
+        if self.overflow {
+            return FALSE;
+        }
+        if let Some(&r) = self.ite_cache.get(&(f, g, h)) {
+            return r;
+        }
+        let top = self.level[f as usize]
+            .min(self.level[g as usize])
+            .min(self.level[h as usize]);
+        let (f0, f1) = self.cofactors(f, top);
+        let (g0, g1) = self.cofactors(g, top);
+        let (h0, h1) = self.cofactors(h, top);
+        let t = self.ite(f1, g1, h1);
+        let e = self.ite(f0, g0, h0);
+        let r = self.mk(top, e, t);
+        self.ite_cache.insert((f, g, h), r);
+        r
+    }
+
+    /// Conjunction.
+    pub fn and(&mut self, f: u32, g: u32) -> u32 {
+        self.ite(f, g, FALSE)
+    }
+
+    /// At least `k` of `fs` true (threshold by dynamic programming:
+    /// `T(i, j) = ite(f_i, T(i+1, j-1), T(i+1, j))`).
+    pub fn at_least(&mut self, k: usize, fs: &[u32]) -> u32 {
+        let n = fs.len();
+        if k == 0 {
+            return TRUE;
+        }
+        if k > n {
+            return FALSE;
+        }
+        if k == n {
+            let mut acc = TRUE;
+            for &f in fs.iter().rev() {
+                acc = self.and(f, acc);
+            }
+            return acc;
+        }
+        // row[j] = T(i+1, j) for j in 0..=k
+        let mut row: Vec<u32> = (0..=k).map(|j| if j == 0 { TRUE } else { FALSE }).collect();
+        for i in (0..n).rev() {
+            let mut next = vec![TRUE; k + 1];
+            for j in 1..=k {
+                next[j] = self.ite(fs[i], row[j - 1], row[j]);
+            }
+            row = next;
+        }
+        row[k]
+    }
+
+    /// The nodes reachable from `root`, as flat arrays in bottom-up order.
+    pub fn compact(&self, root: u32) -> Diagram {
+        let mut mark = vec![false; self.level.len()];
+        mark[FALSE as usize] = true;
+        mark[TRUE as usize] = true;
+        mark[root as usize] = true;
+        for id in (2..=root as usize).rev() {
+            if mark[id] {
+                mark[self.lo[id] as usize] = true;
+                mark[self.hi[id] as usize] = true;
+            }
+        }
+        let mut remap = vec![u32::MAX; root as usize + 1];
+        let mut d = Diagram {
+            level: Vec::new(),
+            lo: Vec::new(),
+            hi: Vec::new(),
+            root: 0,
+        };
+        for id in 0..=root.max(TRUE) as usize {
+            if mark[id] {
+                remap[id] = d.level.len() as u32;
+                d.level.push(self.level[id]);
+                d.lo.push(if id < 2 { id as u32 } else { remap[self.lo[id] as usize] });
+                d.hi.push(if id < 2 { id as u32 } else { remap[self.hi[id] as usize] });
+            }
+        }
+        d.root = remap[root as usize] as usize;
+        d
+    }
+}
+
+/// A compacted diagram: node 0 false, node 1 true, children before parents.
+#[derive(Clone, Debug)]
+pub(crate) struct Diagram {
+    level: Vec<u32>,
+    lo: Vec<u32>,
+    hi: Vec<u32>,
+    root: usize,
+}
+
+/// Probabilities of every node of a diagram.
+pub(crate) struct Pass {
+    /// P(function = 1) at each node.
+    pub up: Vec<f64>,
+    /// P(function = 0) at each node, summed directly (no `1 - up`).
+    pub down: Vec<f64>,
+}
+
+impl Diagram {
+    /// Number of nodes, terminals included.
+    pub fn len(&self) -> usize {
+        self.level.len()
+    }
+
+    fn root(&self) -> usize {
+        self.root
+    }
+
+    /// Bottom-up pass: the probability that each node's function is 1 and 0,
+    /// given per-level availability `a` and unavailability `q`.
+    pub fn forward(&self, a: &[f64], q: &[f64]) -> Pass {
+        let n = self.len();
+        let mut up = vec![0.0; n];
+        let mut down = vec![0.0; n];
+        down[0] = 1.0;
+        if n > 1 {
+            up[1] = 1.0;
+        }
+        for v in 2..n {
+            let l = self.level[v] as usize;
+            let (lo, hi) = (self.lo[v] as usize, self.hi[v] as usize);
+            up[v] = a[l] * up[hi] + q[l] * up[lo];
+            down[v] = a[l] * down[hi] + q[l] * down[lo];
+        }
+        Pass { up, down }
+    }
+
+    /// P(function = 1) and P(function = 0) at the root.
+    pub fn root_probabilities(&self, pass: &Pass) -> (f64, f64) {
+        let r = self.root();
+        (pass.up[r], pass.down[r])
+    }
+
+    /// Top-down pass: Birnbaum importance of every level,
+    /// `P(f | x=1) - P(f | x=0)`, added into `birnbaum`.
+    pub fn birnbaum(&self, a: &[f64], q: &[f64], pass: &Pass, birnbaum: &mut [f64]) {
+        let n = self.len();
+        if self.root < 2 {
+            return;
+        }
+        let mut reach = vec![0.0; n];
+        reach[self.root()] = 1.0;
+        for v in (2..n).rev() {
+            let r = reach[v];
+            if r == 0.0 {
+                continue;
+            }
+            let l = self.level[v] as usize;
+            let (lo, hi) = (self.lo[v] as usize, self.hi[v] as usize);
+            reach[hi] += r * a[l];
+            reach[lo] += r * q[l];
+            birnbaum[l] += r * (pass.down[lo] - pass.down[hi]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_of_three_closed_form() {
+        let mut m = Manager::new(1 << 20);
+        let vs: Vec<u32> = (0..3).map(|l| m.var(l)).collect();
+        let f = m.at_least(2, &vs);
+        let d = m.compact(f);
+        let a = [0.99; 3];
+        let q = [0.01; 3];
+        let pass = d.forward(&a, &q);
+        let (up, down) = d.root_probabilities(&pass);
+        assert!((up - 0.999702).abs() < 1e-12);
+        assert!((down - (1.0 - 0.999702)).abs() < 1e-12);
+        let mut b = vec![0.0; 3];
+        d.birnbaum(&a, &q, &pass, &mut b);
+        // I_B = P(exactly one of the other two up) = 2 * 0.99 * 0.01
+        for x in b {
+            assert!((x - 2.0 * 0.99 * 0.01).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn canonical_and_reduced() {
+        let mut m = Manager::new(1 << 20);
+        let x = m.var(0);
+        let y = m.var(1);
+        let a = m.and(x, y);
+        let b = m.and(y, x);
+        assert_eq!(a, b);
+        let or = m.at_least(1, &[x, y]);
+        let or2 = m.ite(y, TRUE, x);
+        assert_eq!(or, or2);
+        assert_eq!(m.compact(a).len(), 4);
+    }
+
+    #[test]
+    fn limit_is_reported() {
+        let mut m = Manager::new(5);
+        let vs: Vec<u32> = (0..10).map(|l| m.var(l)).collect();
+        let _ = m.at_least(5, &vs);
+        assert!(m.overflowed());
+    }
+}

@@ -1,0 +1,488 @@
+//! The exact analytic engine: steady-state availability, outage frequency
+//! and duration, and what each component costs, from one binary decision
+//! diagram of the structure function.
+//!
+//! Pipeline: [`Analyzer::new`] orders the items (depth first from the
+//! system, each domain just before the first component it holds) and
+//! builds the diagram once; [`Analyzer::evaluate`] runs one bottom-up pass
+//! for the probabilities and one top-down pass for the Birnbaum importance
+//! of every item, from which the outage frequency
+//! `f = sum_i f_i * I_B(i)` and every contribution follow.
+
+mod bdd;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::model::quantity::{YEAR_S, human_duration};
+use crate::model::system::{ItemId, Node, NodeId, System};
+use bdd::{Diagram, FALSE, Manager, TRUE};
+
+/// Largest decision diagram built before giving up (nodes).
+pub const MAX_BDD_NODES: usize = 20_000_000;
+
+/// What kind of thing a [`Contributor`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContributorKind {
+    /// A component (all its replicas together).
+    Component,
+    /// A failure domain.
+    Domain,
+    /// The takeovers of a standby block (failover delay and failed switches).
+    Failover,
+}
+
+/// How much one component, domain or standby's failovers cost the system.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Contributor {
+    /// The name in the model (`db (failover)` for a standby's takeovers).
+    pub name: String,
+    /// What it is.
+    pub kind: ContributorKind,
+    /// Downtime a year, in seconds, that would disappear if it never failed
+    /// (improvement potential); for a failover line, the downtime its
+    /// takeovers add.
+    pub downtime_per_year_s: f64,
+    /// Criticality importance `I_B * (1 - A_i) / (1 - A_sys)`: the share of
+    /// system unavailability it is responsible for (summed over replicas).
+    pub criticality: f64,
+    /// Birnbaum importance `P(up | it up) - P(up | it down)` (summed over
+    /// replicas; for a failover line, that of the standby block).
+    pub birnbaum: f64,
+}
+
+/// The analytic figures of a system.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analytic {
+    /// Steady-state availability of the system.
+    pub availability: f64,
+    /// `1 - availability`, computed directly.
+    pub unavailability: f64,
+    /// `-log10(unavailability)`; infinite when the system never fails.
+    pub nines: f64,
+    /// Expected downtime in a 365-day year, seconds.
+    pub downtime_per_year_s: f64,
+    /// Unavailability from the structure alone (exact).
+    pub structural_unavailability: f64,
+    /// Unavailability added by standby takeovers (first order).
+    pub failover_unavailability: f64,
+    /// System outages a year; `None` when a component that matters has no
+    /// time scale (availability alone).
+    pub outages_per_year: Option<f64>,
+    /// Mean duration of a system outage, seconds; `None` likewise.
+    pub mean_outage_s: Option<f64>,
+    /// Items that matter to the system but give availability alone, so that
+    /// frequency and duration are unknown.
+    pub untimed: Vec<String>,
+    /// Every approximation made, in words; empty when the figures are exact.
+    pub approximations: Vec<String>,
+    /// Every component, domain and failover, largest downtime first.
+    pub contributors: Vec<Contributor>,
+    /// Size of the decision diagram (nodes).
+    pub bdd_nodes: usize,
+}
+
+struct StandbyModel {
+    index: usize,
+    members: Vec<Diagram>,
+    /// The system with the standby block forced up, and forced down.
+    forced_up: Diagram,
+    forced_down: Diagram,
+}
+
+/// A system compiled for analytic evaluation: build once, evaluate often.
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{Analyzer, System};
+/// let sys = System::from_str("m.toml", r#"
+///     system = "two-of-three"
+///     [component.node]
+///     availability = 0.99
+///     count = 3
+///     need = 2
+///     [block.two-of-three]
+///     series = ["node"]
+/// "#)?;
+/// let report = Analyzer::new(&sys)?.evaluate();
+/// assert!((report.availability - 0.999702).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Analyzer<'s> {
+    sys: &'s System,
+    /// Level of each item in the diagram; `None` for items the system does not use.
+    level_of: Vec<Option<u32>>,
+    item_at: Vec<ItemId>,
+    diagram: Diagram,
+    standbys: Vec<StandbyModel>,
+}
+
+impl std::fmt::Debug for Analyzer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("system", &self.sys.system())
+            .field("levels", &self.item_at.len())
+            .field("bdd_nodes", &self.diagram.len())
+            .finish()
+    }
+}
+
+/// Evaluates a system with the exact engine (builds and evaluates once).
+///
+/// # Errors
+///
+/// [`Error::Evaluation`] when the decision diagram would exceed
+/// [`MAX_BDD_NODES`].
+pub fn evaluate(sys: &System) -> Result<Analytic, Error> {
+    Ok(Analyzer::new(sys)?.evaluate())
+}
+
+impl<'s> Analyzer<'s> {
+    /// Orders the items and builds the decision diagrams.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Evaluation`] when a diagram would exceed [`MAX_BDD_NODES`].
+    pub fn new(sys: &'s System) -> Result<Self, Error> {
+        let (level_of, item_at) = order_items(sys);
+        let levels = item_at.len();
+        // ITE recursion goes at most one frame per level: give deep models
+        // a stack to match.
+        let build = || -> Result<(Diagram, Vec<StandbyModel>), Error> {
+            let mut m = Manager::new(MAX_BDD_NODES);
+            let used = sys.used_nodes();
+            let memo = build_nodes(sys, &mut m, &level_of, &used, None);
+            let root = memo[sys.root().0 as usize];
+            let diagram = m.compact(root);
+            let mut standbys = Vec::new();
+            for (index, s) in sys.standbys().iter().enumerate() {
+                if s.is_ideal() || !used[s.node.0 as usize] {
+                    continue;
+                }
+                let members = s.members.iter().map(|n| m.compact(memo[n.0 as usize])).collect();
+                let up = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, TRUE)));
+                let down = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, FALSE)));
+                standbys.push(StandbyModel {
+                    index,
+                    members,
+                    forced_up: m.compact(up[sys.root().0 as usize]),
+                    forced_down: m.compact(down[sys.root().0 as usize]),
+                });
+            }
+            if m.overflowed() {
+                return Err(Error::Evaluation(format!(
+                    "the model's decision diagram exceeds {MAX_BDD_NODES} nodes; it is too large for the exact engine (use `simulate`)"
+                )));
+            }
+            Ok((diagram, standbys))
+        };
+        let (diagram, standbys) = if levels > 2_000 {
+            std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .stack_size(16 * 1024 * 1024 + levels * 1024)
+                    .spawn_scoped(scope, build)
+                    .map_err(|e| Error::Evaluation(format!("cannot start a thread: {e}")))?
+                    .join()
+                    .map_err(|_| Error::Evaluation("the diagram builder failed".to_string()))?
+            })?
+        } else {
+            build()?
+        };
+        Ok(Analyzer {
+            sys,
+            level_of,
+            item_at,
+            diagram,
+            standbys,
+        })
+    }
+
+    /// Number of nodes of the system's decision diagram.
+    pub fn bdd_nodes(&self) -> usize {
+        self.diagram.len()
+    }
+
+    /// Evaluates with the model's own availabilities.
+    pub fn evaluate(&self) -> Analytic {
+        let a: Vec<f64> = self
+            .item_at
+            .iter()
+            .map(|&i| self.sys.item(i).rates.availability.value())
+            .collect();
+        let q: Vec<f64> = self
+            .item_at
+            .iter()
+            .map(|&i| self.sys.item(i).rates.availability.unavailability())
+            .collect();
+        self.evaluate_with(&a, &q)
+    }
+
+    fn evaluate_with(&self, a: &[f64], q: &[f64]) -> Analytic {
+        let sys = self.sys;
+        let pass = self.diagram.forward(a, q);
+        let (a_struct, q_struct) = self.diagram.root_probabilities(&pass);
+        let mut birnbaum = vec![0.0; self.item_at.len()];
+        self.diagram.birnbaum(a, q, &pass, &mut birnbaum);
+
+        // Outage frequency of the structure: sum f_i * I_B(i).
+        let mut f_struct = Some(0.0);
+        let mut untimed = Vec::new();
+        for (l, &item) in self.item_at.iter().enumerate() {
+            if birnbaum[l] <= 0.0 {
+                continue;
+            }
+            match sys.item(item).rates.frequency() {
+                Some(f) => f_struct = f_struct.map(|s| s + f * birnbaum[l]),
+                None => {
+                    f_struct = None;
+                    untimed.push(sys.item(item).name.clone());
+                }
+            }
+        }
+
+        // Standby takeovers, first order.
+        let mut approximations = Vec::new();
+        let mut q_failover = 0.0;
+        let mut f_failover = 0.0;
+        let mut contributors = Vec::new();
+        for st in &self.standbys {
+            let s = &sys.standbys()[st.index];
+            let (dq, df, crit) = self.takeover_penalty(st, a, q);
+            q_failover += dq;
+            f_failover += df;
+            approximations.push(format!(
+                "standby `{}`: takeovers (failover {}, switch success {}) by the first-order approximation (members mostly up, delays short beside times between failures); `simulate` gives the exact dynamics",
+                s.name,
+                s.failover.describe(),
+                s.switch_success
+            ));
+            contributors.push(Contributor {
+                name: format!("{} (failover)", s.name),
+                kind: ContributorKind::Failover,
+                downtime_per_year_s: dq * YEAR_S,
+                criticality: 0.0,
+                birnbaum: crit,
+            });
+        }
+        let unavailability = (q_struct + q_failover).min(1.0);
+        let availability = (a_struct - q_failover).max(0.0);
+        if q_struct + q_failover > 1.0 {
+            approximations.push("the first-order failover penalty exceeds 1 and was capped".to_string());
+        }
+        for c in &mut contributors {
+            c.criticality = if unavailability > 0.0 {
+                c.downtime_per_year_s / YEAR_S / unavailability
+            } else {
+                0.0
+            };
+        }
+
+        // Components and domains.
+        let crit = |l: usize| {
+            if unavailability > 0.0 {
+                birnbaum[l] * q[l] / unavailability
+            } else {
+                0.0
+            }
+        };
+        for c in sys.components() {
+            let levels: Vec<usize> = c
+                .items
+                .iter()
+                .filter_map(|i| self.level_of[i.0 as usize].map(|l| l as usize))
+                .collect();
+            if levels.is_empty() {
+                continue;
+            }
+            let improvement = if levels.len() == 1 {
+                q[levels[0]] * birnbaum[levels[0]]
+            } else {
+                let mut a2 = a.to_vec();
+                let mut q2 = q.to_vec();
+                for &l in &levels {
+                    a2[l] = 1.0;
+                    q2[l] = 0.0;
+                }
+                let p2 = self.diagram.forward(&a2, &q2);
+                (q_struct - self.diagram.root_probabilities(&p2).1).max(0.0)
+            };
+            contributors.push(Contributor {
+                name: c.name.clone(),
+                kind: ContributorKind::Component,
+                downtime_per_year_s: improvement * YEAR_S,
+                criticality: levels.iter().map(|&l| crit(l)).sum(),
+                birnbaum: levels.iter().map(|&l| birnbaum[l]).sum(),
+            });
+        }
+        for d in sys.domains() {
+            if let Some(l) = self.level_of[d.item.0 as usize] {
+                let l = l as usize;
+                contributors.push(Contributor {
+                    name: d.name.clone(),
+                    kind: ContributorKind::Domain,
+                    downtime_per_year_s: q[l] * birnbaum[l] * YEAR_S,
+                    criticality: crit(l),
+                    birnbaum: birnbaum[l],
+                });
+            }
+        }
+        contributors.sort_by(|x, y| {
+            y.downtime_per_year_s
+                .total_cmp(&x.downtime_per_year_s)
+                .then_with(|| x.name.cmp(&y.name))
+        });
+
+        let f_total = f_struct.map(|f| f + f_failover);
+        let (outages_per_year, mean_outage_s) = match f_total {
+            Some(f) if f > 0.0 => (Some(f * YEAR_S), Some(unavailability / f)),
+            Some(_) => (Some(0.0), None),
+            None => (None, None),
+        };
+        Analytic {
+            availability,
+            unavailability,
+            nines: crate::model::quantity::nines(unavailability),
+            downtime_per_year_s: unavailability * YEAR_S,
+            structural_unavailability: q_struct,
+            failover_unavailability: q_failover,
+            outages_per_year,
+            mean_outage_s,
+            untimed,
+            approximations,
+            contributors,
+            bdd_nodes: self.diagram.len(),
+        }
+    }
+
+    /// (extra unavailability, extra outage frequency per second, Birnbaum
+    /// importance of the block) for one standby block, first order
+    /// (availability-math.md, "Standby with a failover delay").
+    fn takeover_penalty(&self, st: &StandbyModel, a: &[f64], q: &[f64]) -> (f64, f64, f64) {
+        let s = &self.sys.standbys()[st.index];
+        // Member steady state: availability, failure frequency, mean up and down times.
+        struct M {
+            q: f64,
+            f: f64,
+            up: f64,
+            down: f64,
+        }
+        let members: Vec<M> = st
+            .members
+            .iter()
+            .map(|d| {
+                let pass = d.forward(a, q);
+                let (am, qm) = d.root_probabilities(&pass);
+                let mut b = vec![0.0; self.item_at.len()];
+                d.birnbaum(a, q, &pass, &mut b);
+                let f: f64 = b
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| **x > 0.0)
+                    .map(|(l, x)| x * self.sys.item(self.item_at[l]).rates.frequency().unwrap_or(0.0))
+                    .sum();
+                let (up, down) = if f > 0.0 { (am / f, qm / f) } else { (f64::INFINITY, 0.0) };
+                M { q: qm, f, up, down }
+            })
+            .collect();
+        let total_up: f64 = members.iter().map(|m| m.up).filter(|u| u.is_finite()).sum();
+        let c = s.switch_success;
+        let d = s.failover.mean();
+        let mut block_down = 0.0; // fraction of time the block is down from takeovers
+        let mut takeovers = 0.0; // outages per second of the block from takeovers
+        for (i, m) in members.iter().enumerate() {
+            if m.f == 0.0 || total_up == 0.0 {
+                continue;
+            }
+            let share = m.up / total_up;
+            let others_down: f64 = members.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| o.q).product();
+            let rate = share * m.f * (1.0 - others_down);
+            block_down += rate * (c * d + (1.0 - c) * m.down);
+            takeovers += rate * if d > 0.0 { 1.0 } else { 1.0 - c };
+        }
+        let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
+        let (_, q_down) = st.forced_down.root_probabilities(&st.forced_down.forward(a, q));
+        let critical = (q_down - q_up).max(0.0);
+        (block_down * critical, takeovers * critical, critical)
+    }
+}
+
+/// Depth-first order from the root, children in the order written: an item
+/// gets its level when first met, so a domain lands just before the first
+/// component placed in it. Iterative.
+fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
+    let mut level_of = vec![None; sys.items().len()];
+    let mut item_at = Vec::new();
+    let mut seen = vec![false; sys.nodes().len()];
+    let mut stack = vec![sys.root()];
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut seen[n.0 as usize], true) {
+            continue;
+        }
+        match sys.node(n) {
+            Node::Item(i) => {
+                if level_of[i.0 as usize].is_none() {
+                    level_of[i.0 as usize] = Some(item_at.len() as u32);
+                    item_at.push(*i);
+                }
+            }
+            other => stack.extend(other.children().iter().rev().copied()),
+        }
+    }
+    (level_of, item_at)
+}
+
+/// Builds the diagram of every used node, children first (node ids are a
+/// topological order). With `forced = (node, base, constant)`, that node is
+/// replaced by the constant and only its ancestors are rebuilt.
+fn build_nodes(
+    sys: &System,
+    m: &mut Manager,
+    level_of: &[Option<u32>],
+    used: &[bool],
+    forced: Option<(NodeId, &[u32], u32)>,
+) -> Vec<u32> {
+    let n = sys.nodes().len();
+    let mut memo = vec![FALSE; n];
+    let mut changed = vec![false; n];
+    for (i, node) in sys.nodes().iter().enumerate() {
+        if !used[i] {
+            continue;
+        }
+        if let Some((target, base, constant)) = forced {
+            if target.0 as usize == i {
+                memo[i] = constant;
+                changed[i] = true;
+                continue;
+            }
+            if !node.children().iter().any(|c| changed[c.0 as usize]) {
+                memo[i] = base[i];
+                continue;
+            }
+            changed[i] = true;
+        }
+        let kids: Vec<u32> = node.children().iter().map(|c| memo[c.0 as usize]).collect();
+        memo[i] = match node {
+            Node::Item(it) => m.var(level_of[it.0 as usize].expect("used items have levels")),
+            Node::All(_) => {
+                let mut acc = TRUE;
+                for &k in kids.iter().rev() {
+                    acc = m.and(k, acc);
+                }
+                acc
+            }
+            Node::AtLeast { k, .. } => m.at_least(*k as usize, &kids),
+        };
+    }
+    memo
+}
+
+/// One line on the time scale of a result, for reports.
+pub fn describe_outages(a: &Analytic) -> String {
+    match (a.outages_per_year, a.mean_outage_s) {
+        (Some(f), Some(d)) => format!("{f:.3} outages a year, {} each on average", human_duration(d)),
+        (Some(_), None) => "no outages".to_string(),
+        _ => format!("outage frequency and duration unknown: {} give availability alone", a.untimed.join(", ")),
+    }
+}

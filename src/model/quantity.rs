@@ -1,0 +1,426 @@
+//! Quantities of the model file: availabilities, probabilities and durations.
+//!
+//! Availabilities keep their unavailability computed *directly* from the
+//! decimal text, so `"99.9999999%"` has an unavailability of exactly
+//! `1e-9` (to double precision) instead of the few digits `1 - a` would keep.
+
+use std::fmt;
+
+/// Seconds in a year: 365 days of 24 hours.
+pub const YEAR_S: f64 = 365.0 * 24.0 * 3600.0;
+/// Seconds in a day.
+pub const DAY_S: f64 = 24.0 * 3600.0;
+
+/// A steady-state availability in (0, 1], stored with its unavailability
+/// computed without cancellation.
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::Availability;
+/// let a = Availability::parse("99.99%")?;
+/// assert!((a.nines() - 4.0).abs() < 1e-9);
+/// assert_eq!(Availability::parse("0.9999")?, a);
+/// assert_eq!(Availability::parse("4 nines")?, a);
+/// # Ok::<(), fivenines::QuantityError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Availability {
+    a: f64,
+    q: f64,
+}
+
+/// Why a quantity could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct QuantityError {
+    /// What was wrong, and what was expected.
+    pub message: String,
+    /// A hint on how to write it, when there is one.
+    pub help: Option<String>,
+}
+
+impl QuantityError {
+    fn new(message: impl Into<String>, help: Option<&str>) -> Self {
+        QuantityError {
+            message: message.into(),
+            help: help.map(str::to_string),
+        }
+    }
+}
+
+const AVAILABILITY_HELP: &str =
+    "write an availability as a fraction such as 0.9995, a percentage such as \"99.95%\", or \"4 nines\"";
+
+impl Availability {
+    /// Never fails: availability 1, unavailability 0.
+    pub const PERFECT: Availability = Availability { a: 1.0, q: 0.0 };
+
+    /// An availability from its value in (0, 1].
+    ///
+    /// # Errors
+    ///
+    /// Values outside (0, 1] and non-finite values.
+    pub fn new(a: f64) -> Result<Self, QuantityError> {
+        if !(a > 0.0 && a <= 1.0) {
+            return Err(QuantityError::new(
+                format!("availability {a} is outside (0, 1]"),
+                Some(AVAILABILITY_HELP),
+            ));
+        }
+        Ok(Availability { a, q: 1.0 - a })
+    }
+
+    /// An availability from its unavailability `q` in [0, 1).
+    ///
+    /// # Errors
+    ///
+    /// Values outside [0, 1) and non-finite values.
+    pub fn from_unavailability(q: f64) -> Result<Self, QuantityError> {
+        if !(0.0..1.0).contains(&q) {
+            return Err(QuantityError::new(
+                format!("unavailability {q} is outside [0, 1)"),
+                None,
+            ));
+        }
+        Ok(Availability { a: 1.0 - q, q })
+    }
+
+    /// Parses `"99.95%"`, `"0.9995"` or `"3.3 nines"`.
+    ///
+    /// # Errors
+    ///
+    /// Text that is none of these, or a value outside (0, 1].
+    pub fn parse(text: &str) -> Result<Self, QuantityError> {
+        let t = text.trim();
+        if let Some(n) = t.strip_suffix("nines").or_else(|| t.strip_suffix("nine")) {
+            let n: f64 = n.trim().parse().map_err(|_| {
+                QuantityError::new(
+                    format!("`{text}` is not a number of nines"),
+                    Some(AVAILABILITY_HELP),
+                )
+            })?;
+            if !(n.is_finite() && n >= 0.0) {
+                return Err(QuantityError::new(
+                    format!("`{text}`: the number of nines must be a finite number >= 0"),
+                    Some(AVAILABILITY_HELP),
+                ));
+            }
+            if n == 0.0 {
+                return Err(QuantityError::new(
+                    "0 nines is an availability of 0, outside (0, 1]",
+                    Some(AVAILABILITY_HELP),
+                ));
+            }
+            return Availability::from_unavailability(10f64.powf(-n));
+        }
+        let (digits, percent) = match t.strip_suffix('%') {
+            Some(d) => (d.trim(), true),
+            None => (t, false),
+        };
+        let Some((a, q)) = decimal_and_complement(digits, if percent { 2 } else { 0 }) else {
+            return Err(QuantityError::new(
+                format!("`{text}` is not an availability"),
+                Some(AVAILABILITY_HELP),
+            ));
+        };
+        if !(a > 0.0 && a <= 1.0) || q < 0.0 {
+            let hint = if !percent && a > 1.0 && a <= 100.0 {
+                format!("did you mean \"{digits}%\"?")
+            } else {
+                AVAILABILITY_HELP.to_string()
+            };
+            return Err(QuantityError {
+                message: format!("availability `{text}` is outside (0, 1] (0% excluded, 100% allowed)"),
+                help: Some(hint),
+            });
+        }
+        Ok(Availability { a, q })
+    }
+
+    /// The availability, in (0, 1].
+    pub fn value(self) -> f64 {
+        self.a
+    }
+
+    /// The unavailability `1 - A`, computed without cancellation.
+    pub fn unavailability(self) -> f64 {
+        self.q
+    }
+
+    /// `-log10(1 - A)`; infinite for a perfect availability.
+    pub fn nines(self) -> f64 {
+        nines(self.q)
+    }
+}
+
+impl fmt::Display for Availability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&format_percent(self.a, self.q))
+    }
+}
+
+/// `-log10(q)`: the nines of an unavailability (infinite when `q` is 0).
+pub fn nines(q: f64) -> f64 {
+    if q <= 0.0 { f64::INFINITY } else { -q.log10() }
+}
+
+/// An availability as a percentage with enough digits to show its nines:
+/// `99.9950%`, `99.99999%`.
+pub fn format_percent(a: f64, q: f64) -> String {
+    if q <= 0.0 {
+        return "100%".to_string();
+    }
+    // Show two significant digits of the unavailability.
+    let digits = ((-(q * 100.0).log10()).floor() as i64 + 2).clamp(2, 14) as usize;
+    let s = format!("{:.*}%", digits, a * 100.0);
+    // Rounding may reach 100% although q > 0: then print the complement form.
+    if s.starts_with("100.") {
+        format!("100% - {:.2e}", q * 100.0)
+    } else {
+        s
+    }
+}
+
+/// Parses a probability, `0.99` or `"99%"`, in [0, 1].
+///
+/// # Errors
+///
+/// Text that is not a number or a percentage, or a value outside [0, 1].
+pub fn parse_probability(text: &str) -> Result<f64, QuantityError> {
+    let t = text.trim();
+    let (digits, scale) = match t.strip_suffix('%') {
+        Some(d) => (d.trim(), 2),
+        None => (t, 0),
+    };
+    let help = Some("write a probability as a fraction such as 0.99 or a percentage such as \"99%\"");
+    match decimal_and_complement(digits, scale) {
+        Some((p, _)) if (0.0..=1.0).contains(&p) => Ok(p),
+        Some(_) => Err(QuantityError::new(
+            format!("probability `{text}` is outside [0, 1]"),
+            help,
+        )),
+        None => Err(QuantityError::new(format!("`{text}` is not a probability"), help)),
+    }
+}
+
+/// Reads a plain decimal number (`123`, `0.9995`, `9.995e-1`) divided by
+/// `10^extra_scale`, and returns it together with `1 - value`, both computed
+/// from the exact decimal digits.
+fn decimal_and_complement(text: &str, extra_scale: i32) -> Option<(f64, f64)> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let (t, negative) = match t.strip_prefix('-') {
+        Some(rest) => (rest, true),
+        None => (t.strip_prefix('+').unwrap_or(t), false),
+    };
+    let (mantissa, exponent) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], t[i + 1..].parse::<i32>().ok()?),
+        None => (t, 0),
+    };
+    let (int_part, frac_part) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (mantissa, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit() || c == '_');
+    if !all_digits(int_part) || !all_digits(frac_part) {
+        return None;
+    }
+    let value: f64 = format!("{mantissa}e{exponent}").replace('_', "").parse().ok()?;
+    let value = if negative { -value } else { value } / 10f64.powi(extra_scale);
+    if !value.is_finite() {
+        return None;
+    }
+    // Exact complement: value = m / 10^s with integer m.
+    let digits: String = format!("{int_part}{frac_part}").replace('_', "");
+    let digits = digits.trim_start_matches('0');
+    let scale = frac_part.replace('_', "").len() as i32 - exponent + extra_scale;
+    let complement = if negative || digits.len() > 36 || !(0..=36).contains(&scale) {
+        1.0 - value
+    } else {
+        let m: u128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
+        let one = 10u128.pow(scale as u32);
+        if m <= one {
+            (one - m) as f64 / one as f64
+        } else {
+            -((m - one) as f64 / one as f64)
+        }
+    };
+    Some((value, complement))
+}
+
+/// Parses a duration with units: `"90s"`, `"15m"`, `"4h"`, `"30d"`, `"1y"`,
+/// `"1h 30m"`, `"1.5h"`, `"250ms"`, `"2w"`. Returns seconds. A bare number
+/// is an error: units are never guessed.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(fivenines::parse_duration("1h 30m")?, 5400.0);
+/// assert_eq!(fivenines::parse_duration("1y")?, 365.0 * 86400.0);
+/// assert!(fivenines::parse_duration("90").is_err());
+/// # Ok::<(), fivenines::QuantityError>(())
+/// ```
+///
+/// # Errors
+///
+/// Text without a unit, an unknown unit, or a negative or non-finite value.
+pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
+    const HELP: &str = "write a duration with a unit: \"90s\", \"15m\", \"4h\", \"30d\", \"1y\", \"1h 30m\" (units: ms, s, m, h, d, w, y)";
+    let bad = |msg: String| QuantityError::new(msg, Some(HELP));
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(bad("empty duration".to_string()));
+    }
+    let mut rest = t;
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_len == 0 {
+            return Err(bad(format!("`{text}` is not a duration")));
+        }
+        let number: f64 = rest[..num_len]
+            .parse()
+            .map_err(|_| bad(format!("`{}` in `{text}` is not a number", &rest[..num_len])))?;
+        rest = rest[num_len..].trim_start();
+        let unit_len = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        if unit_len == 0 {
+            return Err(bad(format!("`{text}` has a number without a unit")));
+        }
+        let unit = &rest[..unit_len];
+        let factor = match unit {
+            "ms" => 1e-3,
+            "s" | "sec" | "secs" => 1.0,
+            "m" | "min" | "mins" => 60.0,
+            "h" | "hr" | "hrs" => 3600.0,
+            "d" | "day" | "days" => DAY_S,
+            "w" | "week" | "weeks" => 7.0 * DAY_S,
+            "y" | "yr" | "year" | "years" => YEAR_S,
+            _ => return Err(bad(format!("unknown unit `{unit}` in `{text}`"))),
+        };
+        total += number * factor;
+        rest = rest[unit_len..].trim_start();
+    }
+    if !total.is_finite() {
+        return Err(bad(format!("`{text}` is too long a duration")));
+    }
+    Ok(total)
+}
+
+/// Formats seconds in the unit a person reads best, with three significant
+/// digits and the unit named: `864 ms`, `52.6 min`, `4.38 h`, `18.3 d`.
+pub fn human_duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "never".to_string();
+    }
+    let s = seconds.abs();
+    let (v, unit) = if s == 0.0 {
+        (0.0, "s")
+    } else if s < 1.0 {
+        (seconds * 1e3, "ms")
+    } else if s < 120.0 {
+        (seconds, "s")
+    } else if s < 120.0 * 60.0 {
+        (seconds / 60.0, "min")
+    } else if s < 72.0 * 3600.0 {
+        (seconds / 3600.0, "h")
+    } else if s < 2.0 * YEAR_S {
+        (seconds / DAY_S, "d")
+    } else {
+        (seconds / YEAR_S, "y")
+    };
+    format!("{} {unit}", sig3(v))
+}
+
+/// Three significant digits, without exponent for ordinary magnitudes.
+pub fn sig3(v: f64) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let mag = v.abs().log10().floor() as i32;
+    if !(-4..=6).contains(&mag) {
+        return format!("{v:.2e}");
+    }
+    let decimals = (2 - mag).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_complement_is_exact() {
+        let a = Availability::parse("99.9999999%").unwrap();
+        assert!((a.unavailability() - 1e-9).abs() < 1e-24);
+        let b = Availability::parse("0.999999999999").unwrap();
+        assert!((b.unavailability() - 1e-12).abs() < 1e-27);
+        assert_eq!(Availability::parse("100%").unwrap(), Availability::PERFECT);
+    }
+
+    #[test]
+    fn availability_forms_agree() {
+        let x = Availability::parse("99.95%").unwrap();
+        let y = Availability::parse("0.9995").unwrap();
+        assert_eq!(x, y);
+        assert!((x.value() - 0.9995).abs() < 1e-16);
+        let n = Availability::parse("3.5 nines").unwrap();
+        assert!((n.nines() - 3.5).abs() < 1e-12);
+        assert!((Availability::parse("9.995e-1").unwrap().unavailability() - 5e-4).abs() < 1e-18);
+    }
+
+    #[test]
+    fn availability_rejects_out_of_range() {
+        for bad in ["0", "0%", "1.5", "101%", "-0.1", "abc", "", "nines", "0 nines"] {
+            assert!(Availability::parse(bad).is_err(), "{bad}");
+        }
+        let e = Availability::parse("99.95").unwrap_err();
+        assert_eq!(e.help.as_deref(), Some("did you mean \"99.95%\"?"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap(), 90.0);
+        assert_eq!(parse_duration("15m").unwrap(), 900.0);
+        assert_eq!(parse_duration("4h").unwrap(), 14400.0);
+        assert_eq!(parse_duration("30d").unwrap(), 30.0 * 86400.0);
+        assert_eq!(parse_duration("1y").unwrap(), 8760.0 * 3600.0);
+        assert_eq!(parse_duration("1h 30m").unwrap(), 5400.0);
+        assert_eq!(parse_duration("1.5h").unwrap(), 5400.0);
+        assert_eq!(parse_duration("250ms").unwrap(), 0.25);
+        assert_eq!(parse_duration("0s").unwrap(), 0.0);
+        for bad in ["90", "", "h", "4 parsecs", "-1h", "1h 30"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn probabilities() {
+        assert_eq!(parse_probability("99%").unwrap(), 0.99);
+        assert_eq!(parse_probability("1").unwrap(), 1.0);
+        assert!(parse_probability("1.01").is_err());
+        assert!(parse_probability("x").is_err());
+    }
+
+    #[test]
+    fn human_units() {
+        assert_eq!(human_duration(0.864), "864 ms");
+        assert_eq!(human_duration(315.36), "5.26 min");
+        assert_eq!(human_duration(3153.6), "52.6 min");
+        assert_eq!(human_duration(15768.0), "4.38 h");
+        assert_eq!(format_percent(0.9995, 0.0005), "99.950%");
+        assert_eq!(format_percent(1.0 - 1e-5, 1e-5), "99.99900%");
+    }
+}

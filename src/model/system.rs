@@ -1,0 +1,327 @@
+//! The checked, compiled model that every engine reads.
+
+use crate::model::dist::Distribution;
+use crate::model::quantity::Availability;
+
+/// Index of a basic item (a domain or one replica of a component).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId(pub u32);
+
+/// Index of a node of the structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// The steady state of one item, and its time scale when known.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rates {
+    /// Steady-state availability.
+    pub availability: Availability,
+    /// Mean up time, seconds (infinite for an item that never fails);
+    /// `None` when the model gave availability alone.
+    pub mtbf_s: Option<f64>,
+    /// Mean repair time, seconds; `None` when unknown (availability alone,
+    /// or an item that never fails and has no repair time).
+    pub mttr_s: Option<f64>,
+}
+
+impl Rates {
+    /// Failures per second in steady state, `1 / (MTBF + MTTR)`; zero for an
+    /// item that never fails; `None` without a time scale.
+    pub fn frequency(&self) -> Option<f64> {
+        let q = self.availability.unavailability();
+        if q == 0.0 {
+            return Some(0.0);
+        }
+        match (self.mtbf_s, self.mttr_s) {
+            (Some(m), Some(r)) => Some(1.0 / (m + r)),
+            _ => None,
+        }
+    }
+
+    /// Whether outage frequency and duration can be derived.
+    pub fn has_time_scale(&self) -> bool {
+        self.frequency().is_some()
+    }
+}
+
+/// What an item is part of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// Replica `replica` (0-based) of component number `component`.
+    Component {
+        /// Index into [`System::components`].
+        component: usize,
+        /// Replica number, 0-based.
+        replica: u32,
+    },
+    /// Domain number `domain`.
+    Domain(usize),
+}
+
+/// A basic item: fails and is repaired independently of every other item.
+#[derive(Clone, Debug)]
+pub struct Item {
+    /// `web` for a single component, `web[2]` for its third replica, or the domain's name.
+    pub name: String,
+    /// What it belongs to.
+    pub owner: Owner,
+    /// Steady state and time scale.
+    pub rates: Rates,
+    /// Up-time distribution for simulation (`None` for an item that never
+    /// fails or has no time scale).
+    pub failure: Option<Distribution>,
+    /// Repair-time distribution for simulation (`None` likewise).
+    pub repair: Option<Distribution>,
+}
+
+/// A node of the structure: a boolean function of the items.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// Up when the item is up.
+    Item(ItemId),
+    /// Up when every child is up.
+    All(Vec<NodeId>),
+    /// Up when at least `k` children are up.
+    AtLeast {
+        /// How many must be up.
+        k: u32,
+        /// The children.
+        of: Vec<NodeId>,
+    },
+}
+
+impl Node {
+    /// The children of this node.
+    pub fn children(&self) -> &[NodeId] {
+        match self {
+            Node::Item(_) => &[],
+            Node::All(c) | Node::AtLeast { of: c, .. } => c,
+        }
+    }
+}
+
+/// A named component: one item, or a group of replicas.
+#[derive(Clone, Debug)]
+pub struct Component {
+    /// Its name in the model.
+    pub name: String,
+    /// Its replicas (one item when there is no `count`).
+    pub items: Vec<ItemId>,
+    /// How many replicas must be up.
+    pub need: u32,
+    /// The node standing for the component (with its domains).
+    pub node: NodeId,
+    /// Cost per month of one replica, in the model's currency.
+    pub cost_per_month: Option<f64>,
+}
+
+/// A named failure domain.
+#[derive(Clone, Debug)]
+pub struct Domain {
+    /// Its name in the model.
+    pub name: String,
+    /// Its own item.
+    pub item: ItemId,
+    /// The enclosing domain, if any (index into [`System::domains`]).
+    pub within: Option<usize>,
+    /// Up when it and every enclosing domain are up.
+    pub node: NodeId,
+    /// Cost per month, in the model's currency.
+    pub cost_per_month: Option<f64>,
+}
+
+/// The kind of a named block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// All members up.
+    Series,
+    /// At least `need` members up.
+    Parallel,
+    /// One member serves at a time, with failover.
+    Standby,
+    /// A choice for `optimize`: evaluated at its first member.
+    Choose,
+}
+
+/// A named block.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// Its name in the model.
+    pub name: String,
+    /// Its kind.
+    pub kind: BlockKind,
+    /// Its node.
+    pub node: NodeId,
+}
+
+/// The dynamics of a standby block beyond its structure.
+#[derive(Clone, Debug)]
+pub struct Standby {
+    /// The block's name.
+    pub name: String,
+    /// The block's node (structurally: at least one member up).
+    pub node: NodeId,
+    /// Member names, in order of preference.
+    pub member_names: Vec<String>,
+    /// Member nodes, in order of preference.
+    pub members: Vec<NodeId>,
+    /// How long a takeover takes (the block is down meanwhile).
+    pub failover: Distribution,
+    /// Probability that a takeover succeeds.
+    pub switch_success: f64,
+}
+
+impl Standby {
+    /// Whether the standby behaves exactly as a parallel block (instant,
+    /// always successful failover).
+    pub fn is_ideal(&self) -> bool {
+        self.failover.mean() == 0.0 && self.switch_success == 1.0
+    }
+}
+
+/// A checked model, ready for any engine. Immutable; built by
+/// [`System::from_str`](crate::System::from_str) or
+/// [`System::from_path`](crate::System::from_path).
+#[derive(Clone, Debug)]
+pub struct System {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) system: String,
+    pub(crate) currency: String,
+    pub(crate) root: NodeId,
+    pub(crate) items: Vec<Item>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) components: Vec<Component>,
+    pub(crate) domains: Vec<Domain>,
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) standbys: Vec<Standby>,
+    pub(crate) notes: Vec<String>,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl System {
+    /// The model's `name` (the file stem when it has none).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The model's `description`, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The name of the block or component evaluated (`system = "..."`).
+    pub fn system(&self) -> &str {
+        &self.system
+    }
+
+    /// The currency of `cost_per_month` figures.
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+
+    /// The node evaluated.
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// Every basic item (domains first, then component replicas).
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// One item.
+    pub fn item(&self, id: ItemId) -> &Item {
+        &self.items[id.0 as usize]
+    }
+
+    /// Every node, children before parents.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// One node.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// The named components, in file order.
+    pub fn components(&self) -> &[Component] {
+        &self.components
+    }
+
+    /// The named domains, in file order.
+    pub fn domains(&self) -> &[Domain] {
+        &self.domains
+    }
+
+    /// The named blocks, in file order.
+    pub fn blocks(&self) -> &[Block] {
+        &self.blocks
+    }
+
+    /// The standby blocks and their failover dynamics.
+    pub fn standbys(&self) -> &[Standby] {
+        &self.standbys
+    }
+
+    /// How the model was read where it could be read more than one way
+    /// (a `count` range at its lower end, a `choose` at its first member).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Things worth a look that are not errors (parts the system does not use).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The monthly cost of everything the system uses, in [`currency`](Self::currency),
+    /// or `None` when no part has a cost.
+    pub fn cost_per_month(&self) -> Option<f64> {
+        let used = self.used_items();
+        let mut total = None;
+        for c in &self.components {
+            if let Some(cost) = c.cost_per_month
+                && c.items.iter().any(|i| used[i.0 as usize])
+            {
+                *total.get_or_insert(0.0) += cost * c.items.len() as f64;
+            }
+        }
+        for d in &self.domains {
+            if let Some(cost) = d.cost_per_month
+                && used[d.item.0 as usize]
+            {
+                *total.get_or_insert(0.0) += cost;
+            }
+        }
+        total
+    }
+
+    /// Which nodes the root depends on (indexed by node).
+    pub fn used_nodes(&self) -> Vec<bool> {
+        let mut used = vec![false; self.nodes.len()];
+        used[self.root.0 as usize] = true;
+        // Children have lower indices than parents: one backward sweep.
+        for i in (0..self.nodes.len()).rev() {
+            if used[i] {
+                for c in self.nodes[i].children() {
+                    used[c.0 as usize] = true;
+                }
+            }
+        }
+        used
+    }
+
+    /// Which items the root depends on (indexed by item).
+    pub fn used_items(&self) -> Vec<bool> {
+        let nodes = self.used_nodes();
+        let mut used = vec![false; self.items.len()];
+        for (i, n) in self.nodes.iter().enumerate() {
+            if let (true, Node::Item(it)) = (nodes[i], n) {
+                used[it.0 as usize] = true;
+            }
+        }
+        used
+    }
+}
