@@ -162,7 +162,7 @@ impl Manager {
                 mark[self.hi[id] as usize] = true;
             }
         }
-        let mut remap = vec![u32::MAX; root as usize + 1];
+        let mut remap = vec![u32::MAX; root.max(TRUE) as usize + 1];
         let mut d = Diagram {
             level: Vec::new(),
             lo: Vec::new(),

@@ -1,6 +1,153 @@
-//! The report: one type that tables and JSON read.
+//! The report of an evaluation: one plain, serialisable type that the table
+//! and JSON writers (and later charts and comparisons) all read.
+
+mod table;
+
+use std::io::{self, Write};
+
 use serde::Serialize;
 
-/// Placeholder.
-#[derive(Debug, Serialize)]
-pub struct Report {}
+use crate::analytic::{Analytic, Contributor};
+use crate::model::quantity::{Availability, YEAR_S};
+use crate::model::system::System;
+
+pub use table::{render_nines_table, render_table};
+
+/// A target availability and whether it is met.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Target {
+    /// The target availability.
+    pub availability: f64,
+    /// Whether the system's availability is at least the target.
+    pub met: bool,
+    /// Downtime a year the target allows, seconds.
+    pub budget_per_year_s: f64,
+    /// Budget minus expected downtime, seconds a year (negative when missed).
+    pub margin_per_year_s: f64,
+}
+
+impl Target {
+    /// Compares an unavailability with a target.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::{Availability, report::Target};
+    /// let t = Target::new(Availability::parse("99.99%")?, 5e-5);
+    /// assert!(t.met);
+    /// assert!((t.margin_per_year_s - 0.5e-4 * fivenines::YEAR_S).abs() < 1e-6);
+    /// # Ok::<(), fivenines::QuantityError>(())
+    /// ```
+    pub fn new(target: Availability, unavailability: f64) -> Self {
+        let budget = target.unavailability() * YEAR_S;
+        Target {
+            availability: target.value(),
+            met: unavailability <= target.unavailability(),
+            budget_per_year_s: budget,
+            margin_per_year_s: budget - unavailability * YEAR_S,
+        }
+    }
+}
+
+/// The result of `estimate`: the exact steady state of one system.
+///
+/// Its JSON form is the contract of `fivenines estimate --format json`:
+/// keys are added, never renamed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// The model's name.
+    pub name: String,
+    /// The block or component evaluated.
+    pub system: String,
+    /// Which engine produced the figures (`"analytic"`).
+    pub engine: &'static str,
+    /// Steady-state availability.
+    pub availability: f64,
+    /// `1 - availability`, computed directly.
+    pub unavailability: f64,
+    /// `-log10(unavailability)` (null in JSON when the system never fails).
+    pub nines: f64,
+    /// Expected downtime in a 365-day year, seconds.
+    pub downtime_per_year_s: f64,
+    /// System outages a year (null without a time scale).
+    pub outages_per_year: Option<f64>,
+    /// Mean outage duration, seconds (null without a time scale).
+    pub mean_outage_s: Option<f64>,
+    /// Every approximation made; empty when the figures are exact.
+    pub approximations: Vec<String>,
+    /// The target, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    /// Components, domains and failovers, largest downtime first.
+    pub contributors: Vec<Contributor>,
+    /// Unavailability from the structure alone (exact).
+    pub structural_unavailability: f64,
+    /// Unavailability from standby takeovers (first order).
+    pub failover_unavailability: f64,
+    /// Items that matter but give availability alone.
+    pub untimed: Vec<String>,
+    /// How the model was read where it could be read several ways.
+    pub notes: Vec<String>,
+    /// Parts of the model the system does not use.
+    pub warnings: Vec<String>,
+    /// Monthly cost of the parts the system uses, if any part has a cost.
+    pub cost_per_month: Option<f64>,
+    /// Currency of `cost_per_month`.
+    pub currency: String,
+    /// Decision diagram size, nodes.
+    pub bdd_nodes: usize,
+}
+
+impl Report {
+    /// Builds the report of an analytic evaluation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::{Availability, Report, System, analytic};
+    /// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\navailability = \"99.9%\"\n")?;
+    /// let a = analytic::evaluate(&sys)?;
+    /// let r = Report::analytic(&sys, &a, Some(Availability::parse("99.99%")?));
+    /// assert_eq!(r.target.map(|t| t.met), Some(false));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn analytic(sys: &System, a: &Analytic, target: Option<Availability>) -> Self {
+        Report {
+            name: sys.name().to_string(),
+            system: sys.system().to_string(),
+            engine: "analytic",
+            availability: a.availability,
+            unavailability: a.unavailability,
+            nines: a.nines,
+            downtime_per_year_s: a.downtime_per_year_s,
+            outages_per_year: a.outages_per_year,
+            mean_outage_s: a.mean_outage_s,
+            approximations: a.approximations.clone(),
+            target: target.map(|t| Target::new(t, a.unavailability)),
+            contributors: a.contributors.clone(),
+            structural_unavailability: a.structural_unavailability,
+            failover_unavailability: a.failover_unavailability,
+            untimed: a.untimed.clone(),
+            notes: sys.notes().to_vec(),
+            warnings: sys.warnings().to_vec(),
+            cost_per_month: sys.cost_per_month(),
+            currency: sys.currency().to_string(),
+            bdd_nodes: a.bdd_nodes,
+        }
+    }
+
+    /// Whether the target (if any) is met; `true` without a target.
+    pub fn target_met(&self) -> bool {
+        self.target.as_ref().is_none_or(|t| t.met)
+    }
+
+    /// Writes the report as pretty JSON, with a final newline.
+    ///
+    /// # Errors
+    ///
+    /// Errors of the writer.
+    pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+}

@@ -1,0 +1,52 @@
+//! `fivenines estimate`: the exact analytic steady state of a model.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use fivenines::{Availability, Report, System, analytic, report};
+
+use super::{Failure, Format, parse_availability, print_warnings};
+
+const EXAMPLES: &str = "\
+Examples:
+  fivenines estimate models/multi-az-three-tier.toml
+  fivenines estimate models/multi-az-three-tier.toml --target 99.99%
+  fivenines estimate models/dx-vpn-backup.toml --target \"4 nines\" --format json
+  fivenines estimate models/s3-endpoint-chain.toml --target 0.999 && echo meets
+
+The table gives availability, nines, expected downtime a year and a month,
+outage frequency and mean duration, and the components that cost the most.
+Exit status: 0 target met (or none), 1 target missed, 2 bad model or usage.";
+
+/// Exact availability, downtime a year and outage frequency of a model.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct Args {
+    /// The model file (TOML).
+    file: PathBuf,
+    /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when missed.
+    #[arg(long, value_parser = parse_availability)]
+    target: Option<Availability>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    let sys = System::from_path(&args.file)?;
+    print_warnings(sys.warnings());
+    let a = analytic::evaluate(&sys)?;
+    let r = Report::analytic(&sys, &a, args.target);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Table => report::render_table(&r, &mut out)?,
+        Format::Json => r.write_json(&mut out)?,
+    }
+    out.flush()?;
+    Ok(if r.target_met() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

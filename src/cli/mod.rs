@@ -1,0 +1,128 @@
+//! Command-line interface: clap definitions, dispatch, and error display.
+//! Exit status: 0 ran fine (target met or none), 1 ran fine but the target
+//! was missed, 2 bad input or usage.
+
+mod estimate;
+mod nines;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fivenines::{Availability, Error, ModelErrors};
+
+const ABOUT: &str = "Availability and downtime of a system from its parts: exact, and by Monte Carlo";
+
+const EXAMPLES: &str = "\
+Examples:
+  fivenines estimate models/multi-az-three-tier.toml --target 99.99%
+  fivenines estimate models/dx-vpn-backup.toml --format json
+  fivenines nines
+  fivenines nines 99.95%
+
+Exit status: 0 when the target is met (or none is given), 1 when it is
+missed, 2 for bad input or usage.";
+
+#[derive(Parser, Debug)]
+#[command(name = "fivenines", version, about = ABOUT, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    Estimate(estimate::Args),
+    Nines(nines::Args),
+}
+
+/// Output format of a report.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// A table for people.
+    Table,
+    /// JSON for programs.
+    Json,
+}
+
+/// Parses `99.99%`, `0.9999` or `4 nines` for clap.
+pub(crate) fn parse_availability(s: &str) -> Result<Availability, String> {
+    Availability::parse(s).map_err(|e| match e.help {
+        Some(h) => format!("{} ({h})", e.message),
+        None => e.message,
+    })
+}
+
+/// What went wrong in a command.
+pub(crate) enum Failure {
+    Lib(Error),
+    Io(std::io::Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Lib(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+pub(crate) fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Estimate(args) => estimate::run(args),
+        Command::Nines(args) => nines::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Io(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Lib(Error::Model(errors))) => {
+            print_model_errors(&errors);
+            ExitCode::from(2)
+        }
+        Err(Failure::Lib(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Whether stderr gets colour: a terminal, and no `NO_COLOR`.
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints every model error with its snippet, then a summary line.
+fn print_model_errors(errors: &ModelErrors) {
+    let theme = if color() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for e in &errors.errors {
+        out.push_str(&format!("error: {}\n", e.short()));
+        if handler.render_report(&mut out, e).is_err() {
+            out.push_str(&format!("  {}\n", e.message));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("error: {errors}\n"));
+    let _ = std::io::stderr().write_all(out.as_bytes());
+}
+
+/// Prints the model's warnings on stderr.
+pub(crate) fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}

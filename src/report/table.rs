@@ -1,0 +1,188 @@
+//! Plain-text tables for people.
+
+use std::io::{self, Write};
+
+use crate::analytic::ContributorKind;
+use crate::model::quantity::{Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3};
+use crate::report::Report;
+
+/// How many contributors the table lists.
+const TOP: usize = 10;
+
+/// Writes the report as a table: every figure with its unit, the top
+/// contributors, and every approximation named.
+///
+/// # Errors
+///
+/// Errors of the writer.
+pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{}", r.name)?;
+    writeln!(out, "system `{}`, exact analytic steady state\n", r.system)?;
+    let row = |out: &mut dyn Write, k: &str, v: String, note: String| -> io::Result<()> {
+        if note.is_empty() {
+            writeln!(out, "  {k:<22} {v}")
+        } else {
+            writeln!(out, "  {k:<22} {v:<18} {note}")
+        }
+    };
+    let nines = if r.nines.is_finite() {
+        format!("{:.2} nines", r.nines)
+    } else {
+        "never fails".to_string()
+    };
+    row(out, "availability", format_percent(r.availability, r.unavailability), format!("({nines})"))?;
+    row(out, "unavailability", format!("{:.3e}", r.unavailability), String::new())?;
+    row(
+        out,
+        "downtime a year",
+        human_duration(r.downtime_per_year_s),
+        format!("({} s in a 365-day year)", sig3(r.downtime_per_year_s)),
+    )?;
+    row(out, "downtime a month", human_duration(r.downtime_per_year_s / 12.0), "(1/12 year)".to_string())?;
+    match (r.outages_per_year, r.mean_outage_s) {
+        (Some(f), Some(d)) => {
+            row(
+                out,
+                "outages a year",
+                sig3(f),
+                format!("(one every {} on average)", human_duration(YEAR_S / f)),
+            )?;
+            row(out, "mean outage", human_duration(d), String::new())?;
+        }
+        (Some(_), None) => row(out, "outages a year", "0".to_string(), "(never fails)".to_string())?,
+        _ => {
+            row(out, "outages a year", "unknown".to_string(), String::new())?;
+            row(out, "mean outage", "unknown".to_string(), String::new())?;
+            writeln!(
+                out,
+                "  (frequency and duration need a time scale: {} give availability alone; add `mttr`)",
+                list(&r.untimed, 6)
+            )?;
+        }
+    }
+    if let Some(cost) = r.cost_per_month {
+        row(out, "cost a month", format!("{cost:.2} {}", r.currency), String::new())?;
+    }
+    if let Some(t) = &r.target {
+        let ta = format_percent(t.availability, t.budget_per_year_s / YEAR_S);
+        let verdict = if t.met {
+            format!("MET, {} a year to spare", human_duration(t.margin_per_year_s))
+        } else {
+            format!("MISSED by {} a year", human_duration(-t.margin_per_year_s))
+        };
+        row(
+            out,
+            "target",
+            ta,
+            format!("{verdict} (budget {} a year)", human_duration(t.budget_per_year_s)),
+        )?;
+    }
+
+    let shown: Vec<_> = r.contributors.iter().filter(|c| c.downtime_per_year_s > 0.0).take(TOP).collect();
+    if !shown.is_empty() {
+        writeln!(out, "\nTop contributors: downtime a year that would disappear if it never failed")?;
+        writeln!(
+            out,
+            "  {:<28} {:<10} {:>14} {:>7} {:>12} {:>10}",
+            "name", "kind", "downtime/year", "share", "criticality", "birnbaum"
+        )?;
+        for c in shown {
+            let kind = match c.kind {
+                ContributorKind::Component => "component",
+                ContributorKind::Domain => "domain",
+                ContributorKind::Failover => "failover",
+            };
+            let share = if r.downtime_per_year_s > 0.0 {
+                100.0 * c.downtime_per_year_s / r.downtime_per_year_s
+            } else {
+                0.0
+            };
+            writeln!(
+                out,
+                "  {:<28} {:<10} {:>14} {:>6.1}% {:>12.4} {:>10}",
+                c.name,
+                kind,
+                human_duration(c.downtime_per_year_s),
+                share,
+                c.criticality,
+                small(c.birnbaum)
+            )?;
+        }
+        writeln!(
+            out,
+            "  (share: of the expected downtime; shares can add up to more than 100% where failures overlap)"
+        )?;
+    }
+    if !r.approximations.is_empty() {
+        writeln!(out, "\nApproximations")?;
+        for a in &r.approximations {
+            writeln!(out, "  - {a}")?;
+        }
+        writeln!(
+            out,
+            "  (structure exact: unavailability {:.3e}; failovers add {:.3e}, {} a year)",
+            r.structural_unavailability,
+            r.failover_unavailability,
+            human_duration(r.failover_unavailability * YEAR_S)
+        )?;
+    } else {
+        writeln!(out, "\nAll figures exact (no approximation).")?;
+    }
+    if !r.notes.is_empty() {
+        writeln!(out, "\nNotes")?;
+        for n in &r.notes {
+            writeln!(out, "  - {n}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Four decimals, or three significant digits in exponent form when small.
+fn small(x: f64) -> String {
+    if x == 0.0 || x >= 1e-3 { format!("{x:.4}") } else { format!("{x:.3e}") }
+}
+
+fn list(names: &[String], max: usize) -> String {
+    let mut s: Vec<String> = names.iter().take(max).map(|n| format!("`{n}`")).collect();
+    if names.len() > max {
+        s.push(format!("and {} more", names.len() - max));
+    }
+    s.join(", ")
+}
+
+/// Writes the table of nines against downtime per year, month (1/12 of a
+/// year), week and day, for a 365-day year; with `one`, that availability only.
+///
+/// # Errors
+///
+/// Errors of the writer.
+pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io::Result<()> {
+    let rows: Vec<Availability> = match one {
+        Some(a) => vec![a],
+        None => ["90%", "99%", "99.5%", "99.9%", "99.95%", "99.99%", "99.995%", "99.999%", "99.9999%"]
+            .iter()
+            .map(|s| Availability::parse(s).expect("fixed table"))
+            .collect(),
+    };
+    writeln!(
+        out,
+        "{:<14} {:>7} {:>12} {:>12} {:>12} {:>12}",
+        "availability", "nines", "per year", "per month", "per week", "per day"
+    )?;
+    for a in rows {
+        let q = a.unavailability();
+        let nines = if q > 0.0 { format!("{:.2}", a.nines()) } else { "inf".to_string() };
+        writeln!(
+            out,
+            "{:<14} {:>7} {:>12} {:>12} {:>12} {:>12}",
+            a.to_string(),
+            nines,
+            human_duration(q * YEAR_S),
+            human_duration(q * YEAR_S / 12.0),
+            human_duration(q * 7.0 * DAY_S),
+            human_duration(q * DAY_S)
+        )?;
+    }
+    writeln!(out, "\n(downtime allowed: year = 365 days, month = 1/12 year = 30.4 days)")?;
+    Ok(())
+}
