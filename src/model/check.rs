@@ -79,8 +79,10 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         match names.get(name.v.as_str()) {
             Some((k, _)) => Some(*k),
             None => {
-                let hint = suggest(&name.v, names.keys().copied())
-                    .unwrap_or_else(|| format!("define it as [{wanted}.{}]", name.v));
+                let hint = suggest(&name.v, names.keys().copied()).unwrap_or_else(|| {
+                    let kinds: Vec<String> = wanted.split(" or ").map(|k| format!("[{k}.{}]", name.v)).collect();
+                    format!("define it as {}", kinds.join(" or "))
+                });
                 issues.push(
                     Issue::new(name.span.clone(), format!("unknown name `{}`", name.v), format!("no {wanted} has this name"))
                         .help(hint),
@@ -129,8 +131,13 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         }
     }
     let mut domain_res: Vec<Option<Resolved>> = Vec::with_capacity(nd);
+    let tainted = |name: &str| spec.tainted.contains(name);
     for d in &spec.domains {
-        domain_res.push(resolve(&d.rel, &d.name.v, &d.name.span, &mut issues));
+        domain_res.push(if tainted(&d.name.v) {
+            None
+        } else {
+            resolve(&d.rel, &d.name.v, &d.name.span, &mut issues)
+        });
     }
 
     // 3. Components: placement, counts, steady state.
@@ -138,7 +145,11 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let mut notes = Vec::new();
     let mut item_count = nd;
     for c in &spec.components {
-        let res = resolve(&c.rel, &c.name.v, &c.name.span, &mut issues);
+        let res = if tainted(&c.name.v) {
+            None
+        } else {
+            resolve(&c.rel, &c.name.v, &c.name.span, &mut issues)
+        };
         let placement = place(c, &lookup, &mut issues, &mut notes);
         if let Some(p) = &placement {
             item_count += p.domains.len();
@@ -158,7 +169,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let mut members: Vec<Vec<Kind>> = vec![Vec::new(); nb];
     let mut block_ok = vec![true; nb];
     for (i, b) in spec.blocks.iter().enumerate() {
-        block_ok[i] = check_block_keys(b, &mut issues);
+        block_ok[i] = !tainted(&b.name.v) && check_block_keys(b, &mut issues);
         let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
         for m in &b.members {
             if let Some(first) = seen.insert(m.v.as_str(), m) {
@@ -205,7 +216,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         }
     };
 
-    if !issues.is_empty() {
+    if !issues.is_empty() || !spec.tainted.is_empty() {
         return Err(issues);
     }
 

@@ -43,9 +43,17 @@ impl System {
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let shared = Arc::new(text.to_string());
-        spec::read(text)
-            .and_then(|spec| check::check(spec, stem))
-            .map_err(|issues| into_model_errors(file, &shared, issues))
+        let result = spec::read(text).and_then(|(spec, mut issues)| {
+            match check::check(spec, stem) {
+                Ok(sys) if issues.is_empty() => Ok(sys),
+                Ok(_) => Err(issues),
+                Err(more) => {
+                    issues.extend(more);
+                    Err(issues)
+                }
+            }
+        });
+        result.map_err(|issues| into_model_errors(file, &shared, issues))
     }
 
     /// Reads and checks a model file.

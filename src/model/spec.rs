@@ -99,6 +99,9 @@ pub(crate) struct Spec {
     pub blocks: Vec<BlockSpec>,
     /// Span of the first line, for errors about the file as a whole.
     pub top_span: Range<usize>,
+    /// Names of entries whose reading failed: the checker skips them so that
+    /// one typo gives one error, not a cascade.
+    pub tainted: std::collections::HashSet<String>,
 }
 
 type Val<'i> = Spanned<DeValue<'i>>;
@@ -130,8 +133,10 @@ const BLOCK_KEYS: &[&str] = &[
 /// Largest replica count accepted (a guard against hostile files).
 pub(crate) const MAX_COUNT: u32 = 10_000;
 
-/// Parses the TOML text into a [`Spec`], collecting every problem.
-pub(crate) fn read(text: &str) -> Result<Spec, Vec<Issue>> {
+/// Parses the TOML text into a [`Spec`], collecting every problem. The spec
+/// comes back even with problems (entries read in part), so that checking can
+/// report what else is wrong; it is `Err` only for invalid TOML.
+pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         return Err(errors
@@ -169,21 +174,22 @@ pub(crate) fn read(text: &str) -> Result<Spec, Vec<Issue>> {
                     let Some(body) = r.table(body, &format!("a table of {k} keys")) else {
                         continue;
                     };
+                    let before = r.issues.len();
+                    let key = name.v.clone();
                     match k {
                         "component" => spec.components.push(r.component(name, body)),
                         "domain" => spec.domains.push(r.domain(name, body)),
                         _ => spec.blocks.push(r.block(name, body)),
+                    }
+                    if r.issues.len() > before {
+                        spec.tainted.insert(key);
                     }
                 }
             }
             _ => r.unknown_key(key, TOP_KEYS, "at the top level"),
         }
     }
-    if r.issues.is_empty() {
-        Ok(spec)
-    } else {
-        Err(r.issues)
-    }
+    Ok((spec, r.issues))
 }
 
 #[derive(Default)]
