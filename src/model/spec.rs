@@ -217,8 +217,12 @@ impl Reader {
 
     fn unknown_key(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, allowed: &[&str], place: &str) {
         let k: &str = key.get_ref();
-        let hint = suggest(k, allowed.iter().copied())
-            .unwrap_or_else(|| format!("the keys allowed {place} are: {}", allowed.join(", ")));
+        let hint = if TOP_KEYS.contains(&k) && !allowed.contains(&k) {
+            format!("`{k}` is a top-level key: in TOML it must come before the first [table] header")
+        } else {
+            suggest(k, allowed.iter().copied())
+                .unwrap_or_else(|| format!("the keys allowed {place} are: {}", allowed.join(", ")))
+        };
         self.push(Issue::new(key.span(), format!("unknown key `{k}` {place}"), "unknown key").help(hint));
     }
 
