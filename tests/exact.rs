@@ -166,3 +166,23 @@ fn improvement_potential_matches_enumeration() {
     let want = (two_of_three * 0.95 - a.availability) * YEAR_S;
     assert!((az.downtime_per_year_s - want).abs() < 1e-6, "{} vs {want}", az.downtime_per_year_s);
 }
+
+/// The benchmark workloads' exact unavailabilities (bench README, computed
+/// there by an independent BDD tool).
+#[test]
+fn bench_workloads_match_published_values() {
+    for (file, want) in [
+        ("analytic-d1", 9.9999999505e-9),
+        ("analytic-d2", 2.2022043848e-5),
+        ("analytic-d2-replicas", 2.2022043848e-5),
+    ] {
+        let sys = System::from_path(format!("benches/models/{file}.toml")).unwrap();
+        let a = analytic::evaluate(&sys).unwrap();
+        assert!((a.unavailability - want).abs() < 1e-10 * want.max(1e-9) * 10.0, "{file}: {} vs {want}", a.unavailability);
+        // d1 closed form: 100 blocks of 10 parallel components at 0.9.
+        if file == "analytic-d1" {
+            let closed = -(100.0 * (-1e-10f64).ln_1p()).exp_m1();
+            assert!((a.unavailability - closed).abs() < 1e-20, "{}", a.unavailability);
+        }
+    }
+}
