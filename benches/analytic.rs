@@ -29,7 +29,9 @@ fn analytic(c: &mut Criterion) {
             b.iter(|| Analyzer::new(black_box(&sys)).expect("builds"))
         });
         let analyzer = Analyzer::new(&sys).expect("builds");
-        g.bench_function(format!("{name}/evaluate"), |b| b.iter(|| black_box(&analyzer).evaluate()));
+        g.bench_function(format!("{name}/evaluate"), |b| {
+            b.iter(|| black_box(&analyzer).evaluate())
+        });
     }
     g.finish();
 }

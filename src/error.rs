@@ -120,7 +120,11 @@ impl Issue {
 }
 
 /// Ties issues to their file, sorted by position.
-pub(crate) fn into_model_errors(file: &str, text: &Arc<String>, mut issues: Vec<Issue>) -> ModelErrors {
+pub(crate) fn into_model_errors(
+    file: &str,
+    text: &Arc<String>,
+    mut issues: Vec<Issue>,
+) -> ModelErrors {
     issues.sort_by_key(|i| (i.span.start, i.span.end));
     issues.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     let errors = issues
@@ -136,7 +140,10 @@ pub(crate) fn into_model_errors(file: &str, text: &Arc<String>, mut issues: Vec<
             for (span, label) in &i.also {
                 let s = span.start.min(text.len());
                 let e = span.end.clamp(s, text.len());
-                labels.push(LabeledSpan::new_with_span(Some(label.clone()), SourceSpan::from(s..e)));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(label.clone()),
+                    SourceSpan::from(s..e),
+                ));
             }
             ModelError {
                 message: i.message,
@@ -170,7 +177,10 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The closest of `candidates` to `name`, as a "did you mean" hint.
-pub(crate) fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(name, c);

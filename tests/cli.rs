@@ -21,25 +21,44 @@ fn estimate_json(path: &str, extra: &[&str]) -> (Value, i32) {
         .output()
         .expect("runs");
     let code = out.status.code().expect("exit code");
-    let json = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{path}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
     (json, code)
 }
 
 fn num(v: &Value, key: &str) -> f64 {
-    v[key].as_f64().unwrap_or_else(|| panic!("{key} is not a number: {v}"))
+    v[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} is not a number: {v}"))
 }
 
 fn close(got: f64, want: f64, tol: f64, what: &str) {
-    assert!((got - want).abs() <= tol, "{what}: got {got:.15e}, want {want:.15e} (tolerance {tol:e})");
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got:.15e}, want {want:.15e} (tolerance {tol:e})"
+    );
 }
 
 #[test]
 fn bridge_of_five() {
     let (j, code) = estimate_json("tests/models/good/bridge.toml", &[]);
     assert_eq!(code, 0);
-    close(num(&j, "availability"), 0.97848, 1e-12, "bridge availability");
-    close(num(&j, "unavailability"), 1.0 - 0.97848, 1e-12, "bridge unavailability");
+    close(
+        num(&j, "availability"),
+        0.97848,
+        1e-12,
+        "bridge availability",
+    );
+    close(
+        num(&j, "unavailability"),
+        1.0 - 0.97848,
+        1e-12,
+        "bridge unavailability",
+    );
     // Availability alone: no time scale, so no frequency or duration.
     assert!(j["outages_per_year"].is_null());
     assert!(j["mean_outage_s"].is_null());
@@ -47,21 +66,41 @@ fn bridge_of_five() {
     // P(sys | c3 up) - P(sys | c3 down) = (1 - q^2)^2 - (1 - (1 - p^2)^2).
     let (p, q) = (0.9f64, 0.1f64);
     let want = (1.0 - q * q).powi(2) - (1.0 - (1.0 - p * p).powi(2));
-    let c3 = j["contributors"].as_array().unwrap().iter().find(|c| c["name"] == "c3").unwrap();
-    close(num(c3, "birnbaum"), want, 1e-12, "Birnbaum of the bridge's middle");
+    let c3 = j["contributors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "c3")
+        .unwrap();
+    close(
+        num(c3, "birnbaum"),
+        want,
+        1e-12,
+        "Birnbaum of the bridge's middle",
+    );
 }
 
 #[test]
 fn two_of_three() {
     let (j, _) = estimate_json("tests/models/good/two-of-three.toml", &[]);
     close(num(&j, "availability"), 0.999702, 1e-12, "2 of 3 at 0.99");
-    close(num(&j, "nines"), -(1.0f64 - 0.999702).log10(), 1e-9, "nines");
+    close(
+        num(&j, "nines"),
+        -(1.0f64 - 0.999702).log10(),
+        1e-9,
+        "nines",
+    );
 }
 
 #[test]
 fn ten_in_series() {
     let (j, _) = estimate_json("tests/models/good/ten-series.toml", &[]);
-    close(num(&j, "availability"), 0.990044880209748, 1e-12, "ten in series at 0.999");
+    close(
+        num(&j, "availability"),
+        0.990044880209748,
+        1e-12,
+        "ten in series at 0.999",
+    );
     // Series of identical parts: every failure brings the system down, so
     // f_sys = sum_i f_i * prod_{j != i} A_j with f_i = 1 / (MTBF + MTTR).
     let a: f64 = 0.999;
@@ -69,10 +108,25 @@ fn ten_in_series() {
     let mtbf = mttr * a / (1.0 - a);
     let f_i = 1.0 / (mtbf + mttr);
     let f_sys = 10.0 * f_i * a.powi(9) * 365.0 * 86400.0;
-    close(num(&j, "outages_per_year"), f_sys, 1e-9 * f_sys, "outages a year");
+    close(
+        num(&j, "outages_per_year"),
+        f_sys,
+        1e-9 * f_sys,
+        "outages a year",
+    );
     let q_sys = 1.0 - a.powi(10);
-    close(num(&j, "mean_outage_s"), q_sys / (f_sys / (365.0 * 86400.0)), 1e-6, "mean outage");
-    close(num(&j, "downtime_per_year_s"), q_sys * 365.0 * 86400.0, 1e-6, "downtime a year");
+    close(
+        num(&j, "mean_outage_s"),
+        q_sys / (f_sys / (365.0 * 86400.0)),
+        1e-6,
+        "mean outage",
+    );
+    close(
+        num(&j, "downtime_per_year_s"),
+        q_sys * 365.0 * 86400.0,
+        1e-6,
+        "downtime a year",
+    );
 }
 
 #[test]
@@ -93,12 +147,26 @@ fn shared_az_is_exact_and_differs_from_the_naive_product() {
 #[test]
 fn exit_status_follows_the_target() {
     let m = "tests/models/good/two-of-three.toml"; // 0.999702
-    for (target, code) in [("99.9%", 0), ("0.999", 0), ("3 nines", 0), ("99.99%", 1), ("4 nines", 1), ("0.9999", 1)] {
+    for (target, code) in [
+        ("99.9%", 0),
+        ("0.999", 0),
+        ("3 nines", 0),
+        ("99.99%", 1),
+        ("4 nines", 1),
+        ("0.9999", 1),
+    ] {
         let (j, got) = estimate_json(m, &["--target", target]);
         assert_eq!(got, code, "target {target}");
-        assert_eq!(j["target"]["met"], Value::Bool(code == 0), "target {target}");
+        assert_eq!(
+            j["target"]["met"],
+            Value::Bool(code == 0),
+            "target {target}"
+        );
     }
-    let out = fivenines().args(["estimate", m, "--target", "99.9"]).output().unwrap();
+    let out = fivenines()
+        .args(["estimate", m, "--target", "99.9"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean \"99.9%\""));
 }
@@ -123,14 +191,22 @@ fn json_has_the_contract_keys() {
     }
     assert!(num(&j["target"], "availability") == 0.9999);
     let approx = j["approximations"].as_array().unwrap();
-    assert!(approx.iter().any(|a| a.as_str().unwrap().contains("first-order")), "the failover approximation is named");
+    assert!(
+        approx
+            .iter()
+            .any(|a| a.as_str().unwrap().contains("first-order")),
+        "the failover approximation is named"
+    );
     let contributors = j["contributors"].as_array().unwrap();
     for c in contributors {
         for key in ["name", "downtime_per_year_s", "criticality", "birnbaum"] {
             assert!(c.get(key).is_some(), "contributor lacks {key}");
         }
     }
-    let d: Vec<f64> = contributors.iter().map(|c| num(c, "downtime_per_year_s")).collect();
+    let d: Vec<f64> = contributors
+        .iter()
+        .map(|c| num(c, "downtime_per_year_s"))
+        .collect();
     assert!(d.windows(2).all(|w| w[0] >= w[1]), "largest first: {d:?}");
     // Without a target there is no target key, and exact models have no approximations.
     let (j, _) = estimate_json("tests/models/good/two-of-three.toml", &[]);
@@ -141,12 +217,27 @@ fn json_has_the_contract_keys() {
 #[test]
 fn table_names_units_and_approximations() {
     let out = fivenines()
-        .args(["estimate", "models/multi-az-three-tier.toml", "--target", "99.99%"])
+        .args([
+            "estimate",
+            "models/multi-az-three-tier.toml",
+            "--target",
+            "99.99%",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    for needle in ["availability", "nines", "downtime a year", "365-day year", "outages a year", "mean outage", "MISSED", "Top contributors", "first-order"] {
+    for needle in [
+        "availability",
+        "nines",
+        "downtime a year",
+        "365-day year",
+        "outages a year",
+        "mean outage",
+        "MISSED",
+        "Top contributors",
+        "first-order",
+    ] {
         assert!(text.contains(needle), "table lacks {needle:?}:\n{text}");
     }
 }
@@ -173,7 +264,10 @@ fn nines_table() {
     let out = fivenines().args(["nines"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.starts_with("99.99900%")).expect("five nines row");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("99.99900%"))
+        .expect("five nines row");
     for cell in ["5.00", "5.26 min", "26.3 s", "6.05 s", "864 ms"] {
         assert!(line.contains(cell), "{line} lacks {cell}");
     }
@@ -186,10 +280,17 @@ fn nines_table() {
 
 #[test]
 fn help_teaches_by_example() {
-    for args in [vec!["--help"], vec!["estimate", "--help"], vec!["nines", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["estimate", "--help"],
+        vec!["nines", "--help"],
+    ] {
         let out = fivenines().args(&args).output().unwrap();
         assert!(out.status.success());
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Examples:"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Examples:"),
+            "{args:?}"
+        );
     }
     let out = fivenines().args(["estimate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "missing file is a usage error");
@@ -205,7 +306,10 @@ fn bad(file: &str, line_col: &str, message: &str) {
     assert!(out.stdout.is_empty(), "{file}: something was evaluated");
     let place = format!("{path}:{line_col}");
     assert!(err.contains(&place), "{file}: stderr lacks {place}:\n{err}");
-    assert!(err.contains(message), "{file}: stderr lacks {message:?}:\n{err}");
+    assert!(
+        err.contains(message),
+        "{file}: stderr lacks {message:?}:\n{err}"
+    );
     assert!(!err.contains("panicked"), "{file}: {err}");
 }
 
@@ -223,7 +327,11 @@ fn unknown_name_with_suggestion() {
 
 #[test]
 fn duplicate_name() {
-    bad("duplicate-name.toml", "6:8", "duplicate name `x`: already a component");
+    bad(
+        "duplicate-name.toml",
+        "6:8",
+        "duplicate name `x`: already a component",
+    );
 }
 
 #[test]
@@ -238,7 +346,11 @@ fn value_out_of_range() {
 
 #[test]
 fn missing_field() {
-    bad("missing-field.toml", "4:8", "has a repair time but no mean up time or availability");
+    bad(
+        "missing-field.toml",
+        "4:8",
+        "has a repair time but no mean up time or availability",
+    );
 }
 
 #[test]
@@ -256,13 +368,22 @@ fn several_errors_are_all_reported() {
     bad("several.toml", "5:8", "a duration needs a unit");
     bad("several.toml", "8:1", "unknown key `availabilty`");
     bad("several.toml", "11:21", "unknown name `nowhere`");
-    let out = fivenines().args(["estimate", "tests/models/bad/several.toml"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("several.toml: 3 errors in the model; nothing was evaluated"));
+    let out = fivenines()
+        .args(["estimate", "tests/models/bad/several.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("several.toml: 3 errors in the model; nothing was evaluated")
+    );
 }
 
 #[test]
 fn missing_file() {
-    let out = fivenines().args(["estimate", "no/such/model.toml"]).output().unwrap();
+    let out = fivenines()
+        .args(["estimate", "no/such/model.toml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/model.toml"));
 }

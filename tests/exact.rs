@@ -12,11 +12,16 @@ fn random_model(seed: u64, max_items: usize) -> String {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut t = String::from("name = \"random\"\nsystem = \"top\"\n");
     let mut items = 0;
-    let hours = |rng: &mut StdRng, lo: f64, hi: f64| format!("\"{:.3}h\"", rng.random_range(lo..hi));
+    let hours =
+        |rng: &mut StdRng, lo: f64, hi: f64| format!("\"{:.3}h\"", rng.random_range(lo..hi));
 
     let n_domains = rng.random_range(0..=3usize.min(max_items - 1));
     for d in 0..n_domains {
-        t += &format!("[domain.d{d}]\nmtbf = {}\nmttr = {}\n", hours(&mut rng, 50.0, 500.0), hours(&mut rng, 1.0, 40.0));
+        t += &format!(
+            "[domain.d{d}]\nmtbf = {}\nmttr = {}\n",
+            hours(&mut rng, 50.0, 500.0),
+            hours(&mut rng, 1.0, 40.0)
+        );
         if d > 0 && rng.random_bool(0.4) {
             t += &format!("within = \"d{}\"\n", rng.random_range(0..d));
         }
@@ -29,16 +34,26 @@ fn random_model(seed: u64, max_items: usize) -> String {
         let count = rng.random_range(1..=room.min(3));
         t += &format!("[component.c{c}]\n");
         if rng.random_bool(0.5) {
-            t += &format!("mtbf = {}\nmttr = {}\n", hours(&mut rng, 5.0, 300.0), hours(&mut rng, 0.5, 60.0));
+            t += &format!(
+                "mtbf = {}\nmttr = {}\n",
+                hours(&mut rng, 5.0, 300.0),
+                hours(&mut rng, 0.5, 60.0)
+            );
         } else {
-            t += &format!("availability = {:.6}\nmttr = {}\n", rng.random_range(0.5..0.999), hours(&mut rng, 0.5, 60.0));
+            t += &format!(
+                "availability = {:.6}\nmttr = {}\n",
+                rng.random_range(0.5..0.999),
+                hours(&mut rng, 0.5, 60.0)
+            );
         }
         if count > 1 {
             t += &format!("count = {count}\nneed = {}\n", rng.random_range(1..=count));
         }
         if n_domains > 0 && rng.random_bool(0.7) {
             if count > 1 && rng.random_bool(0.5) {
-                let spread: Vec<String> = (0..rng.random_range(1..=n_domains)).map(|k| format!("\"d{k}\"")).collect();
+                let spread: Vec<String> = (0..rng.random_range(1..=n_domains))
+                    .map(|k| format!("\"d{k}\""))
+                    .collect();
                 t += &format!("spread = [{}]\n", spread.join(", "));
             } else {
                 t += &format!("domain = \"d{}\"\n", rng.random_range(0..n_domains));
@@ -67,7 +82,12 @@ fn random_model(seed: u64, max_items: usize) -> String {
         t += &format!("[block.b{b}]\n");
         match rng.random_range(0..3) {
             0 => t += &format!("series = [{list}]\n"),
-            1 => t += &format!("parallel = [{list}]\nneed = {}\n", rng.random_range(1..=size)),
+            1 => {
+                t += &format!(
+                    "parallel = [{list}]\nneed = {}\n",
+                    rng.random_range(1..=size)
+                )
+            }
             _ => t += &format!("standby = [{list}]\n"),
         }
         names.push(format!("b{b}"));
@@ -81,7 +101,9 @@ fn phi(sys: &System, x: u64, memo: &mut [bool]) -> bool {
         memo[i] = match n {
             Node::Item(it) => x >> it.0 & 1 == 1,
             Node::All(c) => c.iter().all(|k| memo[k.0 as usize]),
-            Node::AtLeast { k, of } => of.iter().filter(|c| memo[c.0 as usize]).count() >= *k as usize,
+            Node::AtLeast { k, of } => {
+                of.iter().filter(|c| memo[c.0 as usize]).count() >= *k as usize
+            }
         };
     }
     memo[sys.root().0 as usize]
@@ -99,7 +121,11 @@ fn enumerate(sys: &System) -> (f64, f64) {
         let mut p = 1.0;
         for (i, it) in sys.items().iter().enumerate() {
             let av = it.rates.availability;
-            p *= if x >> i & 1 == 1 { av.value() } else { av.unavailability() };
+            p *= if x >> i & 1 == 1 {
+                av.value()
+            } else {
+                av.unavailability()
+            };
         }
         if !phi(sys, x, &mut memo) {
             continue;
@@ -159,12 +185,20 @@ fn improvement_potential_matches_enumeration() {
     let web = a.contributors.iter().find(|c| c.name == "web").unwrap();
     // web perfect: top = az * db.
     let want = (0.99 * 0.95 - a.availability) * YEAR_S;
-    assert!((web.downtime_per_year_s - want).abs() < 1e-6, "{} vs {want}", web.downtime_per_year_s);
+    assert!(
+        (web.downtime_per_year_s - want).abs() < 1e-6,
+        "{} vs {want}",
+        web.downtime_per_year_s
+    );
     let az = a.contributors.iter().find(|c| c.name == "az").unwrap();
     // az perfect: top = P(2 of 3 at 0.9) * 0.95.
     let two_of_three = 3.0 * 0.9f64.powi(2) * 0.1 + 0.9f64.powi(3);
     let want = (two_of_three * 0.95 - a.availability) * YEAR_S;
-    assert!((az.downtime_per_year_s - want).abs() < 1e-6, "{} vs {want}", az.downtime_per_year_s);
+    assert!(
+        (az.downtime_per_year_s - want).abs() < 1e-6,
+        "{} vs {want}",
+        az.downtime_per_year_s
+    );
 }
 
 /// The benchmark workloads' exact unavailabilities (bench README, computed
@@ -178,11 +212,19 @@ fn bench_workloads_match_published_values() {
     ] {
         let sys = System::from_path(format!("benches/models/{file}.toml")).unwrap();
         let a = analytic::evaluate(&sys).unwrap();
-        assert!((a.unavailability - want).abs() < 1e-10 * want.max(1e-9) * 10.0, "{file}: {} vs {want}", a.unavailability);
+        assert!(
+            (a.unavailability - want).abs() < 1e-10 * want.max(1e-9) * 10.0,
+            "{file}: {} vs {want}",
+            a.unavailability
+        );
         // d1 closed form: 100 blocks of 10 parallel components at 0.9.
         if file == "analytic-d1" {
             let closed = -(100.0 * (-1e-10f64).ln_1p()).exp_m1();
-            assert!((a.unavailability - closed).abs() < 1e-20, "{}", a.unavailability);
+            assert!(
+                (a.unavailability - closed).abs() < 1e-20,
+                "{}",
+                a.unavailability
+            );
         }
     }
 }

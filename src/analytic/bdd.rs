@@ -173,8 +173,16 @@ impl Manager {
             if mark[id] {
                 remap[id] = d.level.len() as u32;
                 d.level.push(self.level[id]);
-                d.lo.push(if id < 2 { id as u32 } else { remap[self.lo[id] as usize] });
-                d.hi.push(if id < 2 { id as u32 } else { remap[self.hi[id] as usize] });
+                d.lo.push(if id < 2 {
+                    id as u32
+                } else {
+                    remap[self.lo[id] as usize]
+                });
+                d.hi.push(if id < 2 {
+                    id as u32
+                } else {
+                    remap[self.hi[id] as usize]
+                });
             }
         }
         d.root = remap[root as usize] as usize;

@@ -161,7 +161,11 @@ impl<'s> Analyzer<'s> {
                 if s.is_ideal() || !used[s.node.0 as usize] {
                     continue;
                 }
-                let members = s.members.iter().map(|n| m.compact(memo[n.0 as usize])).collect();
+                let members = s
+                    .members
+                    .iter()
+                    .map(|n| m.compact(memo[n.0 as usize]))
+                    .collect();
                 let up = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, TRUE)));
                 let down = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, FALSE)));
                 standbys.push(StandbyModel {
@@ -269,7 +273,8 @@ impl<'s> Analyzer<'s> {
         let unavailability = (q_struct + q_failover).min(1.0);
         let availability = (a_struct - q_failover).max(0.0);
         if q_struct + q_failover > 1.0 {
-            approximations.push("the first-order failover penalty exceeds 1 and was capped".to_string());
+            approximations
+                .push("the first-order failover penalty exceeds 1 and was capped".to_string());
         }
         for c in &mut contributors {
             c.criticality = if unavailability > 0.0 {
@@ -380,9 +385,20 @@ impl<'s> Analyzer<'s> {
                     .iter()
                     .enumerate()
                     .filter(|(_, x)| **x > 0.0)
-                    .map(|(l, x)| x * self.sys.item(self.item_at[l]).rates.frequency().unwrap_or(0.0))
+                    .map(|(l, x)| {
+                        x * self
+                            .sys
+                            .item(self.item_at[l])
+                            .rates
+                            .frequency()
+                            .unwrap_or(0.0)
+                    })
                     .sum();
-                let (up, down) = if f > 0.0 { (am / f, qm / f) } else { (f64::INFINITY, 0.0) };
+                let (up, down) = if f > 0.0 {
+                    (am / f, qm / f)
+                } else {
+                    (f64::INFINITY, 0.0)
+                };
                 M { q: qm, f, up, down }
             })
             .collect();
@@ -396,13 +412,20 @@ impl<'s> Analyzer<'s> {
                 continue;
             }
             let share = m.up / total_up;
-            let others_down: f64 = members.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, o)| o.q).product();
+            let others_down: f64 = members
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, o)| o.q)
+                .product();
             let rate = share * m.f * (1.0 - others_down);
             block_down += rate * (c * d + (1.0 - c) * m.down);
             takeovers += rate * if d > 0.0 { 1.0 } else { 1.0 - c };
         }
         let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
-        let (_, q_down) = st.forced_down.root_probabilities(&st.forced_down.forward(a, q));
+        let (_, q_down) = st
+            .forced_down
+            .root_probabilities(&st.forced_down.forward(a, q));
         let critical = (q_down - q_up).max(0.0);
         (block_down * critical, takeovers * critical, critical)
     }
@@ -481,8 +504,14 @@ fn build_nodes(
 /// One line on the time scale of a result, for reports.
 pub fn describe_outages(a: &Analytic) -> String {
     match (a.outages_per_year, a.mean_outage_s) {
-        (Some(f), Some(d)) => format!("{f:.3} outages a year, {} each on average", human_duration(d)),
+        (Some(f), Some(d)) => format!(
+            "{f:.3} outages a year, {} each on average",
+            human_duration(d)
+        ),
         (Some(_), None) => "no outages".to_string(),
-        _ => format!("outage frequency and duration unknown: {} give availability alone", a.untimed.join(", ")),
+        _ => format!(
+            "outage frequency and duration unknown: {} give availability alone",
+            a.untimed.join(", ")
+        ),
     }
 }

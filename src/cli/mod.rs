@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use fivenines::{Availability, Error, ModelErrors};
 
-const ABOUT: &str = "Availability and downtime of a system from its parts: exact, and by Monte Carlo";
+const ABOUT: &str =
+    "Availability and downtime of a system from its parts: exact, and by Monte Carlo";
 
 const EXAMPLES: &str = "\
 Examples:

@@ -51,7 +51,12 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
 
     // 1. Names: one namespace for components, domains and blocks.
     let mut names: HashMap<&str, (Kind, std::ops::Range<usize>)> = HashMap::new();
-    fn register<'a>(names: &mut HashMap<&'a str, (Kind, std::ops::Range<usize>)>, name: &'a Sp<String>, kind: Kind, issues: &mut Vec<Issue>) {
+    fn register<'a>(
+        names: &mut HashMap<&'a str, (Kind, std::ops::Range<usize>)>,
+        name: &'a Sp<String>,
+        kind: Kind,
+        issues: &mut Vec<Issue>,
+    ) {
         if let Some((prev, span)) = names.get(name.v.as_str()) {
             issues.push(
                 Issue::new(
@@ -80,12 +85,19 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             Some((k, _)) => Some(*k),
             None => {
                 let hint = suggest(&name.v, names.keys().copied()).unwrap_or_else(|| {
-                    let kinds: Vec<String> = wanted.split(" or ").map(|k| format!("[{k}.{}]", name.v)).collect();
+                    let kinds: Vec<String> = wanted
+                        .split(" or ")
+                        .map(|k| format!("[{k}.{}]", name.v))
+                        .collect();
                     format!("define it as {}", kinds.join(" or "))
                 });
                 issues.push(
-                    Issue::new(name.span.clone(), format!("unknown name `{}`", name.v), format!("no {wanted} has this name"))
-                        .help(hint),
+                    Issue::new(
+                        name.span.clone(),
+                        format!("unknown name `{}`", name.v),
+                        format!("no {wanted} has this name"),
+                    )
+                    .help(hint),
                 );
                 None
             }
@@ -99,32 +111,42 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         if let Some(w) = &d.within {
             match lookup(w, &mut issues, "domain") {
                 Some(Kind::Domain(j)) => within[i] = Some(j),
-                Some(k) => issues.push(
-                    Issue::new(w.span.clone(), format!("`within` must name a domain; `{}` is a {}", w.v, k.word()), "not a domain"),
-                ),
+                Some(k) => issues.push(Issue::new(
+                    w.span.clone(),
+                    format!("`within` must name a domain; `{}` is a {}", w.v, k.word()),
+                    "not a domain",
+                )),
                 None => {}
             }
         }
     }
     // Cycle check over `within`: follow each chain, at most nd steps.
-    let mut domain_ok = vec![true; nd];
     for start in 0..nd {
         let mut seen = vec![start];
         let mut cur = start;
         while let Some(next) = within[cur] {
             if next == start {
-                let path: Vec<&str> = seen.iter().chain([&start]).map(|&k| spec.domains[k].name.v.as_str()).collect();
-                let w = spec.domains[cur].within.as_ref().expect("within was resolved");
+                let path: Vec<&str> = seen
+                    .iter()
+                    .chain([&start])
+                    .map(|&k| spec.domains[k].name.v.as_str())
+                    .collect();
+                let w = spec.domains[cur]
+                    .within
+                    .as_ref()
+                    .expect("within was resolved");
                 issues.push(
-                    Issue::new(w.span.clone(), format!("domains nest in a cycle: {}", path.join(" within ")), "closes the cycle")
-                        .help("a domain cannot be within itself; remove one `within`"),
+                    Issue::new(
+                        w.span.clone(),
+                        format!("domains nest in a cycle: {}", path.join(" within ")),
+                        "closes the cycle",
+                    )
+                    .help("a domain cannot be within itself; remove one `within`"),
                 );
-                domain_ok[start] = false;
                 break;
             }
-            if seen.contains(&next) || seen.len() > nd {
-                domain_ok[start] = false; // reported from the domain on the cycle
-                break;
+            if seen.contains(&next) {
+                break; // a cycle not through `start`: reported from a domain on it
             }
             seen.push(next);
             cur = next;
@@ -141,7 +163,8 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     }
 
     // 3. Components: placement, counts, steady state.
-    let mut comp_res: Vec<Option<(Resolved, Placement)>> = Vec::with_capacity(spec.components.len());
+    let mut comp_res: Vec<Option<(Resolved, Placement)>> =
+        Vec::with_capacity(spec.components.len());
     let mut notes = Vec::new();
     let mut item_count = nd;
     for c in &spec.components {
@@ -167,9 +190,10 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     // 4. Blocks: members, kind-specific keys, cycles.
     let nb = spec.blocks.len();
     let mut members: Vec<Vec<Kind>> = vec![Vec::new(); nb];
-    let mut block_ok = vec![true; nb];
     for (i, b) in spec.blocks.iter().enumerate() {
-        block_ok[i] = !tainted(&b.name.v) && check_block_keys(b, &mut issues);
+        if !tainted(&b.name.v) {
+            check_block_keys(b, &mut issues);
+        }
         let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
         for m in &b.members {
             if let Some(first) = seen.insert(m.v.as_str(), m) {
@@ -178,7 +202,6 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                         .also(first.span.clone(), "first listed here")
                         .help("a name is one physical thing: listing it twice adds no redundancy; use `count` on a component for replicas"),
                 );
-                block_ok[i] = false;
                 continue;
             }
             match lookup(m, &mut issues, "component or block") {
@@ -187,30 +210,38 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                         Issue::new(m.span.clone(), format!("`{}` is a domain, not a block member", m.v), "a domain")
                             .help(format!("place components in it with domain = \"{}\"; members are components, replica groups or blocks", m.v)),
                     );
-                    block_ok[i] = false;
                 }
                 Some(k) => members[i].push(k),
-                None => block_ok[i] = false,
+                None => {}
             }
         }
     }
-    let order = block_order(&spec.blocks, &members, &mut issues, &mut block_ok);
+    let order = block_order(&spec.blocks, &members, &mut issues);
 
     // 5. The system.
     let root_kind = match &spec.system {
         Some(s) => match lookup(s, &mut issues, "block or component") {
             Some(Kind::Domain(_)) => {
-                issues.push(
-                    Issue::new(s.span.clone(), format!("`system` must name a block or component; `{}` is a domain", s.v), "a domain"),
-                );
+                issues.push(Issue::new(
+                    s.span.clone(),
+                    format!(
+                        "`system` must name a block or component; `{}` is a domain",
+                        s.v
+                    ),
+                    "a domain",
+                ));
                 None
             }
             k => k,
         },
         None => {
             issues.push(
-                Issue::new(spec.top_span.clone(), "missing `system`: which block or component is evaluated?", "no `system` key in this file")
-                    .help("add a top-level line such as system = \"app\""),
+                Issue::new(
+                    spec.top_span.clone(),
+                    "missing `system`: which block or component is evaluated?",
+                    "no `system` key in this file",
+                )
+                .help("add a top-level line such as system = \"app\""),
             );
             None
         }
@@ -274,7 +305,11 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         for (j, dom) in p.domains.iter().enumerate() {
             let id = ItemId(items.len() as u32);
             items.push(Item {
-                name: if n == 1 { c.name.v.clone() } else { format!("{}[{j}]", c.name.v) },
+                name: if n == 1 {
+                    c.name.v.clone()
+                } else {
+                    format!("{}[{j}]", c.name.v)
+                },
                 owner: Owner::Component {
                     component: ci,
                     replica: j as u32,
@@ -293,7 +328,13 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         let node = if n == 1 {
             leaves[0]
         } else {
-            push_node(&mut nodes, Node::AtLeast { k: p.need, of: leaves })
+            push_node(
+                &mut nodes,
+                Node::AtLeast {
+                    k: p.need,
+                    of: leaves,
+                },
+            )
         };
         components.push(Component {
             name: c.name.v.clone(),
@@ -314,14 +355,23 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     for &bi in &order {
         let b = &spec.blocks[bi];
         let kind = b.kind.as_ref().expect("checked above").v;
-        let kids: Vec<NodeId> = members[bi].iter().map(|&k| node_of(k, &block_nodes)).collect();
+        let kids: Vec<NodeId> = members[bi]
+            .iter()
+            .map(|&k| node_of(k, &block_nodes))
+            .collect();
         let need = b.need.as_ref().map_or(1, |n| n.v);
         let node = match kind {
             spec::BlockKind::Series => push_node(&mut nodes, Node::All(kids.clone())),
-            spec::BlockKind::Parallel if need as usize == kids.len() => push_node(&mut nodes, Node::All(kids.clone())),
-            spec::BlockKind::Parallel | spec::BlockKind::Standby => {
-                push_node(&mut nodes, Node::AtLeast { k: need, of: kids.clone() })
+            spec::BlockKind::Parallel if need as usize == kids.len() => {
+                push_node(&mut nodes, Node::All(kids.clone()))
             }
+            spec::BlockKind::Parallel | spec::BlockKind::Standby => push_node(
+                &mut nodes,
+                Node::AtLeast {
+                    k: need,
+                    of: kids.clone(),
+                },
+            ),
             spec::BlockKind::Choose => {
                 notes.push(format!(
                     "block `{}`: a choice, evaluated at its first member `{}`",
@@ -337,7 +387,10 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                 node,
                 member_names: b.members.iter().map(|m| m.v.clone()).collect(),
                 members: kids,
-                failover: b.failover.as_ref().map_or(Distribution::Fixed(0.0), |f| f.v),
+                failover: b
+                    .failover
+                    .as_ref()
+                    .map_or(Distribution::Fixed(0.0), |f| f.v),
                 switch_success: b.switch_success.as_ref().map_or(1.0, |s| s.v),
             });
         }
@@ -378,16 +431,30 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
 }
 
 /// Reads `mtbf` / `mttr` / `availability` / distributions into rates.
-fn resolve(rel: &RelSpec, name: &str, name_span: &std::ops::Range<usize>, issues: &mut Vec<Issue>) -> Option<Resolved> {
+fn resolve(
+    rel: &RelSpec,
+    name: &str,
+    name_span: &std::ops::Range<usize>,
+    issues: &mut Vec<Issue>,
+) -> Option<Resolved> {
     let before = issues.len();
     if let Some(like) = &rel.like {
         issues.push(
-            Issue::new(like.span.clone(), format!("unknown catalog entry `{}`", like.v), "not in the catalog")
-                .help("run `fivenines catalog` to list the entries"),
+            Issue::new(
+                like.span.clone(),
+                format!("unknown catalog entry `{}`", like.v),
+                "not in the catalog",
+            )
+            .help("run `fivenines catalog` to list the entries"),
         );
     }
     // Means from distributions, checked against explicit values.
-    let from = |explicit: &Option<Sp<f64>>, dist: &Option<Sp<Distribution>>, key: &str, dkey: &str, issues: &mut Vec<Issue>| -> Option<Sp<f64>> {
+    let from = |explicit: &Option<Sp<f64>>,
+                dist: &Option<Sp<Distribution>>,
+                key: &str,
+                dkey: &str,
+                issues: &mut Vec<Issue>|
+     -> Option<Sp<f64>> {
         match (explicit, dist) {
             (Some(e), Some(d)) => {
                 let m = d.v.mean();
@@ -413,7 +480,11 @@ fn resolve(rel: &RelSpec, name: &str, name_span: &std::ops::Range<usize>, issues
     let rates = match (&rel.availability, &mtbf, &mttr) {
         (Some(a), None, None) => Rates {
             availability: a.v,
-            mtbf_s: if a.v.unavailability() == 0.0 { Some(f64::INFINITY) } else { None },
+            mtbf_s: if a.v.unavailability() == 0.0 {
+                Some(f64::INFINITY)
+            } else {
+                None
+            },
             mttr_s: None,
         },
         (Some(a), None, Some(r)) => Rates {
@@ -465,13 +536,19 @@ fn resolve(rel: &RelSpec, name: &str, name_span: &std::ops::Range<usize>, issues
         }
         (None, None, None) => {
             issues.push(
-                Issue::new(name_span.clone(), format!("`{name}` has no availability, mtbf or mttr"), "missing reliability figures")
-                    .help("give availability = \"99.95%\", or mtbf and mttr, or availability and mttr"),
+                Issue::new(
+                    name_span.clone(),
+                    format!("`{name}` has no availability, mtbf or mttr"),
+                    "missing reliability figures",
+                )
+                .help("give availability = \"99.95%\", or mtbf and mttr, or availability and mttr"),
             );
             return None;
         }
     };
-    if rel.mtbf.as_ref().is_some_and(|m| m.v <= 0.0) || rel.mttr.as_ref().is_some_and(|m| m.v <= 0.0) {
+    if rel.mtbf.as_ref().is_some_and(|m| m.v <= 0.0)
+        || rel.mttr.as_ref().is_some_and(|m| m.v <= 0.0)
+    {
         return None; // reported when read
     }
     if issues.len() > before {
@@ -495,21 +572,33 @@ fn resolve(rel: &RelSpec, name: &str, name_span: &std::ops::Range<usize>, issues
             |d| d.v,
         )
     });
-    Some(Resolved { rates, failure, repair })
+    Some(Resolved {
+        rates,
+        failure,
+        repair,
+    })
 }
+
+/// Resolves a name reference, reporting unknown names.
+type Lookup<'a> = dyn Fn(&Sp<String>, &mut Vec<Issue>, &str) -> Option<Kind> + 'a;
 
 /// The domain of every replica, and `need`.
 fn place(
     c: &ComponentSpec,
-    lookup: &dyn Fn(&Sp<String>, &mut Vec<Issue>, &str) -> Option<Kind>,
+    lookup: &Lookup<'_>,
     issues: &mut Vec<Issue>,
     notes: &mut Vec<String>,
 ) -> Option<Placement> {
     let before = issues.len();
     let count = match &c.count {
         None => 1,
-        Some(Sp { v: Count::Fixed(n), .. }) => *n,
-        Some(Sp { v: Count::Range(lo, hi), .. }) => {
+        Some(Sp {
+            v: Count::Fixed(n), ..
+        }) => *n,
+        Some(Sp {
+            v: Count::Range(lo, hi),
+            ..
+        }) => {
             notes.push(format!(
                 "component `{}`: count range {lo}..{hi}, evaluated at its lower end, {lo}",
                 c.name.v
@@ -522,8 +611,12 @@ fn place(
             Some(Kind::Domain(d)) => Some(d),
             Some(k) => {
                 issues.push(
-                    Issue::new(name.span.clone(), format!("`{}` is a {}, not a domain", name.v, k.word()), "not a domain")
-                        .help("define failure domains as [domain.NAME]"),
+                    Issue::new(
+                        name.span.clone(),
+                        format!("`{}` is a {}, not a domain", name.v, k.word()),
+                        "not a domain",
+                    )
+                    .help("define failure domains as [domain.NAME]"),
                 );
                 None
             }
@@ -545,7 +638,11 @@ fn place(
         }
         (None, Some(s)) => {
             if s.v.is_empty() {
-                issues.push(Issue::new(s.span.clone(), "`spread` needs at least one domain", "empty list"));
+                issues.push(Issue::new(
+                    s.span.clone(),
+                    "`spread` needs at least one domain",
+                    "empty list",
+                ));
                 return None;
             }
             let list: Vec<Option<usize>> = s.v.iter().map(|n| as_domain(n, issues)).collect();
@@ -558,8 +655,15 @@ fn place(
         && n.v > count
     {
         issues.push(
-            Issue::new(n.span.clone(), format!("`need = {}` but `{}` has only {count} replica(s)", n.v, c.name.v), "more than the count")
-                .help("`need` is how many of the `count` replicas must be up: 1 <= need <= count"),
+            Issue::new(
+                n.span.clone(),
+                format!(
+                    "`need = {}` but `{}` has only {count} replica(s)",
+                    n.v, c.name.v
+                ),
+                "more than the count",
+            )
+            .help("`need` is how many of the `count` replicas must be up: 1 <= need <= count"),
         );
     }
     if issues.len() > before {
@@ -573,36 +677,51 @@ struct Placement {
     need: u32,
 }
 
-/// Kind-specific keys of a block. Returns whether the block is usable.
-fn check_block_keys(b: &BlockSpec, issues: &mut Vec<Issue>) -> bool {
-    let before = issues.len();
+/// Kind-specific keys of a block.
+fn check_block_keys(b: &BlockSpec, issues: &mut Vec<Issue>) {
     let Some(kind) = &b.kind else {
         issues.push(
             Issue::new(b.name.span.clone(), format!("block `{}` has no kind", b.name.v), "no series, parallel, standby or choose")
                 .help("give exactly one of series = [...], parallel = [...], standby = [...], choose = [...]"),
         );
-        return false;
+        return;
     };
     if b.members.is_empty() {
-        return false; // reported when read
+        return; // reported when read
     }
     if let Some(n) = &b.need {
         if kind.v != spec::BlockKind::Parallel {
             issues.push(
-                Issue::new(n.span.clone(), format!("`need` applies to parallel blocks, not to {}", kind.v.key()), "not for this kind")
-                    .also(kind.span.clone(), "block kind"),
+                Issue::new(
+                    n.span.clone(),
+                    format!("`need` applies to parallel blocks, not to {}", kind.v.key()),
+                    "not for this kind",
+                )
+                .also(kind.span.clone(), "block kind"),
             );
         } else if n.v as usize > b.members.len() {
             issues.push(
-                Issue::new(n.span.clone(), format!("`need = {}` but block `{}` has {} member(s)", n.v, b.name.v, b.members.len()), "more than the members")
-                    .help("need is how many members must be up: 1 <= need <= number of members"),
+                Issue::new(
+                    n.span.clone(),
+                    format!(
+                        "`need = {}` but block `{}` has {} member(s)",
+                        n.v,
+                        b.name.v,
+                        b.members.len()
+                    ),
+                    "more than the members",
+                )
+                .help("need is how many members must be up: 1 <= need <= number of members"),
             );
         }
     }
     if kind.v != spec::BlockKind::Standby {
         for (key, span) in [
             ("failover", b.failover.as_ref().map(|f| f.span.clone())),
-            ("switch_success", b.switch_success.as_ref().map(|s| s.span.clone())),
+            (
+                "switch_success",
+                b.switch_success.as_ref().map(|s| s.span.clone()),
+            ),
         ] {
             if let Some(span) = span {
                 issues.push(
@@ -613,13 +732,24 @@ fn check_block_keys(b: &BlockSpec, issues: &mut Vec<Issue>) -> bool {
             }
         }
     }
-    issues.len() == before
 }
 
 /// Orders usable blocks members-first; reports cycles. Iterative DFS.
-fn block_order(blocks: &[BlockSpec], members: &[Vec<Kind>], issues: &mut Vec<Issue>, ok: &mut [bool]) -> Vec<usize> {
+fn block_order(blocks: &[BlockSpec], members: &[Vec<Kind>], issues: &mut Vec<Issue>) -> Vec<usize> {
     let n = blocks.len();
-    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    // The block members of each block.
+    let children: Vec<Vec<usize>> = members
+        .iter()
+        .map(|ms| {
+            ms.iter()
+                .filter_map(|k| match k {
+                    Kind::Block(j) => Some(*j),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
     let mut order = Vec::with_capacity(n);
     for start in 0..n {
         if state[start] != 0 {
@@ -628,50 +758,43 @@ fn block_order(blocks: &[BlockSpec], members: &[Vec<Kind>], issues: &mut Vec<Iss
         let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
         state[start] = 1;
         while let Some(&mut (b, ref mut next)) = stack.last_mut() {
-            let member_blocks: Vec<(usize, usize)> = members[b]
-                .iter()
-                .enumerate()
-                .filter_map(|(pos, k)| match k {
-                    Kind::Block(j) => Some((pos, *j)),
-                    _ => None,
-                })
-                .collect();
-            if *next < member_blocks.len() {
-                let (pos, child) = member_blocks[*next];
-                *next += 1;
-                match state[child] {
-                    0 => {
-                        state[child] = 1;
-                        stack.push((child, 0));
-                    }
-                    1 => {
-                        let from = stack.iter().position(|(x, _)| *x == child).expect("on stack");
-                        let mut path: Vec<&str> = stack[from..].iter().map(|(x, _)| blocks[*x].name.v.as_str()).collect();
-                        path.push(&blocks[child].name.v);
-                        // The member reference that closes the cycle: resolved
-                        // members skip failed lookups, so find it by name.
-                        let span = blocks[b]
-                            .members
-                            .iter()
-                            .filter(|m| m.v == blocks[child].name.v)
-                            .map(|m| m.span.clone())
-                            .next()
-                            .unwrap_or_else(|| blocks[b].name.span.clone());
-                        let _ = pos;
-                        issues.push(
-                            Issue::new(span, format!("blocks form a cycle: {}", path.join(" -> ")), "closes the cycle")
-                                .help("a block cannot contain itself, directly or through other blocks"),
-                        );
-                        for (x, _) in &stack[from..] {
-                            ok[*x] = false;
-                        }
-                    }
-                    _ => {}
-                }
-            } else {
+            let Some(&child) = children[b].get(*next) else {
                 state[b] = 2;
                 order.push(b);
                 stack.pop();
+                continue;
+            };
+            *next += 1;
+            match state[child] {
+                0 => {
+                    state[child] = 1;
+                    stack.push((child, 0));
+                }
+                1 => {
+                    let from = stack
+                        .iter()
+                        .position(|(x, _)| *x == child)
+                        .expect("on the stack");
+                    let mut path: Vec<&str> = stack[from..]
+                        .iter()
+                        .map(|(x, _)| blocks[*x].name.v.as_str())
+                        .collect();
+                    path.push(&blocks[child].name.v);
+                    let span = blocks[b]
+                        .members
+                        .iter()
+                        .find(|m| m.v == blocks[child].name.v)
+                        .map_or_else(|| blocks[b].name.span.clone(), |m| m.span.clone());
+                    issues.push(
+                        Issue::new(
+                            span,
+                            format!("blocks form a cycle: {}", path.join(" -> ")),
+                            "closes the cycle",
+                        )
+                        .help("a block cannot contain itself, directly or through other blocks"),
+                    );
+                }
+                _ => {}
             }
         }
     }
@@ -684,7 +807,10 @@ fn unused_warnings(sys: &System) -> Vec<String> {
     let mut out = Vec::new();
     let mut unused = |kind: &str, name: &str, node: NodeId| {
         if !used[node.0 as usize] {
-            out.push(format!("{kind} `{name}` is not used by system `{}`", sys.system));
+            out.push(format!(
+                "{kind} `{name}` is not used by system `{}`",
+                sys.system
+            ));
         }
     };
     for c in &sys.components {
@@ -696,7 +822,10 @@ fn unused_warnings(sys: &System) -> Vec<String> {
     let items = sys.used_items();
     for d in &sys.domains {
         if !items[d.item.0 as usize] {
-            out.push(format!("domain `{}` is not used by system `{}`", d.name, sys.system));
+            out.push(format!(
+                "domain `{}` is not used by system `{}`",
+                d.name, sys.system
+            ));
         }
     }
     out
@@ -710,10 +839,17 @@ fn check_standby_time_scales(sys: &System, blocks: &[BlockSpec]) -> Result<(), V
         if s.is_ideal() {
             continue;
         }
-        let spec = blocks.iter().find(|b| b.name.v == s.name).expect("standby comes from a block");
+        let spec = blocks
+            .iter()
+            .find(|b| b.name.v == s.name)
+            .expect("standby comes from a block");
         for (m, name) in s.members.iter().zip(&s.member_names) {
             if let Some(item) = first_untimed_item(sys, *m) {
-                let span = spec.members.iter().find(|x| &x.v == name).map_or(spec.name.span.clone(), |x| x.span.clone());
+                let span = spec
+                    .members
+                    .iter()
+                    .find(|x| &x.v == name)
+                    .map_or(spec.name.span.clone(), |x| x.span.clone());
                 let key_span = spec
                     .failover
                     .as_ref()
@@ -735,7 +871,11 @@ fn check_standby_time_scales(sys: &System, blocks: &[BlockSpec]) -> Result<(), V
             }
         }
     }
-    if issues.is_empty() { Ok(()) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(issues)
+    }
 }
 
 /// The first item under `node` with availability alone.

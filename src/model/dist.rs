@@ -74,7 +74,10 @@ mod tests {
     #[test]
     fn weibull_mean_closed_form() {
         // Gamma(1 + 1/2) = sqrt(pi)/2
-        let d = Distribution::Weibull { shape: 2.0, scale: 10.0 };
+        let d = Distribution::Weibull {
+            shape: 2.0,
+            scale: 10.0,
+        };
         assert!((d.mean() - 10.0 * std::f64::consts::PI.sqrt() / 2.0).abs() < 1e-12);
     }
 }

@@ -1,5 +1,5 @@
-//! Model files: reading ([`spec`]), checking ([`check`]) and the compiled
-//! [`System`].
+//! Model files: reading (with spans), checking (names, cycles, ranges) and
+//! the compiled [`System`].
 
 pub(crate) mod check;
 pub mod dist;
@@ -43,16 +43,15 @@ impl System {
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let shared = Arc::new(text.to_string());
-        let result = spec::read(text).and_then(|(spec, mut issues)| {
-            match check::check(spec, stem) {
+        let result =
+            spec::read(text).and_then(|(spec, mut issues)| match check::check(spec, stem) {
                 Ok(sys) if issues.is_empty() => Ok(sys),
                 Ok(_) => Err(issues),
                 Err(more) => {
                     issues.extend(more);
                     Err(issues)
                 }
-            }
-        });
+            });
         result.map_err(|issues| into_model_errors(file, &shared, issues))
     }
 

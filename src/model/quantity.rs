@@ -49,8 +49,7 @@ impl QuantityError {
     }
 }
 
-const AVAILABILITY_HELP: &str =
-    "write an availability as a fraction such as 0.9995, a percentage such as \"99.95%\", or \"4 nines\"";
+const AVAILABILITY_HELP: &str = "write an availability as a fraction such as 0.9995, a percentage such as \"99.95%\", or \"4 nines\"";
 
 impl Availability {
     /// Never fails: availability 1, unavailability 0.
@@ -112,6 +111,11 @@ impl Availability {
                     Some(AVAILABILITY_HELP),
                 ));
             }
+            if n.fract() == 0.0 && n <= 15.0 {
+                // Whole nines: the same double as the decimal spelling.
+                let digits = "9".repeat(n as usize);
+                return Availability::parse(&format!("0.{digits}"));
+            }
             return Availability::from_unavailability(10f64.powf(-n));
         }
         let (digits, percent) = match t.strip_suffix('%') {
@@ -131,7 +135,9 @@ impl Availability {
                 AVAILABILITY_HELP.to_string()
             };
             return Err(QuantityError {
-                message: format!("availability `{text}` is outside (0, 1] (0% excluded, 100% allowed)"),
+                message: format!(
+                    "availability `{text}` is outside (0, 1] (0% excluded, 100% allowed)"
+                ),
                 help: Some(hint),
             });
         }
@@ -193,14 +199,18 @@ pub fn parse_probability(text: &str) -> Result<f64, QuantityError> {
         Some(d) => (d.trim(), 2),
         None => (t, 0),
     };
-    let help = Some("write a probability as a fraction such as 0.99 or a percentage such as \"99%\"");
+    let help =
+        Some("write a probability as a fraction such as 0.99 or a percentage such as \"99%\"");
     match decimal_and_complement(digits, scale) {
         Some((p, _)) if (0.0..=1.0).contains(&p) => Ok(p),
         Some(_) => Err(QuantityError::new(
             format!("probability `{text}` is outside [0, 1]"),
             help,
         )),
-        None => Err(QuantityError::new(format!("`{text}` is not a probability"), help)),
+        None => Err(QuantityError::new(
+            format!("`{text}` is not a probability"),
+            help,
+        )),
     }
 }
 
@@ -231,8 +241,16 @@ fn decimal_and_complement(text: &str, extra_scale: i32) -> Option<(f64, f64)> {
     if !all_digits(int_part) || !all_digits(frac_part) {
         return None;
     }
-    let value: f64 = format!("{mantissa}e{exponent}").replace('_', "").parse().ok()?;
-    let value = if negative { -value } else { value } / 10f64.powi(extra_scale);
+    // Shift the decimal exponent rather than divide, so "99.99%" is the
+    // same double as 0.9999.
+    let value: f64 = format!(
+        "{mantissa}e{}",
+        i64::from(exponent) - i64::from(extra_scale)
+    )
+    .replace('_', "")
+    .parse()
+    .ok()?;
+    let value = if negative { -value } else { value };
     if !value.is_finite() {
         return None;
     }
@@ -243,7 +261,11 @@ fn decimal_and_complement(text: &str, extra_scale: i32) -> Option<(f64, f64)> {
     let complement = if negative || digits.len() > 36 || !(0..=36).contains(&scale) {
         1.0 - value
     } else {
-        let m: u128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
+        let m: u128 = if digits.is_empty() {
+            0
+        } else {
+            digits.parse().ok()?
+        };
         let one = 10u128.pow(scale as u32);
         if m <= one {
             (one - m) as f64 / one as f64
@@ -286,9 +308,12 @@ pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
         if num_len == 0 {
             return Err(bad(format!("`{text}` is not a duration")));
         }
-        let number: f64 = rest[..num_len]
-            .parse()
-            .map_err(|_| bad(format!("`{}` in `{text}` is not a number", &rest[..num_len])))?;
+        let number: f64 = rest[..num_len].parse().map_err(|_| {
+            bad(format!(
+                "`{}` in `{text}` is not a number",
+                &rest[..num_len]
+            ))
+        })?;
         rest = rest[num_len..].trim_start();
         let unit_len = rest
             .find(|c: char| !c.is_ascii_alphabetic())
@@ -383,7 +408,9 @@ mod tests {
 
     #[test]
     fn availability_rejects_out_of_range() {
-        for bad in ["0", "0%", "1.5", "101%", "-0.1", "abc", "", "nines", "0 nines"] {
+        for bad in [
+            "0", "0%", "1.5", "101%", "-0.1", "abc", "", "nines", "0 nines",
+        ] {
             assert!(Availability::parse(bad).is_err(), "{bad}");
         }
         let e = Availability::parse("99.95").unwrap_err();

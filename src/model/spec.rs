@@ -106,7 +106,15 @@ pub(crate) struct Spec {
 
 type Val<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &["name", "description", "system", "currency", "component", "domain", "block"];
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "system",
+    "currency",
+    "component",
+    "domain",
+    "block",
+];
 const REL_KEYS: &[&str] = &[
     "availability",
     "mtbf",
@@ -143,8 +151,12 @@ pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
-                Issue::new(span, format!("invalid TOML: {}", e.message().trim()), "here")
-                    .help("see the TOML syntax at toml.io; every model is one TOML file")
+                Issue::new(
+                    span,
+                    format!("invalid TOML: {}", e.message().trim()),
+                    "here",
+                )
+                .help("see the TOML syntax at toml.io; every model is one TOML file")
             })
             .collect());
     }
@@ -212,18 +224,34 @@ impl Reader {
     }
 
     fn quantity_error(&mut self, span: Range<usize>, key: &str, e: QuantityError) {
-        self.push(Issue::new(span, format!("`{key}`: {}", e.message), "this value").help_opt(e.help));
+        self.push(
+            Issue::new(span, format!("`{key}`: {}", e.message), "this value").help_opt(e.help),
+        );
     }
 
-    fn unknown_key(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, allowed: &[&str], place: &str) {
+    fn unknown_key(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        allowed: &[&str],
+        place: &str,
+    ) {
         let k: &str = key.get_ref();
         let hint = if TOP_KEYS.contains(&k) && !allowed.contains(&k) {
-            format!("`{k}` is a top-level key: in TOML it must come before the first [table] header")
+            format!(
+                "`{k}` is a top-level key: in TOML it must come before the first [table] header"
+            )
         } else {
             suggest(k, allowed.iter().copied())
                 .unwrap_or_else(|| format!("the keys allowed {place} are: {}", allowed.join(", ")))
         };
-        self.push(Issue::new(key.span(), format!("unknown key `{k}` {place}"), "unknown key").help(hint));
+        self.push(
+            Issue::new(
+                key.span(),
+                format!("unknown key `{k}` {place}"),
+                "unknown key",
+            )
+            .help(hint),
+        );
     }
 
     fn table<'a, 'i>(&mut self, val: &'a Val<'i>, what: &str) -> Option<&'a DeTable<'i>> {
@@ -262,7 +290,7 @@ impl Reader {
                 })
             }
             _ => {
-                self.expected(val, &format!("a list of names, such as [\"a\", \"b\"]"));
+                self.expected(val, "a list of names, such as [\"a\", \"b\"]");
                 None
             }
         }
@@ -280,9 +308,16 @@ impl Reader {
             }
         };
         match v {
-            Some(v) if v.is_finite() => Some(Sp { v, span: val.span() }),
+            Some(v) if v.is_finite() => Some(Sp {
+                v,
+                span: val.span(),
+            }),
             _ => {
-                self.push(Issue::new(val.span(), format!("`{key}` must be a finite number"), "not finite"));
+                self.push(Issue::new(
+                    val.span(),
+                    format!("`{key}` must be a finite number"),
+                    "not finite",
+                ));
                 None
             }
         }
@@ -326,7 +361,10 @@ impl Reader {
     fn availability(&mut self, val: &Val<'_>, key: &str) -> Option<Sp<Availability>> {
         let text = self.scalar_text(val, "an availability such as 0.9995 or \"99.95%\"")?;
         match Availability::parse(&text) {
-            Ok(a) => Some(Sp { v: a, span: val.span() }),
+            Ok(a) => Some(Sp {
+                v: a,
+                span: val.span(),
+            }),
             Err(e) => {
                 self.quantity_error(val.span(), key, e);
                 None
@@ -337,7 +375,10 @@ impl Reader {
     fn probability(&mut self, val: &Val<'_>, key: &str) -> Option<Sp<f64>> {
         let text = self.scalar_text(val, "a probability such as 0.99 or \"99%\"")?;
         match parse_probability(&text) {
-            Ok(p) => Some(Sp { v: p, span: val.span() }),
+            Ok(p) => Some(Sp {
+                v: p,
+                span: val.span(),
+            }),
             Err(e) => {
                 self.quantity_error(val.span(), key, e);
                 None
@@ -348,7 +389,10 @@ impl Reader {
     fn duration(&mut self, val: &Val<'_>, key: &str) -> Option<Sp<f64>> {
         match val.get_ref() {
             DeValue::String(s) => match parse_duration(s) {
-                Ok(d) => Some(Sp { v: d, span: val.span() }),
+                Ok(d) => Some(Sp {
+                    v: d,
+                    span: val.span(),
+                }),
                 Err(e) => {
                     self.quantity_error(val.span(), key, e);
                     None
@@ -379,7 +423,12 @@ impl Reader {
 
     /// `{ exponential = { mean = "2h" } }` and friends; with
     /// `allow_duration`, a plain duration string means `fixed`.
-    fn distribution(&mut self, val: &Val<'_>, key: &str, allow_duration: bool) -> Option<Sp<Distribution>> {
+    fn distribution(
+        &mut self,
+        val: &Val<'_>,
+        key: &str,
+        allow_duration: bool,
+    ) -> Option<Sp<Distribution>> {
         const KINDS: &[&str] = &["exponential", "weibull", "lognormal", "fixed"];
         let help = "write one of { exponential = { mean = \"2h\" } }, { weibull = { shape = 1.5, scale = \"1000h\" } }, { lognormal = { mean = \"8h\", sd = \"4h\" } }, { fixed = \"30m\" }";
         let span = val.span();
@@ -387,21 +436,38 @@ impl Reader {
             DeValue::Table(t) => t,
             DeValue::String(_) if allow_duration => {
                 let d = self.duration(val, key)?;
-                return Some(Sp { v: Distribution::Fixed(d.v), span });
+                return Some(Sp {
+                    v: Distribution::Fixed(d.v),
+                    span,
+                });
             }
             _ => {
                 let found = val.get_ref().type_str();
                 self.push(
-                    Issue::new(span, format!("`{key}`: expected a distribution table, found {}", article(found)), "expected a distribution")
-                        .help(help),
+                    Issue::new(
+                        span,
+                        format!(
+                            "`{key}`: expected a distribution table, found {}",
+                            article(found)
+                        ),
+                        "expected a distribution",
+                    )
+                    .help(help),
                 );
                 return None;
             }
         };
         if table.len() != 1 {
             self.push(
-                Issue::new(span, format!("`{key}`: a distribution has exactly one kind, found {}", table.len()), "one kind expected")
-                    .help(help),
+                Issue::new(
+                    span,
+                    format!(
+                        "`{key}`: a distribution has exactly one kind, found {}",
+                        table.len()
+                    ),
+                    "one kind expected",
+                )
+                .help(help),
             );
             return None;
         }
@@ -430,7 +496,11 @@ impl Reader {
                             ok &= got[i].is_some();
                         }
                         None => {
-                            self.unknown_key(pk, allowed, &format!("in a {kind_name} distribution"));
+                            self.unknown_key(
+                                pk,
+                                allowed,
+                                &format!("in a {kind_name} distribution"),
+                            );
                             ok = false;
                         }
                     }
@@ -453,7 +523,11 @@ impl Reader {
                     if let Some(s) = &got[i]
                         && s.v <= 0.0
                     {
-                        r.push(Issue::new(s.span.clone(), format!("{kind_name} `{name}` must be greater than 0"), "must be > 0"));
+                        r.push(Issue::new(
+                            s.span.clone(),
+                            format!("{kind_name} `{name}` must be greater than 0"),
+                            "must be > 0",
+                        ));
                         return false;
                     }
                     true
@@ -469,19 +543,33 @@ impl Reader {
                         if !(positive(self, 0, "shape") & positive(self, 1, "scale")) {
                             return None;
                         }
-                        Distribution::Weibull { shape: g(0), scale: g(1) }
+                        Distribution::Weibull {
+                            shape: g(0),
+                            scale: g(1),
+                        }
                     }
                     _ => {
                         if !(positive(self, 0, "mean") & positive(self, 1, "sd")) {
                             return None;
                         }
-                        Distribution::Lognormal { mean: g(0), sd: g(1) }
+                        Distribution::Lognormal {
+                            mean: g(0),
+                            sd: g(1),
+                        }
                     }
                 }
             }
             _ => {
-                let hint = suggest(kind_name, KINDS.iter().copied()).unwrap_or_else(|| help.to_string());
-                self.push(Issue::new(kind.span(), format!("unknown distribution `{kind_name}`"), "unknown distribution").help(hint));
+                let hint =
+                    suggest(kind_name, KINDS.iter().copied()).unwrap_or_else(|| help.to_string());
+                self.push(
+                    Issue::new(
+                        kind.span(),
+                        format!("unknown distribution `{kind_name}`"),
+                        "unknown distribution",
+                    )
+                    .help(hint),
+                );
                 return None;
             }
         };
@@ -497,7 +585,11 @@ impl Reader {
                 if let Some(d) = &d
                     && d.v <= 0.0
                 {
-                    self.push(Issue::new(d.span.clone(), format!("`{key}` must be longer than 0"), "must be > 0"));
+                    self.push(Issue::new(
+                        d.span.clone(),
+                        format!("`{key}` must be longer than 0"),
+                        "must be > 0",
+                    ));
                 }
                 if key == "mtbf" {
                     rel.mtbf = d;
@@ -507,13 +599,19 @@ impl Reader {
             }
             "failure" => rel.failure = self.distribution(val, key, false),
             "repair" => rel.repair = self.distribution(val, key, false),
-            "like" => rel.like = self.string(val, "the name of a catalog entry, such as \"aws.elb.alb\""),
+            "like" => {
+                rel.like = self.string(val, "the name of a catalog entry, such as \"aws.elb.alb\"")
+            }
             "cost_per_month" => {
                 rel.cost_per_month = self.number(val, key);
                 if let Some(c) = &rel.cost_per_month
                     && c.v < 0.0
                 {
-                    self.push(Issue::new(c.span.clone(), "`cost_per_month` must not be negative", "negative"));
+                    self.push(Issue::new(
+                        c.span.clone(),
+                        "`cost_per_month` must not be negative",
+                        "negative",
+                    ));
                 }
             }
             "description" => rel.description = self.string(val, "a string").map(|s| s.v),
@@ -542,7 +640,8 @@ impl Reader {
                 "need" => c.need = self.positive_int(val, k),
                 "count" => c.count = self.count(val),
                 _ => {
-                    let allowed: Vec<&str> = REL_KEYS.iter().chain(COMPONENT_KEYS).copied().collect();
+                    let allowed: Vec<&str> =
+                        REL_KEYS.iter().chain(COMPONENT_KEYS).copied().collect();
                     self.unknown_key(key, &allowed, "in a component");
                 }
             }
@@ -626,10 +725,17 @@ impl Reader {
                     );
                     continue;
                 }
-                b.kind = Some(Sp { v: kind, span: key.span() });
+                b.kind = Some(Sp {
+                    v: kind,
+                    span: key.span(),
+                });
                 if let Some(list) = self.string_list(val, "a member name") {
                     if list.v.is_empty() {
-                        self.push(Issue::new(list.span.clone(), format!("`{k}` needs at least one member"), "empty list"));
+                        self.push(Issue::new(
+                            list.span.clone(),
+                            format!("`{k}` needs at least one member"),
+                            "empty list",
+                        ));
                     }
                     b.members = list.v;
                 }

@@ -30,15 +30,30 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
     } else {
         "never fails".to_string()
     };
-    row(out, "availability", format_percent(r.availability, r.unavailability), format!("({nines})"))?;
-    row(out, "unavailability", format!("{:.3e}", r.unavailability), String::new())?;
+    row(
+        out,
+        "availability",
+        format_percent(r.availability, r.unavailability),
+        format!("({nines})"),
+    )?;
+    row(
+        out,
+        "unavailability",
+        format!("{:.3e}", r.unavailability),
+        String::new(),
+    )?;
     row(
         out,
         "downtime a year",
         human_duration(r.downtime_per_year_s),
         format!("({} s in a 365-day year)", sig3(r.downtime_per_year_s)),
     )?;
-    row(out, "downtime a month", human_duration(r.downtime_per_year_s / 12.0), "(1/12 year)".to_string())?;
+    row(
+        out,
+        "downtime a month",
+        human_duration(r.downtime_per_year_s / 12.0),
+        "(1/12 year)".to_string(),
+    )?;
     match (r.outages_per_year, r.mean_outage_s) {
         (Some(f), Some(d)) => {
             row(
@@ -49,7 +64,12 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
             )?;
             row(out, "mean outage", human_duration(d), String::new())?;
         }
-        (Some(_), None) => row(out, "outages a year", "0".to_string(), "(never fails)".to_string())?,
+        (Some(_), None) => row(
+            out,
+            "outages a year",
+            "0".to_string(),
+            "(never fails)".to_string(),
+        )?,
         _ => {
             row(out, "outages a year", "unknown".to_string(), String::new())?;
             row(out, "mean outage", "unknown".to_string(), String::new())?;
@@ -61,12 +81,20 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         }
     }
     if let Some(cost) = r.cost_per_month {
-        row(out, "cost a month", format!("{cost:.2} {}", r.currency), String::new())?;
+        row(
+            out,
+            "cost a month",
+            format!("{cost:.2} {}", r.currency),
+            String::new(),
+        )?;
     }
     if let Some(t) = &r.target {
         let ta = format_percent(t.availability, t.budget_per_year_s / YEAR_S);
         let verdict = if t.met {
-            format!("MET, {} a year to spare", human_duration(t.margin_per_year_s))
+            format!(
+                "MET, {} a year to spare",
+                human_duration(t.margin_per_year_s)
+            )
         } else {
             format!("MISSED by {} a year", human_duration(-t.margin_per_year_s))
         };
@@ -74,13 +102,24 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
             out,
             "target",
             ta,
-            format!("{verdict} (budget {} a year)", human_duration(t.budget_per_year_s)),
+            format!(
+                "{verdict} (budget {} a year)",
+                human_duration(t.budget_per_year_s)
+            ),
         )?;
     }
 
-    let shown: Vec<_> = r.contributors.iter().filter(|c| c.downtime_per_year_s > 0.0).take(TOP).collect();
+    let shown: Vec<_> = r
+        .contributors
+        .iter()
+        .filter(|c| c.downtime_per_year_s > 0.0)
+        .take(TOP)
+        .collect();
     if !shown.is_empty() {
-        writeln!(out, "\nTop contributors: downtime a year that would disappear if it never failed")?;
+        writeln!(
+            out,
+            "\nTop contributors: downtime a year that would disappear if it never failed"
+        )?;
         writeln!(
             out,
             "  {:<28} {:<10} {:>14} {:>7} {:>12} {:>10}",
@@ -139,7 +178,11 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
 
 /// Four decimals, or three significant digits in exponent form when small.
 fn small(x: f64) -> String {
-    if x == 0.0 || x >= 1e-3 { format!("{x:.4}") } else { format!("{x:.3e}") }
+    if x == 0.0 || x >= 1e-3 {
+        format!("{x:.4}")
+    } else {
+        format!("{x:.3e}")
+    }
 }
 
 fn list(names: &[String], max: usize) -> String {
@@ -159,10 +202,12 @@ fn list(names: &[String], max: usize) -> String {
 pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io::Result<()> {
     let rows: Vec<Availability> = match one {
         Some(a) => vec![a],
-        None => ["90%", "99%", "99.5%", "99.9%", "99.95%", "99.99%", "99.995%", "99.999%", "99.9999%"]
-            .iter()
-            .map(|s| Availability::parse(s).expect("fixed table"))
-            .collect(),
+        None => [
+            "90%", "99%", "99.5%", "99.9%", "99.95%", "99.99%", "99.995%", "99.999%", "99.9999%",
+        ]
+        .iter()
+        .map(|s| Availability::parse(s).expect("fixed table"))
+        .collect(),
     };
     writeln!(
         out,
@@ -171,7 +216,11 @@ pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io
     )?;
     for a in rows {
         let q = a.unavailability();
-        let nines = if q > 0.0 { format!("{:.2}", a.nines()) } else { "inf".to_string() };
+        let nines = if q > 0.0 {
+            format!("{:.2}", a.nines())
+        } else {
+            "inf".to_string()
+        };
         writeln!(
             out,
             "{:<14} {:>7} {:>12} {:>12} {:>12} {:>12}",
@@ -183,6 +232,9 @@ pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io
             human_duration(q * DAY_S)
         )?;
     }
-    writeln!(out, "\n(downtime allowed: year = 365 days, month = 1/12 year = 30.4 days)")?;
+    writeln!(
+        out,
+        "\n(downtime allowed: year = 365 days, month = 1/12 year = 30.4 days)"
+    )?;
     Ok(())
 }
