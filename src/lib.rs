@@ -49,6 +49,7 @@ pub mod analytic;
 pub mod error;
 pub mod model;
 pub mod report;
+pub mod simulate;
 
 pub use analytic::{Analytic, Analyzer, Contributor, ContributorKind};
 pub use error::{Error, ModelError, ModelErrors};
@@ -56,3 +57,4 @@ pub use model::dist::Distribution;
 pub use model::quantity::{Availability, QuantityError, YEAR_S, parse_duration, parse_probability};
 pub use model::system::System;
 pub use report::Report;
+pub use simulate::{Config, Simulation};

@@ -4,6 +4,7 @@
 
 mod estimate;
 mod nines;
+mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ const EXAMPLES: &str = "\
 Examples:
   fivenines estimate models/multi-az-three-tier.toml --target 99.99%
   fivenines estimate models/dx-vpn-backup.toml --format json
+  fivenines simulate models/multi-az-three-tier.toml --runs 100000 --target 99.99%
   fivenines nines
   fivenines nines 99.95%
 
@@ -35,6 +37,7 @@ struct Cli {
 enum Command {
     Estimate(estimate::Args),
     Nines(nines::Args),
+    Simulate(simulate::Args),
 }
 
 /// Output format of a report.
@@ -77,6 +80,7 @@ pub(crate) fn main() -> ExitCode {
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
         Command::Nines(args) => nines::run(args),
+        Command::Simulate(args) => simulate::run(args),
     };
     match result {
         Ok(code) => code,

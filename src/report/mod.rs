@@ -11,7 +11,7 @@ use crate::analytic::{Analytic, Contributor};
 use crate::model::quantity::{Availability, YEAR_S};
 use crate::model::system::System;
 
-pub use table::{render_nines_table, render_table};
+pub use table::{render_nines_table, render_simulation, render_table};
 
 /// A target availability and whether it is met.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use crate::analytic::ContributorKind;
 use crate::model::quantity::{Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3};
 use crate::report::Report;
+use crate::simulate::Simulation;
 
 /// How many contributors the table lists.
 const TOP: usize = 10;
@@ -236,5 +237,87 @@ pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io
         out,
         "\n(downtime allowed: year = 365 days, month = 1/12 year = 30.4 days)"
     )?;
+    Ok(())
+}
+
+/// Writes a simulation as a table: every figure with its unit, the
+/// confidence interval, and every approximation named. `elapsed_s` is the
+/// wall time, shown as runs per second.
+///
+/// # Errors
+///
+/// Errors of the writer.
+pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{}", s.name)?;
+    writeln!(
+        out,
+        "system `{}`, Monte Carlo: {} runs of {} each, seed {}, {} thread(s), {:.0} runs/s\n",
+        s.system,
+        s.runs,
+        human_duration(s.mission_s),
+        s.seed,
+        s.threads,
+        s.runs as f64 / elapsed_s.max(1e-9)
+    )?;
+    let a = &s.availability;
+    let u = &s.unavailability;
+    writeln!(
+        out,
+        "  {:<24} {}  (95% CI {} to {})",
+        "mean availability",
+        format_percent(a.mean, u.mean),
+        format_percent(a.ci95[0], u.ci95[1]),
+        format_percent(a.ci95[1], u.ci95[0])
+    )?;
+    writeln!(out, "  {:<24} {:.3e}  (95% CI {:.3e} to {:.3e})", "mean unavailability", u.mean, u.ci95[0], u.ci95[1])?;
+    let d = &s.downtime_s;
+    let per = human_duration(s.mission_s);
+    writeln!(out, "\nDowntime per mission ({per})")?;
+    writeln!(out, "  {:<24} {}", "mean", human_duration(d.mean))?;
+    writeln!(out, "  {:<24} {}", "median", human_duration(d.p50))?;
+    writeln!(out, "  {:<24} {}", "90th percentile", human_duration(d.p90))?;
+    writeln!(out, "  {:<24} {}", "99th percentile", human_duration(d.p99))?;
+    writeln!(out, "  {:<24} {}", "worst run", human_duration(d.max))?;
+    writeln!(out, "  {:<24} {:.2}%", "no downtime at all", 100.0 * d.p_zero)?;
+    writeln!(out, "\nOutages")?;
+    writeln!(out, "  {:<24} {}", "per mission (mean)", sig3(s.outages.mean))?;
+    match s.mean_outage_s {
+        Some(m) => writeln!(out, "  {:<24} {}", "mean duration", human_duration(m))?,
+        None => writeln!(out, "  {:<24} none seen", "mean duration")?,
+    }
+    writeln!(out, "  {:<24} {} (mean), {} (worst)", "longest in a mission", human_duration(s.longest_outage_s.mean), human_duration(s.longest_outage_s.max))?;
+    if let Some(t) = &s.target {
+        let ta = format_percent(t.availability, t.budget_per_year_s / YEAR_S);
+        let verdict = if t.met { "MET by the mean" } else { "MISSED by the mean" };
+        writeln!(out, "\nTarget {ta}: {verdict}")?;
+        if let Some(p) = s.p_meets_target {
+            writeln!(
+                out,
+                "  {:<24} {:.2}%  (downtime within {} per {per})",
+                "missions that meet it",
+                100.0 * p,
+                human_duration(t.budget_per_year_s * s.mission_s / YEAR_S)
+            )?;
+        }
+    }
+    if let Some(p) = &s.precision {
+        let state = if p.reached { "reached" } else { "NOT reached: hit --max-runs" };
+        writeln!(
+            out,
+            "\nPrecision: CI half-width {:.2}% of the unavailability (asked {:.2}%): {state}",
+            100.0 * p.achieved,
+            100.0 * p.requested
+        )?;
+    }
+    writeln!(out, "\nApproximations")?;
+    for a in &s.approximations {
+        writeln!(out, "  - {a}")?;
+    }
+    if !s.notes.is_empty() {
+        writeln!(out, "\nNotes")?;
+        for n in &s.notes {
+            writeln!(out, "  - {n}")?;
+        }
+    }
     Ok(())
 }

@@ -1,0 +1,337 @@
+//! The Monte Carlo engine: what a year (or any mission) really looks like.
+//!
+//! Each run simulates the whole system over one mission, starting in steady
+//! state, with failure, repair and failover times drawn from their
+//! distributions ([`trajectory`]). Runs go in chunks of [`CHUNK_RUNS`], each
+//! seeded from the seed and its index, run in parallel (rayon) and added to
+//! the statistics in chunk order ([`stats`]), so the numbers are the same
+//! whatever the number of threads.
+
+mod sampler;
+mod stats;
+mod trajectory;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::model::quantity::{Availability, YEAR_S};
+use crate::model::system::{Owner, System};
+use stats::Stats;
+use trajectory::{Model, Runner};
+
+/// Runs in one chunk: one seed, one task for a thread.
+pub const CHUNK_RUNS: u64 = 500;
+/// Chunks in one round: the statistics are updated, and `precision` checked,
+/// after each round.
+pub const ROUND_CHUNKS: u64 = 32;
+/// Seed used when none is given.
+pub const DEFAULT_SEED: u64 = 20_261_125;
+
+/// How to simulate.
+///
+/// # Examples
+///
+/// ```
+/// let cfg = fivenines::simulate::Config { runs: 2_000, ..Default::default() };
+/// assert_eq!(cfg.mission_s, fivenines::YEAR_S);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Number of runs (missions); with `precision`, the runs of the first round are at least this many.
+    pub runs: u64,
+    /// Length of one run, seconds.
+    pub mission_s: f64,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Worker threads; `None` for one per core.
+    pub threads: Option<usize>,
+    /// Target availability: enables `p_meets_target`.
+    pub target: Option<Availability>,
+    /// Keep going until the 95% CI half-width of the unavailability is below
+    /// this fraction of the estimate.
+    pub precision: Option<f64>,
+    /// Most runs when `precision` is set.
+    pub max_runs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            runs: 10_000,
+            mission_s: YEAR_S,
+            seed: DEFAULT_SEED,
+            threads: None,
+            target: None,
+            precision: None,
+            max_runs: 10_000_000,
+        }
+    }
+}
+
+/// Mean availability with its 95% confidence interval.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Mean over runs.
+    pub mean: f64,
+    /// 95% confidence interval (Student's t).
+    pub ci95: [f64; 2],
+}
+
+/// Distribution of the downtime in one mission, seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Downtime {
+    /// Mean.
+    pub mean: f64,
+    /// Median (from a log histogram, within 0.12%).
+    pub p50: f64,
+    /// 90th percentile (likewise).
+    pub p90: f64,
+    /// 99th percentile (likewise).
+    pub p99: f64,
+    /// Largest seen (exact).
+    pub max: f64,
+    /// Probability of no downtime at all (exact count).
+    pub p_zero: f64,
+}
+
+/// Outages per mission.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outages {
+    /// Mean number of outages that start in a mission.
+    pub mean: f64,
+}
+
+/// Longest outage of a mission, seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Longest {
+    /// Mean over runs.
+    pub mean: f64,
+    /// Largest seen.
+    pub max: f64,
+}
+
+/// What `--precision` asked and got.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Precision {
+    /// Requested relative half-width of the 95% CI of the unavailability.
+    pub requested: f64,
+    /// Achieved relative half-width.
+    pub achieved: f64,
+    /// Whether the request was met before `max_runs`.
+    pub reached: bool,
+}
+
+/// The result of a simulation. Its JSON form is the contract of
+/// `fivenines simulate --format json`: keys are added, never renamed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Simulation {
+    /// The model's name.
+    pub name: String,
+    /// The block or component simulated.
+    pub system: String,
+    /// Which engine produced the figures (`"monte_carlo"`).
+    pub engine: &'static str,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Runs done.
+    pub runs: u64,
+    /// Worker threads used (does not change any figure).
+    pub threads: usize,
+    /// Length of one run, seconds.
+    pub mission_s: f64,
+    /// Mean availability over runs, with its 95% CI.
+    pub availability: Estimate,
+    /// Mean unavailability, with its 95% CI.
+    pub unavailability: Estimate,
+    /// Downtime per mission.
+    pub downtime_s: Downtime,
+    /// Outages per mission.
+    pub outages: Outages,
+    /// Mean outage duration: total downtime over total outages, seconds
+    /// (null when no outage was seen).
+    pub mean_outage_s: Option<f64>,
+    /// Longest outage per mission.
+    pub longest_outage_s: Longest,
+    /// Probability that one mission's downtime is within the target's budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_meets_target: Option<f64>,
+    /// Target, and whether the mean availability meets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<crate::report::Target>,
+    /// With `precision`: what was asked and reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<Precision>,
+    /// Every approximation, in words.
+    pub approximations: Vec<String>,
+    /// How the model was read where it could be read several ways.
+    pub notes: Vec<String>,
+}
+
+/// Simulates a system. `progress` is called with the number of runs done
+/// after each chunk (from worker threads).
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{System, simulate};
+/// let sys = System::from_str("m.toml", r#"
+///     system = "x"
+///     [component.x]
+///     mtbf = "1000h"
+///     mttr = "4h"
+/// "#)?;
+/// let cfg = simulate::Config { runs: 2_000, ..Default::default() };
+/// let sim = simulate::simulate(&sys, &cfg, None)?;
+/// let exact = 1000.0 / 1004.0;
+/// assert!(sim.availability.ci95[0] - 1e-4 < exact && exact < sim.availability.ci95[1] + 1e-4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Evaluation`] when an item the system uses has no time scale
+/// (availability alone), or the configuration is out of range.
+pub fn simulate(sys: &System, cfg: &Config, progress: Option<&(dyn Fn(u64) + Sync)>) -> Result<Simulation, Error> {
+    check_time_scales(sys)?;
+    if !(cfg.mission_s > 0.0 && cfg.mission_s.is_finite()) {
+        return Err(Error::Evaluation("the mission must be longer than 0".to_string()));
+    }
+    if cfg.runs == 0 {
+        return Err(Error::Evaluation("at least one run is needed".to_string()));
+    }
+    if let Some(p) = cfg.precision
+        && !(p > 0.0 && p < 1.0)
+    {
+        return Err(Error::Evaluation(format!("precision {p} must be between 0 and 1 (e.g. 5%)")));
+    }
+    let model = Model::new(sys);
+    let budget = cfg.target.map(|t| t.unavailability() * cfg.mission_s);
+    let mut stats = Stats::new(cfg.mission_s, budget);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Evaluation(format!("cannot start worker threads: {e}")))?;
+    let threads = pool.current_num_threads();
+    let done = AtomicU64::new(0);
+    let limit = if cfg.precision.is_some() { cfg.max_runs.max(cfg.runs) } else { cfg.runs };
+    let round_runs = ROUND_CHUNKS * CHUNK_RUNS;
+    let mut next_run = 0u64;
+    let mut reached = false;
+    while next_run < limit {
+        // A round: at least `runs` in the first round under `precision`.
+        let first = next_run == 0;
+        let want = if first && cfg.precision.is_some() {
+            cfg.runs.div_ceil(round_runs) * round_runs
+        } else {
+            round_runs
+        };
+        let end = (next_run + want).min(limit);
+        // Rounds start on chunk boundaries: chunk c holds runs [c, c + 1) x CHUNK_RUNS.
+        let chunks: Vec<(u64, u64)> = (next_run / CHUNK_RUNS..end.div_ceil(CHUNK_RUNS))
+            .map(|c| (c, ((c + 1) * CHUNK_RUNS).min(end) - c * CHUNK_RUNS))
+            .collect();
+        let results: Vec<Vec<trajectory::RunResult>> = pool.install(|| {
+            chunks
+                .par_iter()
+                .map(|&(chunk, n)| {
+                    let mut runner = Runner::new(&model, cfg.seed, chunk);
+                    let out: Vec<_> = (0..n).map(|_| runner.run(cfg.mission_s)).collect();
+                    let total = done.fetch_add(n, Ordering::Relaxed) + n;
+                    if let Some(p) = progress {
+                        p(total);
+                    }
+                    out
+                })
+                .collect()
+        });
+        for r in results.iter().flatten() {
+            stats.add(r);
+        }
+        next_run = end;
+        if let Some(p) = cfg.precision {
+            let (u, hw) = stats.unavailability();
+            if u > 0.0 && hw / u < p {
+                reached = true;
+                break;
+            }
+        }
+    }
+    Ok(summarise(sys, cfg, &stats, threads, reached))
+}
+
+fn summarise(sys: &System, cfg: &Config, stats: &Stats, threads: usize, reached: bool) -> Simulation {
+    let (u, hw) = stats.unavailability();
+    let lo_u = (u - hw).max(0.0);
+    let hi_u = (u + hw).min(1.0);
+    let mut approximations = vec![
+        "runs start in steady state: each item up with its availability and the residual time of its phase; standby blocks start served by their first member that is up".to_string(),
+        "percentiles of downtime are read off a log histogram (within 0.12%); mean, max and p_zero are exact".to_string(),
+    ];
+    if sys.standbys().iter().any(|s| s.switch_success < 1.0) {
+        approximations.push(
+            "a failed switch is decided when the takeover starts: the block is then down until the member that failed is repaired, without the failover delay".to_string(),
+        );
+    }
+    Simulation {
+        name: sys.name().to_string(),
+        system: sys.system().to_string(),
+        engine: "monte_carlo",
+        seed: cfg.seed,
+        runs: stats.n,
+        threads,
+        mission_s: cfg.mission_s,
+        availability: Estimate {
+            mean: 1.0 - u,
+            ci95: [1.0 - hi_u, 1.0 - lo_u],
+        },
+        unavailability: Estimate {
+            mean: u,
+            ci95: [lo_u, hi_u],
+        },
+        downtime_s: Downtime {
+            mean: stats.mean_downtime(),
+            p50: stats.quantile(0.5),
+            p90: stats.quantile(0.9),
+            p99: stats.quantile(0.99),
+            max: stats.max_downtime(),
+            p_zero: stats.p_zero(),
+        },
+        outages: Outages {
+            mean: stats.mean_outages(),
+        },
+        mean_outage_s: stats.mean_outage_duration(),
+        longest_outage_s: Longest {
+            mean: stats.mean_longest(),
+            max: stats.max_longest(),
+        },
+        p_meets_target: stats.p_meets(),
+        target: cfg.target.map(|t| crate::report::Target::new(t, u)),
+        precision: cfg.precision.map(|p| Precision {
+            requested: p,
+            achieved: if u > 0.0 { hw / u } else { f64::INFINITY },
+            reached,
+        }),
+        approximations,
+        notes: sys.notes().to_vec(),
+    }
+}
+
+/// Refuses a model whose used items lack a time scale, naming the first.
+fn check_time_scales(sys: &System) -> Result<(), Error> {
+    let used = sys.used_items();
+    for (i, item) in sys.items().iter().enumerate() {
+        if used[i] && !item.rates.has_time_scale() {
+            let what = match item.owner {
+                Owner::Component { component, .. } => format!("component `{}`", sys.components()[component].name),
+                Owner::Domain(d) => format!("domain `{}`", sys.domains()[d].name),
+            };
+            return Err(Error::Evaluation(format!(
+                "{what} gives availability alone: simulation needs a time scale; add `mttr` (or `mtbf`) to it, or use `estimate`"
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,431 @@
+//! One trajectory: a discrete-event simulation of the whole system over a
+//! mission.
+//!
+//! Every item (domain or replica) alternates up and down with its own
+//! random stream. Each item and each standby block owns one slot of a
+//! tournament tree holding its next event time, so the next event is found
+//! in `log2(slots)` steps and nothing is allocated per event. A change
+//! propagates upwards only while nodes flip, in node order (children before
+//! parents), so a standby block sees all its members' new states at once.
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+
+use crate::model::system::{Node, System};
+use crate::simulate::sampler::Sampler;
+
+/// What one trajectory yields.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct RunResult {
+    /// Seconds down in the mission.
+    pub downtime: f64,
+    /// Outages that started in the mission.
+    pub outages: u32,
+    /// Longest outage (its part inside the mission), seconds.
+    pub longest: f64,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Item,
+    /// Up when at least `k` children are up.
+    Gate(u32),
+    Standby(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mode {
+    Serving(u32),
+    Moving { target: u32, from: u32 },
+    /// After a failed switch: down until member `from` is repaired.
+    Waiting { from: u32 },
+    NoneUp,
+}
+
+struct StandbySpec {
+    members: Vec<u32>,
+    failover: Sampler,
+    success: f64,
+}
+
+/// The system compiled for simulation.
+pub(crate) struct Model {
+    kind: Vec<Kind>,
+    /// Parents of each node, flattened: `parents[parent_start[n]..parent_start[n + 1]]`.
+    parent_start: Vec<u32>,
+    parents: Vec<u32>,
+    standby_node: Vec<u32>,
+    item_node: Vec<u32>,
+    availability: Vec<f64>,
+    failure: Vec<Sampler>,
+    repair: Vec<Sampler>,
+    standbys: Vec<StandbySpec>,
+    /// Stream keys: items, then standby blocks.
+    keys: Vec<u64>,
+    root: u32,
+}
+
+/// FNV-1a: a stable 64-bit hash of a name, to key its random stream.
+fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64 finaliser.
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+impl Model {
+    /// Compiles the system. Items the system does not use still run (they
+    /// are cheap), which keeps streams keyed by name stable.
+    ///
+    /// The caller has checked that every used item has a time scale.
+    pub fn new(sys: &System) -> Self {
+        let n = sys.nodes().len();
+        let mut kind = Vec::with_capacity(n);
+        let mut standby_of_node = vec![None; n];
+        for (i, s) in sys.standbys().iter().enumerate() {
+            standby_of_node[s.node.0 as usize] = Some(i as u32);
+        }
+        let mut item_node = vec![0u32; sys.items().len()];
+        for (i, node) in sys.nodes().iter().enumerate() {
+            kind.push(match node {
+                Node::Item(it) => {
+                    item_node[it.0 as usize] = i as u32;
+                    Kind::Item
+                }
+                Node::All(c) => Kind::Gate(c.len() as u32),
+                Node::AtLeast { k, .. } => match standby_of_node[i] {
+                    Some(s) => Kind::Standby(s),
+                    None => Kind::Gate(*k),
+                },
+            });
+        }
+        // Parent lists (a shared node has several).
+        let mut count = vec![0u32; n + 1];
+        for node in sys.nodes() {
+            for c in node.children() {
+                count[c.0 as usize] += 1;
+            }
+        }
+        let mut parent_start = vec![0u32; n + 1];
+        for i in 0..n {
+            parent_start[i + 1] = parent_start[i] + count[i];
+        }
+        let mut fill = parent_start.clone();
+        let mut parents = vec![0u32; parent_start[n] as usize];
+        for (p, node) in sys.nodes().iter().enumerate() {
+            for c in node.children() {
+                let slot = &mut fill[c.0 as usize];
+                parents[*slot as usize] = p as u32;
+                *slot += 1;
+            }
+        }
+        let sampler = |d: Option<&crate::Distribution>| d.map_or(Sampler::Never, Sampler::new);
+        let mut keys: Vec<u64> = sys.items().iter().map(|it| fnv1a(&it.name)).collect();
+        keys.extend(sys.standbys().iter().map(|s| fnv1a(&format!("standby {}", s.name))));
+        Model {
+            kind,
+            parent_start,
+            parents,
+            standby_node: sys.standbys().iter().map(|s| s.node.0).collect(),
+            item_node,
+            availability: sys.items().iter().map(|it| it.rates.availability.value()).collect(),
+            failure: sys.items().iter().map(|it| sampler(it.failure.as_ref())).collect(),
+            repair: sys.items().iter().map(|it| sampler(it.repair.as_ref())).collect(),
+            standbys: sys
+                .standbys()
+                .iter()
+                .map(|s| StandbySpec {
+                    members: s.members.iter().map(|m| m.0).collect(),
+                    failover: Sampler::new(&s.failover),
+                    success: s.switch_success,
+                })
+                .collect(),
+            keys,
+            root: sys.root().0,
+        }
+    }
+
+    fn n_items(&self) -> usize {
+        self.item_node.len()
+    }
+}
+
+/// Next-event times of fixed slots; the minimum at the root.
+struct Tournament {
+    size: usize,
+    time: Vec<f64>,
+    win: Vec<u32>,
+}
+
+impl Tournament {
+    fn new(slots: usize) -> Self {
+        let size = slots.next_power_of_two().max(2);
+        let mut t = Tournament {
+            size,
+            time: vec![f64::INFINITY; size],
+            win: vec![0; size],
+        };
+        // Every internal node starts with a leaf of its own subtree.
+        for n in (1..size).rev() {
+            t.win[n] = t.winner(2 * n);
+        }
+        t
+    }
+
+    #[inline]
+    fn winner(&self, x: usize) -> u32 {
+        if x >= self.size { (x - self.size) as u32 } else { self.win[x] }
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, t: f64) {
+        self.time[slot] = t;
+        let mut n = (slot + self.size) / 2;
+        while n >= 1 {
+            let (l, r) = (self.winner(2 * n), self.winner(2 * n + 1));
+            self.win[n] = if self.time[l as usize] <= self.time[r as usize] { l } else { r };
+            n /= 2;
+        }
+    }
+
+    #[inline]
+    fn min(&self) -> (usize, f64) {
+        let w = self.win[1] as usize;
+        (w, self.time[w])
+    }
+}
+
+/// Reusable state for the trajectories of one chunk.
+pub(crate) struct Runner<'m> {
+    m: &'m Model,
+    up: Vec<bool>,
+    up_count: Vec<u32>,
+    mode: Vec<Mode>,
+    tree: Tournament,
+    /// Dirty nodes to re-evaluate, a min-heap by node index (children first).
+    dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
+    queued: Vec<bool>,
+    rngs: Vec<Xoshiro256PlusPlus>,
+}
+
+impl<'m> Runner<'m> {
+    /// Streams for chunk `chunk` of the run seeded `seed`: one per item and
+    /// per standby block, keyed by name, so that the same component draws
+    /// the same numbers in two variants of a model.
+    pub fn new(m: &'m Model, seed: u64, chunk: u64) -> Self {
+        let base = mix(mix(seed) ^ chunk.wrapping_mul(0xa076_1d64_78bd_642f));
+        let n = m.kind.len();
+        Runner {
+            m,
+            up: vec![false; n],
+            up_count: vec![0; n],
+            mode: vec![Mode::NoneUp; m.standbys.len()],
+            tree: Tournament::new(m.n_items() + m.standbys.len()),
+            dirty: std::collections::BinaryHeap::with_capacity(n),
+            queued: vec![false; n],
+            rngs: m
+                .keys
+                .iter()
+                .map(|k| Xoshiro256PlusPlus::seed_from_u64(mix(base ^ k)))
+                .collect(),
+        }
+    }
+
+    /// Simulates one mission of `mission` seconds from steady state.
+    pub fn run(&mut self, mission: f64) -> RunResult {
+        self.start();
+        let root = self.m.root as usize;
+        let mut sys_up = self.up[root];
+        let mut down_since = 0.0;
+        let mut r = RunResult::default();
+        loop {
+            let (slot, t) = self.tree.min();
+            if t >= mission {
+                break;
+            }
+            if slot < self.m.n_items() {
+                self.flip_item(slot, t);
+            } else {
+                self.failover_done(slot - self.m.n_items(), t);
+            }
+            self.propagate(t);
+            let now_up = self.up[root];
+            if now_up != sys_up {
+                sys_up = now_up;
+                if now_up {
+                    let d = t - down_since;
+                    r.downtime += d;
+                    r.longest = r.longest.max(d);
+                } else {
+                    r.outages += 1;
+                    down_since = t;
+                }
+            }
+        }
+        if !sys_up {
+            let d = mission - down_since;
+            r.downtime += d;
+            r.longest = r.longest.max(d);
+        }
+        r
+    }
+
+    /// Steady-state start: each item up with probability A, with the
+    /// residual time of its current phase; standby blocks served by their
+    /// first member that is up.
+    fn start(&mut self) {
+        let m = self.m;
+        for i in 0..m.n_items() {
+            let rng = &mut self.rngs[i];
+            let a = m.availability[i];
+            let up = a >= 1.0 || rng.random::<f64>() < a;
+            let next = if up { m.failure[i].residual(rng) } else { m.repair[i].residual(rng) };
+            self.up[m.item_node[i] as usize] = up;
+            self.tree.set(i, next);
+        }
+        for s in 0..m.standbys.len() {
+            self.tree.set(m.n_items() + s, f64::INFINITY);
+        }
+        self.up_count.iter_mut().for_each(|c| *c = 0);
+        // Children come before parents: each node's children are settled
+        // and counted when it is reached.
+        for n in 0..m.kind.len() {
+            let now = match m.kind[n] {
+                Kind::Item => self.up[n],
+                Kind::Gate(k) => self.up_count[n] >= k,
+                Kind::Standby(s) => {
+                    let spec = &m.standbys[s as usize];
+                    let first_up = spec.members.iter().position(|&c| self.up[c as usize]);
+                    self.mode[s as usize] = first_up.map_or(Mode::NoneUp, |j| Mode::Serving(j as u32));
+                    first_up.is_some()
+                }
+            };
+            self.up[n] = now;
+            self.queued[n] = false;
+            if now {
+                for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
+                    self.up_count[p as usize] += 1;
+                }
+            }
+        }
+        self.dirty.clear();
+    }
+
+    #[inline]
+    fn flip_item(&mut self, i: usize, t: f64) {
+        let m = self.m;
+        let node = m.item_node[i] as usize;
+        let now_up = !self.up[node];
+        let rng = &mut self.rngs[i];
+        let d = if now_up { m.failure[i].sample(rng) } else { m.repair[i].sample(rng) };
+        self.tree.set(i, t + d);
+        self.set_node(node, now_up);
+    }
+
+    /// Sets a node's state and tells its parents.
+    #[inline]
+    fn set_node(&mut self, n: usize, now_up: bool) {
+        let m = self.m;
+        self.up[n] = now_up;
+        for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
+            let p = p as usize;
+            if now_up {
+                self.up_count[p] += 1;
+            } else {
+                self.up_count[p] -= 1;
+            }
+            if !self.queued[p] {
+                self.queued[p] = true;
+                self.dirty.push(std::cmp::Reverse(p as u32));
+            }
+        }
+    }
+
+    /// Re-evaluates dirty nodes, children before parents.
+    fn propagate(&mut self, t: f64) {
+        while let Some(std::cmp::Reverse(n)) = self.dirty.pop() {
+            let n = n as usize;
+            self.queued[n] = false;
+            let now = match self.m.kind[n] {
+                Kind::Gate(k) => self.up_count[n] >= k,
+                Kind::Standby(s) => self.standby_update(s as usize, t),
+                Kind::Item => self.up[n],
+            };
+            if now != self.up[n] {
+                self.set_node(n, now);
+            }
+        }
+    }
+
+    /// The standby state machine of model-format.md, driven by its members'
+    /// current states. Returns whether the block is up.
+    fn standby_update(&mut self, s: usize, t: f64) -> bool {
+        let spec = &self.m.standbys[s];
+        let member_up = |j: u32| self.up[spec.members[j as usize] as usize];
+        match self.mode[s] {
+            Mode::Serving(i) if !member_up(i) => self.takeover(s, i, t),
+            Mode::Moving { target, from } if !member_up(target) => self.takeover(s, from, t),
+            Mode::Waiting { from } if member_up(from) => self.mode[s] = Mode::Serving(from),
+            Mode::NoneUp => {
+                if let Some(j) = (0..spec.members.len() as u32).find(|&j| member_up(j)) {
+                    self.mode[s] = Mode::Serving(j);
+                }
+            }
+            _ => {}
+        }
+        matches!(self.mode[s], Mode::Serving(_))
+    }
+
+    /// Service leaves member `from` (which failed first): move to the first
+    /// member that is up, if any.
+    fn takeover(&mut self, s: usize, from: u32, t: f64) {
+        let m = self.m;
+        let spec = &m.standbys[s];
+        let slot = m.n_items() + s;
+        let target = (0..spec.members.len() as u32).find(|&j| self.up[spec.members[j as usize] as usize]);
+        let Some(target) = target else {
+            self.mode[s] = Mode::NoneUp;
+            self.tree.set(slot, f64::INFINITY);
+            return;
+        };
+        let rng = &mut self.rngs[slot];
+        if spec.success < 1.0 && rng.random::<f64>() >= spec.success {
+            self.mode[s] = Mode::Waiting { from };
+            self.tree.set(slot, f64::INFINITY);
+            return;
+        }
+        let d = spec.failover.sample(rng);
+        if d <= 0.0 {
+            self.mode[s] = Mode::Serving(target);
+            self.tree.set(slot, f64::INFINITY);
+        } else {
+            self.mode[s] = Mode::Moving { target, from };
+            self.tree.set(slot, t + d);
+        }
+    }
+
+    /// The failover delay of standby `s` has run out.
+    fn failover_done(&mut self, s: usize, _t: f64) {
+        let slot = self.m.n_items() + s;
+        self.tree.set(slot, f64::INFINITY);
+        if let Mode::Moving { target, .. } = self.mode[s] {
+            self.mode[s] = Mode::Serving(target);
+            let node = self.m.standby_node[s] as usize;
+            if !self.queued[node] {
+                self.queued[node] = true;
+                self.dirty.push(std::cmp::Reverse(node as u32));
+            }
+        }
+    }
+
+}
