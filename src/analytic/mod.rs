@@ -86,6 +86,8 @@ pub struct Analytic {
 struct StandbyModel {
     index: usize,
     members: Vec<Diagram>,
+    /// For each member, "some other member is up".
+    others: Vec<Diagram>,
     /// The system with the standby block forced up, and forced down.
     forced_up: Diagram,
     forced_down: Diagram,
@@ -166,11 +168,25 @@ impl<'s> Analyzer<'s> {
                     .iter()
                     .map(|n| m.compact(memo[n.0 as usize]))
                     .collect();
+                let others = (0..s.members.len())
+                    .map(|i| {
+                        let rest: Vec<u32> = s
+                            .members
+                            .iter()
+                            .enumerate()
+                            .filter(|(j, _)| *j != i)
+                            .map(|(_, n)| memo[n.0 as usize])
+                            .collect();
+                        let any = m.at_least(1, &rest);
+                        m.compact(any)
+                    })
+                    .collect();
                 let up = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, TRUE)));
                 let down = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, FALSE)));
                 standbys.push(StandbyModel {
                     index,
                     members,
+                    others,
                     forced_up: m.compact(up[sys.root().0 as usize]),
                     forced_down: m.compact(down[sys.root().0 as usize]),
                 });
@@ -366,61 +382,66 @@ impl<'s> Analyzer<'s> {
     /// (availability-math.md, "Standby with a failover delay").
     fn takeover_penalty(&self, st: &StandbyModel, a: &[f64], q: &[f64]) -> (f64, f64, f64) {
         let s = &self.sys.standbys()[st.index];
-        // Member steady state: availability, failure frequency, mean up and down times.
+        // Member steady state: failure frequency, mean up and down times, and
+        // the rate of its failures that find another member up (a takeover).
+        // A failure of item j takes member i down at rate f_j * I_B(j; i);
+        // another member is then up with probability P(others | x_j = 0)
+        // = P(others) - a_j * I_B(j; others): exact for shared domains (a
+        // region failure that takes every member down starts no takeover).
+        // Each takeover costs c * E[d] + (1 - c) * MTTR_j: a failed switch
+        // leaves the block down until item j, whose failure started it, is
+        // repaired.
         struct M {
-            q: f64,
-            f: f64,
             up: f64,
-            down: f64,
+            takeovers: f64,
+            cost: f64,
         }
+        let levels = self.item_at.len();
+        let c = s.switch_success;
+        let d = s.failover.mean();
         let members: Vec<M> = st
             .members
             .iter()
-            .map(|d| {
-                let pass = d.forward(a, q);
-                let (am, qm) = d.root_probabilities(&pass);
-                let mut b = vec![0.0; self.item_at.len()];
-                d.birnbaum(a, q, &pass, &mut b);
-                let f: f64 = b
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, x)| **x > 0.0)
-                    .map(|(l, x)| {
-                        x * self
-                            .sys
-                            .item(self.item_at[l])
-                            .rates
-                            .frequency()
-                            .unwrap_or(0.0)
-                    })
-                    .sum();
-                let (up, down) = if f > 0.0 {
-                    (am / f, qm / f)
-                } else {
-                    (f64::INFINITY, 0.0)
-                };
-                M { q: qm, f, up, down }
+            .zip(&st.others)
+            .map(|(dm, o)| {
+                let pass = dm.forward(a, q);
+                let (am, _) = dm.root_probabilities(&pass);
+                let mut b = vec![0.0; levels];
+                dm.birnbaum(a, q, &pass, &mut b);
+                let opass = o.forward(a, q);
+                let (p_others, _) = o.root_probabilities(&opass);
+                let mut bo = vec![0.0; levels];
+                o.birnbaum(a, q, &opass, &mut bo);
+                let (mut f, mut takeovers, mut cost) = (0.0, 0.0, 0.0);
+                for l in 0..levels {
+                    if b[l] <= 0.0 {
+                        continue;
+                    }
+                    let rates = self.sys.item(self.item_at[l]).rates;
+                    let fj = rates.frequency().unwrap_or(0.0) * b[l];
+                    let t = fj * (p_others - a[l] * bo[l]).max(0.0);
+                    f += fj;
+                    takeovers += t;
+                    cost += t * (c * d + (1.0 - c) * rates.mttr_s.unwrap_or(0.0));
+                }
+                let up = if f > 0.0 { am / f } else { f64::INFINITY };
+                M {
+                    up,
+                    takeovers,
+                    cost,
+                }
             })
             .collect();
         let total_up: f64 = members.iter().map(|m| m.up).filter(|u| u.is_finite()).sum();
-        let c = s.switch_success;
-        let d = s.failover.mean();
         let mut block_down = 0.0; // fraction of time the block is down from takeovers
         let mut takeovers = 0.0; // outages per second of the block from takeovers
-        for (i, m) in members.iter().enumerate() {
-            if m.f == 0.0 || total_up == 0.0 {
+        for m in &members {
+            if !m.up.is_finite() || total_up == 0.0 {
                 continue;
             }
             let share = m.up / total_up;
-            let others_down: f64 = members
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, o)| o.q)
-                .product();
-            let rate = share * m.f * (1.0 - others_down);
-            block_down += rate * (c * d + (1.0 - c) * m.down);
-            takeovers += rate * if d > 0.0 { 1.0 } else { 1.0 - c };
+            block_down += share * m.cost;
+            takeovers += share * m.takeovers * if d > 0.0 { 1.0 } else { 1.0 - c };
         }
         let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
         let (_, q_down) = st

@@ -76,7 +76,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let sys = System::from_path(&args.file)?;
     print_warnings(sys.warnings());
     if args.threads == Some(0) {
-        return Err(Failure::Lib(fivenines::Error::Evaluation("--threads must be at least 1".to_string())));
+        return Err(Failure::Lib(fivenines::Error::Evaluation(
+            "--threads must be at least 1".to_string(),
+        )));
     }
     let cfg = simulate::Config {
         runs: args.runs,
@@ -87,12 +89,18 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         precision: args.precision,
         max_runs: args.max_runs,
     };
-    let total = if cfg.precision.is_some() { cfg.max_runs.max(cfg.runs) } else { cfg.runs };
+    let total = if cfg.precision.is_some() {
+        cfg.max_runs.max(cfg.runs)
+    } else {
+        cfg.runs
+    };
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} runs [{elapsed_precise}] {bar:40} {per_sec}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} runs [{elapsed_precise}] {bar:40} {per_sec}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });

@@ -269,7 +269,11 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         format_percent(a.ci95[0], u.ci95[1]),
         format_percent(a.ci95[1], u.ci95[0])
     )?;
-    writeln!(out, "  {:<24} {:.3e}  (95% CI {:.3e} to {:.3e})", "mean unavailability", u.mean, u.ci95[0], u.ci95[1])?;
+    writeln!(
+        out,
+        "  {:<24} {:.3e}  (95% CI {:.3e} to {:.3e})",
+        "mean unavailability", u.mean, u.ci95[0], u.ci95[1]
+    )?;
     let d = &s.downtime_s;
     let per = human_duration(s.mission_s);
     writeln!(out, "\nDowntime per mission ({per})")?;
@@ -278,17 +282,37 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
     writeln!(out, "  {:<24} {}", "90th percentile", human_duration(d.p90))?;
     writeln!(out, "  {:<24} {}", "99th percentile", human_duration(d.p99))?;
     writeln!(out, "  {:<24} {}", "worst run", human_duration(d.max))?;
-    writeln!(out, "  {:<24} {:.2}%", "no downtime at all", 100.0 * d.p_zero)?;
+    writeln!(
+        out,
+        "  {:<24} {:.2}%",
+        "no downtime at all",
+        100.0 * d.p_zero
+    )?;
     writeln!(out, "\nOutages")?;
-    writeln!(out, "  {:<24} {}", "per mission (mean)", sig3(s.outages.mean))?;
+    writeln!(
+        out,
+        "  {:<24} {}",
+        "per mission (mean)",
+        sig3(s.outages.mean)
+    )?;
     match s.mean_outage_s {
         Some(m) => writeln!(out, "  {:<24} {}", "mean duration", human_duration(m))?,
         None => writeln!(out, "  {:<24} none seen", "mean duration")?,
     }
-    writeln!(out, "  {:<24} {} (mean), {} (worst)", "longest in a mission", human_duration(s.longest_outage_s.mean), human_duration(s.longest_outage_s.max))?;
+    writeln!(
+        out,
+        "  {:<24} {} (mean), {} (worst)",
+        "longest in a mission",
+        human_duration(s.longest_outage_s.mean),
+        human_duration(s.longest_outage_s.max)
+    )?;
     if let Some(t) = &s.target {
         let ta = format_percent(t.availability, t.budget_per_year_s / YEAR_S);
-        let verdict = if t.met { "MET by the mean" } else { "MISSED by the mean" };
+        let verdict = if t.met {
+            "MET by the mean"
+        } else {
+            "MISSED by the mean"
+        };
         writeln!(out, "\nTarget {ta}: {verdict}")?;
         if let Some(p) = s.p_meets_target {
             writeln!(
@@ -301,7 +325,11 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         }
     }
     if let Some(p) = &s.precision {
-        let state = if p.reached { "reached" } else { "NOT reached: hit --max-runs" };
+        let state = if p.reached {
+            "reached"
+        } else {
+            "NOT reached: hit --max-runs"
+        };
         writeln!(
             out,
             "\nPrecision: CI half-width {:.2}% of the unavailability (asked {:.2}%): {state}",

@@ -194,10 +194,16 @@ pub struct Simulation {
 ///
 /// [`Error::Evaluation`] when an item the system uses has no time scale
 /// (availability alone), or the configuration is out of range.
-pub fn simulate(sys: &System, cfg: &Config, progress: Option<&(dyn Fn(u64) + Sync)>) -> Result<Simulation, Error> {
+pub fn simulate(
+    sys: &System,
+    cfg: &Config,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Simulation, Error> {
     check_time_scales(sys)?;
     if !(cfg.mission_s > 0.0 && cfg.mission_s.is_finite()) {
-        return Err(Error::Evaluation("the mission must be longer than 0".to_string()));
+        return Err(Error::Evaluation(
+            "the mission must be longer than 0".to_string(),
+        ));
     }
     if cfg.runs == 0 {
         return Err(Error::Evaluation("at least one run is needed".to_string()));
@@ -205,7 +211,9 @@ pub fn simulate(sys: &System, cfg: &Config, progress: Option<&(dyn Fn(u64) + Syn
     if let Some(p) = cfg.precision
         && !(p > 0.0 && p < 1.0)
     {
-        return Err(Error::Evaluation(format!("precision {p} must be between 0 and 1 (e.g. 5%)")));
+        return Err(Error::Evaluation(format!(
+            "precision {p} must be between 0 and 1 (e.g. 5%)"
+        )));
     }
     let model = Model::new(sys);
     let budget = cfg.target.map(|t| t.unavailability() * cfg.mission_s);
@@ -216,7 +224,11 @@ pub fn simulate(sys: &System, cfg: &Config, progress: Option<&(dyn Fn(u64) + Syn
         .map_err(|e| Error::Evaluation(format!("cannot start worker threads: {e}")))?;
     let threads = pool.current_num_threads();
     let done = AtomicU64::new(0);
-    let limit = if cfg.precision.is_some() { cfg.max_runs.max(cfg.runs) } else { cfg.runs };
+    let limit = if cfg.precision.is_some() {
+        cfg.max_runs.max(cfg.runs)
+    } else {
+        cfg.runs
+    };
     let round_runs = ROUND_CHUNKS * CHUNK_RUNS;
     let mut next_run = 0u64;
     let mut reached = false;
@@ -262,7 +274,13 @@ pub fn simulate(sys: &System, cfg: &Config, progress: Option<&(dyn Fn(u64) + Syn
     Ok(summarise(sys, cfg, &stats, threads, reached))
 }
 
-fn summarise(sys: &System, cfg: &Config, stats: &Stats, threads: usize, reached: bool) -> Simulation {
+fn summarise(
+    sys: &System,
+    cfg: &Config,
+    stats: &Stats,
+    threads: usize,
+    reached: bool,
+) -> Simulation {
     let (u, hw) = stats.unavailability();
     let lo_u = (u - hw).max(0.0);
     let hi_u = (u + hw).min(1.0);
@@ -325,7 +343,9 @@ fn check_time_scales(sys: &System) -> Result<(), Error> {
     for (i, item) in sys.items().iter().enumerate() {
         if used[i] && !item.rates.has_time_scale() {
             let what = match item.owner {
-                Owner::Component { component, .. } => format!("component `{}`", sys.components()[component].name),
+                Owner::Component { component, .. } => {
+                    format!("component `{}`", sys.components()[component].name)
+                }
                 Owner::Domain(d) => format!("domain `{}`", sys.domains()[d].name),
             };
             return Err(Error::Evaluation(format!(

@@ -34,7 +34,9 @@ impl Sampler {
     pub fn new(d: &Distribution) -> Self {
         match *d {
             Distribution::Fixed(v) => Sampler::Fixed(v),
-            Distribution::Exponential { mean } => Sampler::Exp(Exp::new(1.0 / mean).expect("mean > 0")),
+            Distribution::Exponential { mean } => {
+                Sampler::Exp(Exp::new(1.0 / mean).expect("mean > 0"))
+            }
             Distribution::Weibull { shape, scale } => Sampler::Weibull {
                 dist: Weibull::new(scale, shape).expect("checked > 0"),
                 biased: Gamma::new(1.0 + 1.0 / shape, 1.0).expect("shape > 0"),
@@ -108,7 +110,13 @@ mod tests {
         check_residual(Distribution::Exponential { mean: 3.0 }, 18.0);
         // Weibull: E[X^2] = scale^2 Gamma(1 + 2/k)
         let g = statrs::function::gamma::gamma(1.0 + 2.0 / 1.5);
-        check_residual(Distribution::Weibull { shape: 1.5, scale: 1000.0 }, 1e6 * g);
+        check_residual(
+            Distribution::Weibull {
+                shape: 1.5,
+                scale: 1000.0,
+            },
+            1e6 * g,
+        );
         // Log-normal: E[X^2] = sd^2 + mean^2
         check_residual(Distribution::Lognormal { mean: 8.0, sd: 4.0 }, 80.0);
     }

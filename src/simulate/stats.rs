@@ -20,7 +20,10 @@ pub(crate) struct Histogram {
 impl Histogram {
     pub fn new(max: f64) -> Self {
         let n = ((max.max(FLOOR_S * 10.0) / FLOOR_S).log10() * BINS_PER_DECADE).ceil() as usize + 2;
-        Histogram { zeros: 0, bins: vec![0; n] }
+        Histogram {
+            zeros: 0,
+            bins: vec![0; n],
+        }
     }
 
     fn add(&mut self, x: f64) {
@@ -125,7 +128,11 @@ impl Stats {
     }
 
     pub fn quantile(&self, q: f64) -> f64 {
-        let min = if self.min_positive.is_finite() { self.min_positive } else { 0.0 };
+        let min = if self.min_positive.is_finite() {
+            self.min_positive
+        } else {
+            0.0
+        };
         self.hist.quantile(q, self.n, min, self.max_downtime)
     }
 
@@ -188,14 +195,20 @@ mod tests {
         assert!((s.p_zero() - 0.001).abs() < 1e-12);
         for (q, exact) in [(0.5, 49.9), (0.9, 89.9), (0.99, 98.9)] {
             let got = s.quantile(q);
-            assert!((got - exact).abs() <= 0.0012 * exact, "q{q}: {got} vs {exact}");
+            assert!(
+                (got - exact).abs() <= 0.0012 * exact,
+                "q{q}: {got} vs {exact}"
+            );
         }
         assert_eq!(s.max_downtime(), 99.9);
         assert!((s.p_meets().unwrap() - 0.501).abs() < 1e-12);
         let (u, hw) = s.unavailability();
         assert!((u - 0.04995).abs() < 1e-12);
         // sd of a uniform grid / sqrt(n) * t
-        let sd = (0..1000).map(|i| (i as f64 / 10000.0 - 0.04995).powi(2)).sum::<f64>() / 999.0;
+        let sd = (0..1000)
+            .map(|i| (i as f64 / 10000.0 - 0.04995).powi(2))
+            .sum::<f64>()
+            / 999.0;
         assert!((hw - 1.96234 * (sd / 1000.0).sqrt()).abs() < 1e-4 * hw);
     }
 }

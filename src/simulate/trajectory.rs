@@ -36,9 +36,14 @@ enum Kind {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
     Serving(u32),
-    Moving { target: u32, from: u32 },
+    Moving {
+        target: u32,
+        from: u32,
+    },
     /// After a failed switch: down until member `from` is repaired.
-    Waiting { from: u32 },
+    Waiting {
+        from: u32,
+    },
     NoneUp,
 }
 
@@ -131,16 +136,32 @@ impl Model {
         }
         let sampler = |d: Option<&crate::Distribution>| d.map_or(Sampler::Never, Sampler::new);
         let mut keys: Vec<u64> = sys.items().iter().map(|it| fnv1a(&it.name)).collect();
-        keys.extend(sys.standbys().iter().map(|s| fnv1a(&format!("standby {}", s.name))));
+        keys.extend(
+            sys.standbys()
+                .iter()
+                .map(|s| fnv1a(&format!("standby {}", s.name))),
+        );
         Model {
             kind,
             parent_start,
             parents,
             standby_node: sys.standbys().iter().map(|s| s.node.0).collect(),
             item_node,
-            availability: sys.items().iter().map(|it| it.rates.availability.value()).collect(),
-            failure: sys.items().iter().map(|it| sampler(it.failure.as_ref())).collect(),
-            repair: sys.items().iter().map(|it| sampler(it.repair.as_ref())).collect(),
+            availability: sys
+                .items()
+                .iter()
+                .map(|it| it.rates.availability.value())
+                .collect(),
+            failure: sys
+                .items()
+                .iter()
+                .map(|it| sampler(it.failure.as_ref()))
+                .collect(),
+            repair: sys
+                .items()
+                .iter()
+                .map(|it| sampler(it.repair.as_ref()))
+                .collect(),
             standbys: sys
                 .standbys()
                 .iter()
@@ -184,7 +205,11 @@ impl Tournament {
 
     #[inline]
     fn winner(&self, x: usize) -> u32 {
-        if x >= self.size { (x - self.size) as u32 } else { self.win[x] }
+        if x >= self.size {
+            (x - self.size) as u32
+        } else {
+            self.win[x]
+        }
     }
 
     #[inline]
@@ -193,7 +218,11 @@ impl Tournament {
         let mut n = (slot + self.size) / 2;
         while n >= 1 {
             let (l, r) = (self.winner(2 * n), self.winner(2 * n + 1));
-            self.win[n] = if self.time[l as usize] <= self.time[r as usize] { l } else { r };
+            self.win[n] = if self.time[l as usize] <= self.time[r as usize] {
+                l
+            } else {
+                r
+            };
             n /= 2;
         }
     }
@@ -289,7 +318,11 @@ impl<'m> Runner<'m> {
             let rng = &mut self.rngs[i];
             let a = m.availability[i];
             let up = a >= 1.0 || rng.random::<f64>() < a;
-            let next = if up { m.failure[i].residual(rng) } else { m.repair[i].residual(rng) };
+            let next = if up {
+                m.failure[i].residual(rng)
+            } else {
+                m.repair[i].residual(rng)
+            };
             self.up[m.item_node[i] as usize] = up;
             self.tree.set(i, next);
         }
@@ -306,7 +339,8 @@ impl<'m> Runner<'m> {
                 Kind::Standby(s) => {
                     let spec = &m.standbys[s as usize];
                     let first_up = spec.members.iter().position(|&c| self.up[c as usize]);
-                    self.mode[s as usize] = first_up.map_or(Mode::NoneUp, |j| Mode::Serving(j as u32));
+                    self.mode[s as usize] =
+                        first_up.map_or(Mode::NoneUp, |j| Mode::Serving(j as u32));
                     first_up.is_some()
                 }
             };
@@ -327,7 +361,11 @@ impl<'m> Runner<'m> {
         let node = m.item_node[i] as usize;
         let now_up = !self.up[node];
         let rng = &mut self.rngs[i];
-        let d = if now_up { m.failure[i].sample(rng) } else { m.repair[i].sample(rng) };
+        let d = if now_up {
+            m.failure[i].sample(rng)
+        } else {
+            m.repair[i].sample(rng)
+        };
         self.tree.set(i, t + d);
         self.set_node(node, now_up);
     }
@@ -392,7 +430,8 @@ impl<'m> Runner<'m> {
         let m = self.m;
         let spec = &m.standbys[s];
         let slot = m.n_items() + s;
-        let target = (0..spec.members.len() as u32).find(|&j| self.up[spec.members[j as usize] as usize]);
+        let target =
+            (0..spec.members.len() as u32).find(|&j| self.up[spec.members[j as usize] as usize]);
         let Some(target) = target else {
             self.mode[s] = Mode::NoneUp;
             self.tree.set(slot, f64::INFINITY);
@@ -400,7 +439,14 @@ impl<'m> Runner<'m> {
         };
         let rng = &mut self.rngs[slot];
         if spec.success < 1.0 && rng.random::<f64>() >= spec.success {
-            self.mode[s] = Mode::Waiting { from };
+            // Down until `from` is repaired; if it already is (it came back
+            // during a move that then failed), it serves at once.
+            let from_up = self.up[spec.members[from as usize] as usize];
+            self.mode[s] = if from_up {
+                Mode::Serving(from)
+            } else {
+                Mode::Waiting { from }
+            };
             self.tree.set(slot, f64::INFINITY);
             return;
         }
@@ -427,5 +473,4 @@ impl<'m> Runner<'m> {
             }
         }
     }
-
 }

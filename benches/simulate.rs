@@ -1,0 +1,40 @@
+//! The Monte Carlo workloads of the benchmark README: sys10 (about 175
+//! events a run) and sys100 (about 1745), one simulated year a run, on one
+//! thread and on two. Throughput is in runs per second.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use fivenines::System;
+use fivenines::simulate::{self, Config};
+
+fn load(name: &str) -> System {
+    System::from_path(format!(
+        "{}/benches/models/{name}.toml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("bench model")
+}
+
+fn monte_carlo(c: &mut Criterion) {
+    let mut g = c.benchmark_group("simulate");
+    g.sample_size(10);
+    for (name, runs) in [("sys10", 20_000u64), ("sys100", 2_000)] {
+        let sys = load(name);
+        g.throughput(Throughput::Elements(runs));
+        for threads in [1usize, 2] {
+            let cfg = Config {
+                runs,
+                threads: Some(threads),
+                ..Config::default()
+            };
+            g.bench_function(format!("{name}/{threads}-thread"), |b| {
+                b.iter(|| simulate::simulate(black_box(&sys), &cfg, None).expect("runs"))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, monte_carlo);
+criterion_main!(benches);
