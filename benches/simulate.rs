@@ -19,7 +19,7 @@ fn load(name: &str) -> System {
 fn monte_carlo(c: &mut Criterion) {
     let mut g = c.benchmark_group("simulate");
     g.sample_size(10);
-    for (name, runs) in [("sys10", 20_000u64), ("sys100", 2_000)] {
+    for (name, runs) in [("sys10", 20_000u64), ("sys100", 8_000)] {
         let sys = load(name);
         g.throughput(Throughput::Elements(runs));
         for threads in [1usize, 2] {

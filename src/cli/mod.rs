@@ -36,8 +36,8 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     Estimate(estimate::Args),
-    Nines(nines::Args),
     Simulate(simulate::Args),
+    Nines(nines::Args),
 }
 
 /// Output format of a report.
