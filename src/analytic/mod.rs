@@ -19,7 +19,7 @@ use crate::model::system::{ItemId, Node, NodeId, System};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 
 /// Largest decision diagram built before giving up (nodes).
-pub const MAX_BDD_NODES: usize = 20_000_000;
+pub const MAX_BDD_NODES: usize = 4_000_000;
 
 /// What kind of thing a [`Contributor`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

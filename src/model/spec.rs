@@ -573,6 +573,17 @@ impl Reader {
                 return None;
             }
         };
+        if !dist.mean().is_finite() {
+            self.push(
+                Issue::new(
+                    span,
+                    format!("`{key}`: this distribution's mean is not finite"),
+                    "infinite mean",
+                )
+                .help("check the shape: a Weibull shape near 0 has an infinite mean"),
+            );
+            return None;
+        }
         Some(Sp { v: dist, span })
     }
 
