@@ -46,6 +46,7 @@
 #![deny(missing_debug_implementations)]
 
 pub mod analytic;
+pub mod catalog;
 pub mod error;
 pub mod model;
 pub mod report;

@@ -2,6 +2,7 @@
 //! Exit status: 0 ran fine (target met or none), 1 ran fine but the target
 //! was missed, 2 bad input or usage.
 
+mod catalog;
 mod estimate;
 mod nines;
 mod simulate;
@@ -22,6 +23,7 @@ Examples:
   fivenines simulate models/multi-az-three-tier.toml --runs 100000 --target 99.99%
   fivenines nines
   fivenines nines 99.95%
+  fivenines catalog elb
 
 Exit status: 0 when the target is met (or none is given), 1 when it is
 missed, 2 for bad input or usage.";
@@ -38,6 +40,7 @@ enum Command {
     Estimate(estimate::Args),
     Simulate(simulate::Args),
     Nines(nines::Args),
+    Catalog(catalog::Args),
 }
 
 /// Output format of a report.
@@ -80,6 +83,7 @@ pub(crate) fn main() -> ExitCode {
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
         Command::Nines(args) => nines::run(args),
+        Command::Catalog(args) => catalog::run(args),
         Command::Simulate(args) => simulate::run(args),
     };
     match result {

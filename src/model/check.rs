@@ -6,12 +6,14 @@
 
 use std::collections::HashMap;
 
+use crate::catalog::{self, Role};
 use crate::error::{Issue, suggest};
 use crate::model::dist::Distribution;
 use crate::model::quantity::{Availability, human_duration};
 use crate::model::spec::{self, BlockSpec, ComponentSpec, Count, RelSpec, Sp, Spec};
 use crate::model::system::{
-    Block, BlockKind, Component, Domain, Item, ItemId, Node, NodeId, Owner, Rates, Standby, System,
+    Block, BlockKind, CatalogUse, Component, Domain, Item, ItemId, Node, NodeId, Owner, Rates,
+    Standby, System,
 };
 
 /// Largest number of basic items (domains plus replicas) in one model.
@@ -153,12 +155,20 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         }
     }
     let mut domain_res: Vec<Option<Resolved>> = Vec::with_capacity(nd);
+    let mut catalog_uses: Vec<CatalogUse> = Vec::new();
     let tainted = |name: &str| spec.tainted.contains(name);
     for d in &spec.domains {
         domain_res.push(if tainted(&d.name.v) {
             None
         } else {
-            resolve(&d.rel, &d.name.v, &d.name.span, &mut issues)
+            apply_like(
+                &d.rel,
+                Role::Domain,
+                &d.name.v,
+                &mut issues,
+                &mut catalog_uses,
+            )
+            .and_then(|rel| resolve(&rel, &d.name.v, &d.name.span, &mut issues))
         });
     }
 
@@ -171,7 +181,14 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         let res = if tainted(&c.name.v) {
             None
         } else {
-            resolve(&c.rel, &c.name.v, &c.name.span, &mut issues)
+            apply_like(
+                &c.rel,
+                Role::Component,
+                &c.name.v,
+                &mut issues,
+                &mut catalog_uses,
+            )
+            .and_then(|rel| resolve(&rel, &c.name.v, &c.name.span, &mut issues))
         };
         let placement = place(c, &lookup, &mut issues, &mut notes);
         if let Some(p) = &placement {
@@ -190,9 +207,31 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     // 4. Blocks: members, kind-specific keys, cycles.
     let nb = spec.blocks.len();
     let mut members: Vec<Vec<Kind>> = vec![Vec::new(); nb];
+    let mut block_like: Vec<Option<&'static catalog::Entry>> = vec![None; nb];
     for (i, b) in spec.blocks.iter().enumerate() {
         if !tainted(&b.name.v) {
             check_block_keys(b, &mut issues);
+            if let Some(like) = &b.like {
+                let standby = b
+                    .kind
+                    .as_ref()
+                    .is_some_and(|k| k.v == spec::BlockKind::Standby);
+                if !standby {
+                    issues.push(
+                        Issue::new(like.span.clone(), "`like` in a block applies to standby blocks (a failover timing)", "not a standby block")
+                            .help("components and domains take `like` for their figures; a standby block for its failover"),
+                    );
+                } else if let Some(entry) = lookup_entry(like, Role::Failover, &mut issues) {
+                    block_like[i] = Some(entry);
+                    catalog_uses.push(CatalogUse {
+                        name: b.name.v.clone(),
+                        entry: entry.id.clone(),
+                        kind: entry.kind,
+                        sla_floor: false,
+                        source: entry.source.clone(),
+                    });
+                }
+            }
         }
         let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
         for m in &b.members {
@@ -390,8 +429,15 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                 failover: b
                     .failover
                     .as_ref()
-                    .map_or(Distribution::Fixed(0.0), |f| f.v),
-                switch_success: b.switch_success.as_ref().map_or(1.0, |s| s.v),
+                    .map(|f| f.v)
+                    .or_else(|| block_like[bi].and_then(|e| e.failover()))
+                    .unwrap_or(Distribution::Fixed(0.0)),
+                switch_success: b
+                    .switch_success
+                    .as_ref()
+                    .map(|s| s.v)
+                    .or_else(|| block_like[bi].and_then(|e| e.switch_success))
+                    .unwrap_or(1.0),
             });
         }
     }
@@ -424,10 +470,119 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         standbys,
         notes,
         warnings: Vec::new(),
+        catalog_uses,
     };
     sys.warnings = unused_warnings(&sys);
+    sys.notes.extend(catalog_notes(&sys));
     check_standby_time_scales(&sys, &spec.blocks)?;
     Ok(sys)
+}
+
+/// Looks up `like` and fills the keys not written beside it from the
+/// catalog entry. Written keys win; the entry's figures fill in, availability
+/// first, then mttr, then mtbf, while fewer than two of availability, mean
+/// up time and mean repair time are known.
+fn apply_like(
+    rel: &RelSpec,
+    role: Role,
+    name: &str,
+    issues: &mut Vec<Issue>,
+    uses: &mut Vec<CatalogUse>,
+) -> Option<RelSpec> {
+    let Some(like) = &rel.like else {
+        return Some(rel.clone());
+    };
+    let entry = lookup_entry(like, role, issues)?;
+    let mut out = rel.clone();
+    let span = like.span.clone();
+    let sp = |v: f64| Sp {
+        v,
+        span: span.clone(),
+    };
+    let mut known = [
+        rel.availability.is_some(),
+        rel.mtbf.is_some() || rel.failure.is_some(),
+        rel.mttr.is_some() || rel.repair.is_some(),
+    ];
+    let count = |k: &[bool; 3]| k.iter().filter(|x| **x).count();
+    let mut availability_from_entry = false;
+    if let (Some(a), false) = (entry.availability, known[0]) {
+        if count(&known) < 2 {
+            out.availability = Some(Sp {
+                v: a,
+                span: span.clone(),
+            });
+            known[0] = true;
+            availability_from_entry = true;
+        }
+    }
+    if let (Some(r), false) = (entry.mttr_s, known[2]) {
+        if count(&known) < 2
+            && !out
+                .availability
+                .as_ref()
+                .is_some_and(|a| a.v.unavailability() == 0.0)
+        {
+            out.mttr = Some(sp(r));
+            known[2] = true;
+        }
+    }
+    if let (Some(m), false) = (entry.mtbf_s, known[1]) {
+        if count(&known) < 2 {
+            out.mtbf = Some(sp(m));
+        }
+    }
+    uses.push(CatalogUse {
+        name: name.to_string(),
+        entry: entry.id.clone(),
+        kind: entry.kind,
+        sla_floor: availability_from_entry && entry.is_sla(),
+        source: entry.source.clone(),
+    });
+    Some(out)
+}
+
+/// The catalog entry named by `like`, of the right role.
+fn lookup_entry(
+    like: &Sp<String>,
+    role: Role,
+    issues: &mut Vec<Issue>,
+) -> Option<&'static catalog::Entry> {
+    let Some(entry) = catalog::get(&like.v) else {
+        let near: Vec<String> = catalog::closest(&like.v, 3)
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect();
+        issues.push(
+            Issue::new(
+                like.span.clone(),
+                format!("unknown catalog entry `{}`", like.v),
+                "not in the catalog",
+            )
+            .help(format!(
+                "did you mean {}? `fivenines catalog` lists every entry",
+                near.join(", ")
+            )),
+        );
+        return None;
+    };
+    if entry.role != role {
+        issues.push(
+            Issue::new(
+                like.span.clone(),
+                format!(
+                    "catalog entry `{}` is for a {}, not a {}",
+                    entry.id,
+                    entry.role.table(),
+                    role.table()
+                ),
+                "wrong kind of entry",
+            )
+            .help(format!("{}: {}", entry.id, entry.description)),
+        );
+        return None;
+    }
+    Some(entry)
 }
 
 /// Reads `mtbf` / `mttr` / `availability` / distributions into rates.
@@ -438,16 +593,6 @@ fn resolve(
     issues: &mut Vec<Issue>,
 ) -> Option<Resolved> {
     let before = issues.len();
-    if let Some(like) = &rel.like {
-        issues.push(
-            Issue::new(
-                like.span.clone(),
-                format!("unknown catalog entry `{}`", like.v),
-                "not in the catalog",
-            )
-            .help("run `fivenines catalog` to list the entries"),
-        );
-    }
     // Means from distributions, checked against explicit values.
     let from = |explicit: &Option<Sp<f64>>,
                 dist: &Option<Sp<Distribution>>,
@@ -799,6 +944,33 @@ fn block_order(blocks: &[BlockSpec], members: &[Vec<Kind>], issues: &mut Vec<Iss
         }
     }
     order
+}
+
+/// What the catalog figures are: SLA floors and our assumptions, named.
+fn catalog_notes(sys: &System) -> Vec<String> {
+    let list = |pick: &dyn Fn(&CatalogUse) -> bool| -> String {
+        let names: Vec<String> = sys
+            .catalog_uses
+            .iter()
+            .filter(|u| pick(u))
+            .map(|u| format!("`{}` ({})", u.name, u.entry))
+            .collect();
+        names.join(", ")
+    };
+    let mut out = Vec::new();
+    let sla = list(&|u| u.sla_floor);
+    if !sla.is_empty() {
+        out.push(format!(
+            "published SLAs used as availabilities: {sla}; an SLA is a contractual floor, not a measured availability, so the result is a pessimistic bound"
+        ));
+    }
+    let assumed = list(&|u| u.kind == catalog::FigureKind::Assumption);
+    if !assumed.is_empty() {
+        out.push(format!(
+            "catalog figures that are our assumptions: {assumed}; see `fivenines catalog` and replace them with your own"
+        ));
+    }
+    out
 }
 
 /// Parts of the model the system does not depend on.

@@ -382,6 +382,13 @@ pub fn sig3(v: f64) -> String {
     format!("{v:.decimals$}")
 }
 
+impl serde::Serialize for Availability {
+    /// Serialises as the plain availability, a number in (0, 1].
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.a)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

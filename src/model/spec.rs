@@ -85,6 +85,7 @@ pub(crate) struct BlockSpec {
     pub need: Option<Sp<u32>>,
     pub failover: Option<Sp<Distribution>>,
     pub switch_success: Option<Sp<f64>>,
+    pub like: Option<Sp<String>>,
 }
 
 /// The whole model as written.
@@ -135,6 +136,7 @@ const BLOCK_KEYS: &[&str] = &[
     "need",
     "failover",
     "switch_success",
+    "like",
     "description",
 ];
 
@@ -717,6 +719,7 @@ impl Reader {
             need: None,
             failover: None,
             switch_success: None,
+            like: None,
         };
         for (key, val) in body.iter() {
             let k: &str = key.get_ref();
@@ -756,6 +759,12 @@ impl Reader {
                 "need" => b.need = self.positive_int(val, k),
                 "failover" => b.failover = self.distribution(val, k, true),
                 "switch_success" => b.switch_success = self.probability(val, k),
+                "like" => {
+                    b.like = self.string(
+                        val,
+                        "the name of a failover entry, such as \"aws.rds.multi-az.failover\"",
+                    )
+                }
                 "description" => {
                     self.string(val, "a string");
                 }

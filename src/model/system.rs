@@ -179,6 +179,22 @@ impl Standby {
     }
 }
 
+/// A part of the model whose figures come from a catalog entry (`like`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CatalogUse {
+    /// The component, domain or block.
+    pub name: String,
+    /// The catalog entry's id.
+    pub entry: String,
+    /// The kind of the entry's headline figure.
+    pub kind: crate::catalog::FigureKind,
+    /// Whether the availability used is a published SLA: a contractual
+    /// floor, not a measured availability.
+    pub sla_floor: bool,
+    /// Where the entry's figure comes from.
+    pub source: String,
+}
+
 /// A checked model, ready for any engine. Immutable; built by
 /// [`System::from_str`](crate::System::from_str) or
 /// [`System::from_path`](crate::System::from_path).
@@ -197,6 +213,7 @@ pub struct System {
     pub(crate) standbys: Vec<Standby>,
     pub(crate) notes: Vec<String>,
     pub(crate) warnings: Vec<String>,
+    pub(crate) catalog_uses: Vec<CatalogUse>,
 }
 
 impl System {
@@ -269,6 +286,11 @@ impl System {
     /// (a `count` range at its lower end, a `choose` at its first member).
     pub fn notes(&self) -> &[String] {
         &self.notes
+    }
+
+    /// The parts whose figures come from the catalog, in file order.
+    pub fn catalog_uses(&self) -> &[CatalogUse] {
+        &self.catalog_uses
     }
 
     /// Things worth a look that are not errors (parts the system does not use).

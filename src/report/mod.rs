@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::analytic::{Analytic, Contributor};
 use crate::model::quantity::{Availability, YEAR_S};
-use crate::model::system::System;
+use crate::model::system::{CatalogUse, System};
 
 pub use table::{render_nines_table, render_simulation, render_table};
 
@@ -96,6 +96,8 @@ pub struct Report {
     pub currency: String,
     /// Decision diagram size, nodes.
     pub bdd_nodes: usize,
+    /// Parts whose figures come from the catalog, with the kind of figure.
+    pub catalog: Vec<CatalogUse>,
 }
 
 impl Report {
@@ -133,6 +135,7 @@ impl Report {
             cost_per_month: sys.cost_per_month(),
             currency: sys.currency().to_string(),
             bdd_nodes: a.bdd_nodes,
+            catalog: sys.catalog_uses().to_vec(),
         }
     }
 
