@@ -506,31 +506,34 @@ fn apply_like(
     ];
     let count = |k: &[bool; 3]| k.iter().filter(|x| **x).count();
     let mut availability_from_entry = false;
-    if let (Some(a), false) = (entry.availability, known[0]) {
-        if count(&known) < 2 {
-            out.availability = Some(Sp {
-                v: a,
-                span: span.clone(),
-            });
-            known[0] = true;
-            availability_from_entry = true;
-        }
+    if let Some(a) = entry.availability
+        && !known[0]
+        && count(&known) < 2
+    {
+        out.availability = Some(Sp {
+            v: a,
+            span: span.clone(),
+        });
+        known[0] = true;
+        availability_from_entry = true;
     }
-    if let (Some(r), false) = (entry.mttr_s, known[2]) {
-        if count(&known) < 2
-            && !out
-                .availability
-                .as_ref()
-                .is_some_and(|a| a.v.unavailability() == 0.0)
-        {
-            out.mttr = Some(sp(r));
-            known[2] = true;
-        }
+    let perfect = out
+        .availability
+        .as_ref()
+        .is_some_and(|a| a.v.unavailability() == 0.0);
+    if let Some(r) = entry.mttr_s
+        && !known[2]
+        && count(&known) < 2
+        && !perfect
+    {
+        out.mttr = Some(sp(r));
+        known[2] = true;
     }
-    if let (Some(m), false) = (entry.mtbf_s, known[1]) {
-        if count(&known) < 2 {
-            out.mtbf = Some(sp(m));
-        }
+    if let Some(m) = entry.mtbf_s
+        && !known[1]
+        && count(&known) < 2
+    {
+        out.mtbf = Some(sp(m));
     }
     uses.push(CatalogUse {
         name: name.to_string(),
