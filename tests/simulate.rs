@@ -252,7 +252,7 @@ fn every_model_agrees_with_the_analytic_engine() {
         }
         let sys = System::from_path(&path).unwrap();
         let a = analytic::evaluate(&sys).unwrap();
-        let s = run(&sys, 100_000, 5);
+        let s = run(&sys, 50_000, 5);
         let [lo, hi] = s.unavailability.ci95;
         // Exact figures must fall in the CI; a first-order failover
         // penalty may be off by a few percent of itself.

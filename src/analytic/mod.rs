@@ -91,6 +91,10 @@ struct StandbyModel {
     /// The system with the standby block forced up, and forced down.
     forced_up: Diagram,
     forced_down: Diagram,
+    /// For each member, the earlier (inner) standby blocks inside it, as
+    /// (position in `Analyzer::standbys`, member with the inner block forced
+    /// up, forced down): an inner takeover is an outage of the member.
+    inner: Vec<Vec<(usize, Diagram, Diagram)>>,
 }
 
 /// A system compiled for analytic evaluation: build once, evaluate often.
@@ -159,6 +163,7 @@ impl<'s> Analyzer<'s> {
             let root = memo[sys.root().0 as usize];
             let diagram = m.compact(root);
             let mut standbys = Vec::new();
+            let mut forced: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
             for (index, s) in sys.standbys().iter().enumerate() {
                 if s.is_ideal() || !used[s.node.0 as usize] {
                     continue;
@@ -183,13 +188,31 @@ impl<'s> Analyzer<'s> {
                     .collect();
                 let up = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, TRUE)));
                 let down = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, FALSE)));
+                // Standby blocks are in block order, inner before outer: an
+                // earlier one lies inside a member when forcing it changes
+                // the member.
+                let inner = s
+                    .members
+                    .iter()
+                    .map(|n| {
+                        let n = n.0 as usize;
+                        forced
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, (u, d)): &(usize, &(Vec<u32>, Vec<u32>))| u[n] != d[n])
+                            .map(|(k, (u, d))| (k, m.compact(u[n]), m.compact(d[n])))
+                            .collect()
+                    })
+                    .collect();
                 standbys.push(StandbyModel {
                     index,
                     members,
                     others,
                     forced_up: m.compact(up[sys.root().0 as usize]),
                     forced_down: m.compact(down[sys.root().0 as usize]),
+                    inner,
                 });
+                forced.push((up, down));
             }
             if m.overflowed() {
                 return Err(Error::Evaluation(format!(
@@ -267,9 +290,12 @@ impl<'s> Analyzer<'s> {
         let mut q_failover = 0.0;
         let mut f_failover = 0.0;
         let mut contributors = Vec::new();
+        let mut dynamics: Vec<Dynamics> = Vec::with_capacity(self.standbys.len());
         for st in &self.standbys {
             let s = &sys.standbys()[st.index];
-            let (dq, df, crit) = self.takeover_penalty(st, a, q);
+            let p = self.takeover_penalty(st, a, q, &dynamics);
+            dynamics.push(p.block);
+            let (dq, df, crit) = (p.unavailability, p.frequency, p.birnbaum);
             q_failover += dq;
             f_failover += df;
             approximations.push(format!(
@@ -377,20 +403,28 @@ impl<'s> Analyzer<'s> {
         }
     }
 
-    /// (extra unavailability, extra outage frequency per second, Birnbaum
-    /// importance of the block) for one standby block, first order
-    /// (availability-math.md, "Standby with a failover delay").
-    fn takeover_penalty(&self, st: &StandbyModel, a: &[f64], q: &[f64]) -> (f64, f64, f64) {
+    /// The first-order takeover penalty of one standby block
+    /// (availability-math.md, "Standby with a failover delay"). `inner`
+    /// holds the dynamics of the standby blocks already evaluated (inner
+    /// ones come first).
+    fn takeover_penalty(
+        &self,
+        st: &StandbyModel,
+        a: &[f64],
+        q: &[f64],
+        inner: &[Dynamics],
+    ) -> Penalty {
         let s = &self.sys.standbys()[st.index];
-        // Member steady state: failure frequency, mean up and down times, and
-        // the rate of its failures that find another member up (a takeover).
+        // Member steady state: failure frequency, mean up time, and the rate
+        // of its failures that find another member up (a takeover).
         // A failure of item j takes member i down at rate f_j * I_B(j; i);
         // another member is then up with probability P(others | x_j = 0)
         // = P(others) - a_j * I_B(j; others): exact for shared domains (a
         // region failure that takes every member down starts no takeover).
-        // Each takeover costs c * E[d] + (1 - c) * MTTR_j: a failed switch
-        // leaves the block down until item j, whose failure started it, is
-        // repaired.
+        // An inner standby's takeover is also an outage of the member, at
+        // its rate times its importance within the member.
+        // Each takeover costs c * E[d] + (1 - c) * (the outage that started
+        // it): a failed switch leaves the block down until that is over.
         struct M {
             up: f64,
             takeovers: f64,
@@ -403,7 +437,8 @@ impl<'s> Analyzer<'s> {
             .members
             .iter()
             .zip(&st.others)
-            .map(|(dm, o)| {
+            .zip(&st.inner)
+            .map(|((dm, o), inside)| {
                 let pass = dm.forward(a, q);
                 let (am, _) = dm.root_probabilities(&pass);
                 let mut b = vec![0.0; levels];
@@ -424,6 +459,20 @@ impl<'s> Analyzer<'s> {
                     takeovers += t;
                     cost += t * (c * d + (1.0 - c) * rates.mttr_s.unwrap_or(0.0));
                 }
+                for (k, up, down) in inside {
+                    let (_, q_up) = up.root_probabilities(&up.forward(a, q));
+                    let (_, q_down) = down.root_probabilities(&down.forward(a, q));
+                    let importance = (q_down - q_up).max(0.0);
+                    let dy = &inner[*k];
+                    if dy.outages <= 0.0 || importance <= 0.0 {
+                        continue;
+                    }
+                    let fj = dy.outages * importance;
+                    let t = fj * p_others;
+                    f += fj;
+                    takeovers += t;
+                    cost += t * (c * d + (1.0 - c) * dy.down / dy.outages);
+                }
                 let up = if f > 0.0 { am / f } else { f64::INFINITY };
                 M {
                     up,
@@ -433,23 +482,44 @@ impl<'s> Analyzer<'s> {
             })
             .collect();
         let total_up: f64 = members.iter().map(|m| m.up).filter(|u| u.is_finite()).sum();
-        let mut block_down = 0.0; // fraction of time the block is down from takeovers
-        let mut takeovers = 0.0; // outages per second of the block from takeovers
+        let mut block = Dynamics::default();
         for m in &members {
             if !m.up.is_finite() || total_up == 0.0 {
                 continue;
             }
             let share = m.up / total_up;
-            block_down += share * m.cost;
-            takeovers += share * m.takeovers * if d > 0.0 { 1.0 } else { 1.0 - c };
+            block.down += share * m.cost;
+            block.outages += share * m.takeovers * if d > 0.0 { 1.0 } else { 1.0 - c };
         }
         let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
         let (_, q_down) = st
             .forced_down
             .root_probabilities(&st.forced_down.forward(a, q));
         let critical = (q_down - q_up).max(0.0);
-        (block_down * critical, takeovers * critical, critical)
+        Penalty {
+            unavailability: block.down * critical,
+            frequency: block.outages * critical,
+            birnbaum: critical,
+            block,
+        }
     }
+}
+
+/// Outages of a standby block caused by its takeovers.
+#[derive(Clone, Copy, Debug, Default)]
+struct Dynamics {
+    /// Fraction of time the block is down from takeovers.
+    down: f64,
+    /// Takeover outages per second.
+    outages: f64,
+}
+
+/// What a standby block's takeovers cost the system.
+struct Penalty {
+    unavailability: f64,
+    frequency: f64,
+    birnbaum: f64,
+    block: Dynamics,
 }
 
 /// Depth-first order from the root, children in the order written: an item

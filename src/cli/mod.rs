@@ -3,6 +3,7 @@
 //! was missed, 2 bad input or usage.
 
 mod catalog;
+mod compare;
 mod estimate;
 mod nines;
 mod simulate;
@@ -21,6 +22,7 @@ Examples:
   fivenines estimate models/multi-az-three-tier.toml --target 99.99%
   fivenines estimate models/dx-vpn-backup.toml --format json
   fivenines simulate models/multi-az-three-tier.toml --runs 100000 --target 99.99%
+  fivenines compare models/dx-*.toml --target 99.99%
   fivenines nines
   fivenines nines 99.95%
   fivenines catalog elb
@@ -39,6 +41,7 @@ struct Cli {
 enum Command {
     Estimate(estimate::Args),
     Simulate(simulate::Args),
+    Compare(compare::Args),
     Nines(nines::Args),
     Catalog(catalog::Args),
 }
@@ -85,6 +88,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Nines(args) => nines::run(args),
         Command::Catalog(args) => catalog::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(code) => code,

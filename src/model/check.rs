@@ -472,7 +472,18 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         warnings: Vec::new(),
         catalog_uses,
     };
-    sys.warnings = unused_warnings(&sys);
+    // The other options of a `choose` are alternatives, not forgotten parts.
+    let alternatives: std::collections::HashSet<&str> = spec
+        .blocks
+        .iter()
+        .filter(|b| {
+            b.kind
+                .as_ref()
+                .is_some_and(|k| k.v == spec::BlockKind::Choose)
+        })
+        .flat_map(|b| b.members.iter().map(|m| m.v.as_str()))
+        .collect();
+    sys.warnings = unused_warnings(&sys, &alternatives);
     sys.notes.extend(catalog_notes(&sys));
     check_standby_time_scales(&sys, &spec.blocks)?;
     Ok(sys)
@@ -977,11 +988,11 @@ fn catalog_notes(sys: &System) -> Vec<String> {
 }
 
 /// Parts of the model the system does not depend on.
-fn unused_warnings(sys: &System) -> Vec<String> {
+fn unused_warnings(sys: &System, alternatives: &std::collections::HashSet<&str>) -> Vec<String> {
     let used = sys.used_nodes();
     let mut out = Vec::new();
     let mut unused = |kind: &str, name: &str, node: NodeId| {
-        if !used[node.0 as usize] {
+        if !used[node.0 as usize] && !alternatives.contains(name) {
             out.push(format!(
                 "{kind} `{name}` is not used by system `{}`",
                 sys.system

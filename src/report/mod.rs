@@ -11,7 +11,10 @@ use crate::analytic::{Analytic, Contributor};
 use crate::model::quantity::{Availability, YEAR_S};
 use crate::model::system::{CatalogUse, System};
 
-pub use table::{render_nines_table, render_simulation, render_table};
+pub use table::{
+    Row, render_comparison, render_comparison_markdown, render_nines_table, render_simulation,
+    render_table,
+};
 
 /// A target availability and whether it is met.
 #[derive(Clone, Debug, PartialEq, Serialize)]

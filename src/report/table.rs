@@ -349,3 +349,111 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
     }
     Ok(())
 }
+
+/// One row of a comparison: a report and the file it came from.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'a> {
+    /// The model file as given.
+    pub file: &'a str,
+    /// Its report.
+    pub report: &'a Report,
+}
+
+fn compare_cells(r: &Report) -> [String; 5] {
+    let nines = if r.nines.is_finite() {
+        format!("{:.2}", r.nines)
+    } else {
+        "inf".to_string()
+    };
+    let (outages, mean) = match (r.outages_per_year, r.mean_outage_s) {
+        (Some(f), Some(d)) => (sig3(f), human_duration(d)),
+        (Some(_), None) => ("0".to_string(), "-".to_string()),
+        _ => ("unknown".to_string(), "unknown".to_string()),
+    };
+    let approx = if r.approximations.is_empty() {
+        ""
+    } else {
+        " *"
+    };
+    [
+        format!(
+            "{}{approx}",
+            format_percent(r.availability, r.unavailability)
+        ),
+        nines,
+        human_duration(r.downtime_per_year_s),
+        outages,
+        mean,
+    ]
+}
+
+/// Writes reports side by side, one line each, best first as given.
+/// A `*` marks figures with a named approximation (first-order failover).
+///
+/// # Errors
+///
+/// Errors of the writer.
+pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<()> {
+    let width = rows.iter().map(|r| r.file.len()).max().unwrap_or(4).max(4);
+    writeln!(
+        out,
+        "{:<width$}  {:>14} {:>6} {:>14} {:>12} {:>12}  target",
+        "file", "availability", "nines", "downtime/year", "outages/year", "mean outage"
+    )?;
+    for row in rows {
+        let c = compare_cells(row.report);
+        let target = match &row.report.target {
+            Some(t) if t.met => "met",
+            Some(_) => "MISSED",
+            None => "-",
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:>14} {:>6} {:>14} {:>12} {:>12}  {target}",
+            row.file, c[0], c[1], c[2], c[3], c[4]
+        )?;
+    }
+    if rows.iter().any(|r| !r.report.approximations.is_empty()) {
+        writeln!(
+            out,
+            "\n* includes the first-order standby failover approximation (see `estimate` for details)"
+        )?;
+    }
+    writeln!(
+        out,
+        "(downtime in a 365-day year; exact analytic steady state)"
+    )?;
+    Ok(())
+}
+
+/// Writes reports as a Markdown table (for documentation).
+///
+/// # Errors
+///
+/// Errors of the writer.
+pub fn render_comparison_markdown(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "| model | file | availability | nines | downtime a year | outages a year | mean outage |"
+    )?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---:|")?;
+    for row in rows {
+        let c = compare_cells(row.report);
+        let file = std::path::Path::new(row.file)
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or(row.file);
+        writeln!(
+            out,
+            "| {} | [`{file}`]({file}) | {} | {} | {} | {} | {} |",
+            row.report.name, c[0], c[1], c[2], c[3], c[4]
+        )?;
+    }
+    if rows.iter().any(|r| !r.report.approximations.is_empty()) {
+        writeln!(
+            out,
+            "\n\\* includes the first-order standby failover approximation."
+        )?;
+    }
+    Ok(())
+}

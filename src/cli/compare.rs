@@ -1,0 +1,91 @@
+//! `fivenines compare`: several models side by side (redundancy options).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use fivenines::{Availability, Report, System, analytic, report};
+
+use super::{Failure, parse_availability, print_warnings};
+
+const EXAMPLES: &str = "\
+Examples:
+  fivenines compare models/dx-*.toml
+  fivenines compare models/multi-az-three-tier.toml models/route53-multi-region.toml --target 99.99%
+  fivenines compare models/*.toml --format markdown > table.md
+
+Each model is evaluated exactly (as `estimate`). Exit status: 0 when every
+model meets the target (or none is given), 1 when one misses it, 2 for a
+bad model or usage.";
+
+/// Output format of a comparison.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CompareFormat {
+    /// A table for people.
+    Table,
+    /// JSON for programs: a list of `estimate` reports, each with its `file`.
+    Json,
+    /// A Markdown table.
+    Markdown,
+}
+
+/// Several models side by side: availability, nines, downtime, outages.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub(crate) struct Args {
+    /// The model files (TOML).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Availability to meet: 99.99%, 0.9999 or "4 nines".
+    #[arg(long, value_parser = parse_availability)]
+    target: Option<Availability>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: CompareFormat,
+}
+
+#[derive(serde::Serialize)]
+struct Entry<'a> {
+    file: String,
+    #[serde(flatten)]
+    report: &'a Report,
+}
+
+pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    let mut reports = Vec::with_capacity(args.files.len());
+    for file in &args.files {
+        let sys = System::from_path(file)?;
+        print_warnings(sys.warnings());
+        let a = analytic::evaluate(&sys)?;
+        reports.push((
+            file.display().to_string(),
+            Report::analytic(&sys, &a, args.target),
+        ));
+    }
+    let rows: Vec<report::Row<'_>> = reports
+        .iter()
+        .map(|(f, r)| report::Row { file: f, report: r })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        CompareFormat::Table => report::render_comparison(&rows, &mut out)?,
+        CompareFormat::Markdown => report::render_comparison_markdown(&rows, &mut out)?,
+        CompareFormat::Json => {
+            let list: Vec<Entry<'_>> = reports
+                .iter()
+                .map(|(f, r)| Entry {
+                    file: f.clone(),
+                    report: r,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(if reports.iter().all(|(_, r)| r.target_met()) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
