@@ -46,6 +46,7 @@
 #![deny(missing_debug_implementations)]
 
 pub mod analytic;
+pub mod builder;
 pub mod catalog;
 pub mod error;
 pub mod model;
@@ -53,6 +54,7 @@ pub mod report;
 pub mod simulate;
 
 pub use analytic::{Analytic, Analyzer, Contributor, ContributorKind};
+pub use builder::{BlockBuilder, ModelBuilder, PartBuilder};
 pub use error::{Error, ModelError, ModelErrors};
 pub use model::dist::Distribution;
 pub use model::quantity::{Availability, QuantityError, YEAR_S, parse_duration, parse_probability};
