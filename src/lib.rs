@@ -13,7 +13,14 @@
 //!    often) computes the exact steady state from a binary decision diagram:
 //!    availability, nines, downtime a year, outage frequency and duration,
 //!    and what each component costs.
-//! 3. [`Report`] gathers the figures that tables and JSON print.
+//! 3. [`simulate::simulate`] runs parallel, reproducible Monte Carlo over
+//!    missions: the distribution of yearly downtime, percentiles, the chance
+//!    of meeting a target, with failover delays played out exactly.
+//! 4. [`Report`] (and [`Simulation`]) gather the figures that tables and
+//!    JSON print.
+//!
+//! Models can use the built-in AWS [`catalog`] (`like = "aws.elb.alb"`), and
+//! [`ModelBuilder`] builds a model in code, key by key as in a file.
 //!
 //! # Example
 //!

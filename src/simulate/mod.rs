@@ -2,9 +2,9 @@
 //!
 //! Each run simulates the whole system over one mission, starting in steady
 //! state, with failure, repair and failover times drawn from their
-//! distributions ([`trajectory`]). Runs go in chunks of [`CHUNK_RUNS`], each
+//! distributions. Runs go in chunks of [`CHUNK_RUNS`], each
 //! seeded from the seed and its index, run in parallel (rayon) and added to
-//! the statistics in chunk order ([`stats`]), so the numbers are the same
+//! the statistics in chunk order, so the numbers are the same
 //! whatever the number of threads.
 
 mod sampler;
