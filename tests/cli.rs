@@ -387,3 +387,34 @@ fn missing_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/model.toml"));
 }
+
+#[test]
+fn domain_cycle() {
+    bad(
+        "domain-cycle.toml",
+        "10:10",
+        "domains nest in a cycle: a within b within c within a",
+    );
+}
+
+#[test]
+fn a_long_chain_of_domains_is_fast_and_exact() {
+    // 20,000 nested domains: iterative checks, one path of 20,001 items.
+    let n = 20_000;
+    let mut text =
+        String::from("system = \"x\"\n[component.x]\navailability = \"99%\"\ndomain = \"d0\"\n");
+    for i in 0..n {
+        text += &format!("[domain.d{i}]\navailability = \"99.999999%\"\n");
+        if i + 1 < n {
+            text += &format!("within = \"d{}\"\n", i + 1);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chain.toml");
+    std::fs::write(&path, text).unwrap();
+    let (j, code) = estimate_json(path.to_str().unwrap(), &[]);
+    assert_eq!(code, 0);
+    // Everything in series: q = 1 - 0.99 * (1 - 1e-8)^n.
+    let want = 1.0 - 0.99 * (n as f64 * (-1e-8f64).ln_1p()).exp();
+    close(num(&j, "unavailability"), want, 1e-12, "long chain");
+}

@@ -122,36 +122,47 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             }
         }
     }
-    // Cycle check over `within`: follow each chain, at most nd steps.
+    // Cycle check over `within`, linear: follow each chain until a domain
+    // already settled (0 new, 1 on this walk, 2 settled).
+    let mut state = vec![0u8; nd];
     for start in 0..nd {
-        let mut seen = vec![start];
-        let mut cur = start;
-        while let Some(next) = within[cur] {
-            if next == start {
-                let path: Vec<&str> = seen
-                    .iter()
-                    .chain([&start])
-                    .map(|&k| spec.domains[k].name.v.as_str())
-                    .collect();
-                let w = spec.domains[cur]
-                    .within
-                    .as_ref()
-                    .expect("within was resolved");
-                issues.push(
-                    Issue::new(
-                        w.span.clone(),
-                        format!("domains nest in a cycle: {}", path.join(" within ")),
-                        "closes the cycle",
-                    )
-                    .help("a domain cannot be within itself; remove one `within`"),
-                );
-                break;
+        let mut path = Vec::new();
+        let mut cur = Some(start);
+        while let Some(d) = cur {
+            match state[d] {
+                0 => {
+                    state[d] = 1;
+                    path.push(d);
+                    cur = within[d];
+                }
+                1 => {
+                    // A cycle: from d's first place on this walk to here.
+                    let from = path.iter().position(|&x| x == d).expect("on this walk");
+                    let mut names: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|&k| spec.domains[k].name.v.as_str())
+                        .collect();
+                    names.push(&spec.domains[d].name.v);
+                    let last = *path.last().expect("non-empty");
+                    let w = spec.domains[last]
+                        .within
+                        .as_ref()
+                        .expect("within was resolved");
+                    issues.push(
+                        Issue::new(
+                            w.span.clone(),
+                            format!("domains nest in a cycle: {}", names.join(" within ")),
+                            "closes the cycle",
+                        )
+                        .help("a domain cannot be within itself; remove one `within`"),
+                    );
+                    break;
+                }
+                _ => break,
             }
-            if seen.contains(&next) {
-                break; // a cycle not through `start`: reported from a domain on it
-            }
-            seen.push(next);
-            cur = next;
+        }
+        for d in path {
+            state[d] = 2;
         }
     }
     let mut domain_res: Vec<Option<Resolved>> = Vec::with_capacity(nd);
@@ -330,7 +341,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             }
             let own = push_node(&mut nodes, Node::Item(domains[d].item));
             domains[d].node = match within[d] {
-                Some(w) => push_node(&mut nodes, Node::All(vec![domains[w].node, own])),
+                Some(w) => push_node(&mut nodes, Node::All(vec![own, domains[w].node])),
                 None => own,
             };
         }
@@ -360,7 +371,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             ids.push(id);
             let own = push_node(&mut nodes, Node::Item(id));
             leaves.push(match dom {
-                Some(d) => push_node(&mut nodes, Node::All(vec![domains[*d].node, own])),
+                Some(d) => push_node(&mut nodes, Node::All(vec![own, domains[*d].node])),
                 None => own,
             });
         }

@@ -154,10 +154,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         )?;
     }
     if !r.approximations.is_empty() {
-        writeln!(out, "\nApproximations")?;
-        for a in &r.approximations {
-            writeln!(out, "  - {a}")?;
-        }
+        bullets(out, "Approximations", &r.approximations)?;
         writeln!(
             out,
             "  (structure exact: unavailability {:.3e}; failovers add {:.3e}, {} a year)",
@@ -168,10 +165,15 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
     } else {
         writeln!(out, "\nAll figures exact (no approximation).")?;
     }
-    if !r.notes.is_empty() {
-        writeln!(out, "\nNotes")?;
-        for n in &r.notes {
-            writeln!(out, "  - {n}")?;
+    bullets(out, "Notes", &r.notes)
+}
+
+/// A titled list, when it has items.
+fn bullets(out: &mut impl Write, title: &str, items: &[String]) -> io::Result<()> {
+    if !items.is_empty() {
+        writeln!(out, "\n{title}")?;
+        for item in items {
+            writeln!(out, "  - {item}")?;
         }
     }
     Ok(())
@@ -337,17 +339,8 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
             100.0 * p.requested
         )?;
     }
-    writeln!(out, "\nApproximations")?;
-    for a in &s.approximations {
-        writeln!(out, "  - {a}")?;
-    }
-    if !s.notes.is_empty() {
-        writeln!(out, "\nNotes")?;
-        for n in &s.notes {
-            writeln!(out, "  - {n}")?;
-        }
-    }
-    Ok(())
+    bullets(out, "Approximations", &s.approximations)?;
+    bullets(out, "Notes", &s.notes)
 }
 
 /// One row of a comparison: a report and the file it came from.
