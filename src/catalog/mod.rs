@@ -11,7 +11,7 @@
 //! use fivenines::catalog::{self, FigureKind};
 //! let alb = catalog::get("aws.elb.alb").expect("in the catalog");
 //! assert_eq!(alb.kind, FigureKind::Sla);
-//! assert_eq!(alb.availability.map(|a| a.to_string()).as_deref(), Some("99.9900%"));
+//! assert_eq!(alb.availability.map(|a| a.to_string()).as_deref(), Some("99.99%"));
 //! assert!(catalog::search("aws.dx").len() >= 4);
 //! ```
 

@@ -161,8 +161,19 @@ impl Availability {
 }
 
 impl fmt::Display for Availability {
+    /// As a percentage without trailing zeros: `99.95%`, `99.9999%`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&format_percent(self.a, self.q))
+        f.write_str(&trim_percent(&format_percent(self.a, self.q)))
+    }
+}
+
+/// `99.9500%` -> `99.95%`, `90.00%` -> `90%`.
+pub fn trim_percent(s: &str) -> String {
+    match s.strip_suffix('%') {
+        Some(num) if num.contains('.') && !num.contains(' ') => {
+            format!("{}%", num.trim_end_matches('0').trim_end_matches('.'))
+        }
+        _ => s.to_string(),
     }
 }
 
@@ -456,5 +467,10 @@ mod tests {
         assert_eq!(human_duration(15768.0), "4.38 h");
         assert_eq!(format_percent(0.9995, 0.0005), "99.950%");
         assert_eq!(format_percent(1.0 - 1e-5, 1e-5), "99.99900%");
+        assert_eq!(
+            Availability::parse("99.999%").unwrap().to_string(),
+            "99.999%"
+        );
+        assert_eq!(Availability::parse("90%").unwrap().to_string(), "90%");
     }
 }
