@@ -98,7 +98,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} runs [{elapsed_precise}] {bar:40} {per_sec}",
+                "{spinner} {pos}/{len} runs {bar:40} {elapsed_precise} elapsed, about {eta} left",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
