@@ -266,7 +266,7 @@ fn nines_table() {
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text
         .lines()
-        .find(|l| l.starts_with("99.99900%"))
+        .find(|l| l.starts_with("99.999% "))
         .expect("five nines row");
     for cell in ["5.00", "5.26 min", "26.3 s", "6.05 s", "864 ms"] {
         assert!(line.contains(cell), "{line} lacks {cell}");
