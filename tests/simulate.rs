@@ -253,6 +253,9 @@ fn every_model_agrees_with_the_analytic_engine() {
         let sys = System::from_path(&path).unwrap();
         let a = analytic::evaluate(&sys).unwrap();
         let s = run(&sys, 50_000, 5);
+        let check = s.analytic.as_ref().expect("the cross-check is built in");
+        assert_eq!(check.availability, a.availability);
+        assert_eq!(check.approximate, !a.approximations.is_empty());
         let [lo, hi] = s.unavailability.ci95;
         // Exact figures must fall in the CI; a first-order failover
         // penalty may be off by a few percent of itself.

@@ -281,6 +281,23 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         "  {:<24} {:.3e}  (95% CI {:.3e} to {:.3e})",
         "mean unavailability", u.mean, u.ci95[0], u.ci95[1]
     )?;
+    if let Some(c) = &s.analytic {
+        let verdict = match (c.inside_ci95, c.approximate) {
+            (true, _) => "inside the CI",
+            (false, true) => {
+                "outside the CI: too few runs, or its first-order failover approximation"
+            }
+            (false, false) => {
+                "outside the CI: expected 1 time in 20, more often with few runs; try more"
+            }
+        };
+        writeln!(
+            out,
+            "  {:<24} {}  ({verdict})",
+            "exact analytic",
+            format_percent(c.availability, c.unavailability)
+        )?;
+    }
     let d = &s.downtime_s;
     let per = human_duration(s.mission_s);
     writeln!(out, "\nDowntime per mission ({per})")?;

@@ -164,10 +164,28 @@ pub struct Simulation {
     /// With `precision`: what was asked and reached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
+    /// The exact engine's figure beside the simulated one (absent when the
+    /// model is too large for the exact engine).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytic: Option<CrossCheck>,
     /// Every approximation, in words.
     pub approximations: Vec<String>,
     /// How the model was read where it could be read several ways.
     pub notes: Vec<String>,
+}
+
+/// The analytic availability next to the simulated one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrossCheck {
+    /// Steady-state availability from the exact engine.
+    pub availability: f64,
+    /// Its unavailability, computed directly.
+    pub unavailability: f64,
+    /// Whether it lies inside the simulation's 95% confidence interval.
+    pub inside_ci95: bool,
+    /// Whether the analytic figure carries a named approximation (first-order
+    /// standby failover), so that a small gap is expected.
+    pub approximate: bool,
 }
 
 /// Simulates a system. `progress` is called with the number of runs done
@@ -271,7 +289,15 @@ pub fn simulate(
             }
         }
     }
-    Ok(summarise(sys, cfg, &stats, threads, reached))
+    let mut sim = summarise(sys, cfg, &stats, threads, reached);
+    sim.analytic = crate::analytic::evaluate(sys).ok().map(|a| CrossCheck {
+        availability: a.availability,
+        unavailability: a.unavailability,
+        inside_ci95: sim.availability.ci95[0] <= a.availability
+            && a.availability <= sim.availability.ci95[1],
+        approximate: !a.approximations.is_empty(),
+    });
+    Ok(sim)
 }
 
 fn summarise(
@@ -332,6 +358,7 @@ fn summarise(
             achieved: if u > 0.0 { hw / u } else { f64::INFINITY },
             reached,
         }),
+        analytic: None,
         approximations,
         notes: sys.notes().to_vec(),
     }
