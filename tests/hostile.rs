@@ -77,6 +77,11 @@ fn extreme_values_are_errors_or_numbers() {
         "availability = nan",
         "availability = inf",
         "mtbf = \"1h\"\nmttr = \"nanh\"",
+        "failure = { fixed = \"0s\" }\nmttr = \"1h\"",
+        "mtbf = \"1ms\"\nmttr = \"99999999999999y\"",
+        "availability = \"99.999999999999999999%\"\nmttr = \"1h\"",
+        "availability = \"0.0000000000000000001%\"\nmttr = \"1h\"",
+        "repair = { fixed = \"0s\" }\nmtbf = \"1h\"",
     ] {
         let text = format!("system = \"x\"\n[component.x]\n{body}\n");
         check(&text);

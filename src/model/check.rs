@@ -684,11 +684,22 @@ fn resolve(
             );
             return None;
         }
-        (None, Some(m), Some(r)) => Rates {
-            availability: Availability::from_unavailability(r.v / (m.v + r.v))
-                .expect("mtbf > 0, mttr > 0 gives an unavailability in (0, 1)"),
-            mtbf_s: Some(m.v),
-            mttr_s: Some(r.v),
+        (None, Some(m), Some(r)) => match Availability::from_unavailability(r.v / (m.v + r.v)) {
+            Ok(availability) => Rates {
+                availability,
+                mtbf_s: Some(m.v),
+                mttr_s: Some(r.v),
+            },
+            Err(_) => {
+                // A zero mean up time (a `fixed = "0s"` failure), or a repair
+                // so long beside it that the availability rounds to 0.
+                issues.push(
+                    Issue::new(m.span.clone(), format!("`{name}` is never up: its mean up time is 0 or negligible beside its repair time"), "availability 0")
+                        .also(r.span.clone(), "mean repair time")
+                        .help("availability must be above 0: check the units of mtbf and mttr"),
+                );
+                return None;
+            }
         },
         (None, Some(m), None) => {
             issues.push(
