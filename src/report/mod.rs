@@ -30,6 +30,15 @@ pub struct Target {
 }
 
 impl Target {
+    /// The target as a percentage, as a user writes it: `99.99%`.
+    pub fn label(&self) -> String {
+        let q = self.budget_per_year_s / YEAR_S;
+        crate::model::quantity::trim_percent(&crate::model::quantity::format_percent(
+            self.availability,
+            q,
+        ))
+    }
+
     /// Compares an unavailability with a target.
     ///
     /// # Examples

@@ -3,9 +3,7 @@
 use std::io::{self, Write};
 
 use crate::analytic::ContributorKind;
-use crate::model::quantity::{
-    Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3, trim_percent,
-};
+use crate::model::quantity::{Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3};
 use crate::report::Report;
 use crate::simulate::Simulation;
 
@@ -92,10 +90,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         )?;
     }
     if let Some(t) = &r.target {
-        let ta = trim_percent(&format_percent(
-            t.availability,
-            t.budget_per_year_s / YEAR_S,
-        ));
+        let ta = t.label();
         let verdict = if t.met {
             format!(
                 "MET, {} a year to spare",
@@ -331,10 +326,7 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         human_duration(s.longest_outage_s.max)
     )?;
     if let Some(t) = &s.target {
-        let ta = trim_percent(&format_percent(
-            t.availability,
-            t.budget_per_year_s / YEAR_S,
-        ));
+        let ta = t.label();
         let verdict = if t.met {
             "MET by the mean"
         } else {
