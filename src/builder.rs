@@ -185,6 +185,26 @@ impl BlockBuilder {
         self
     }
 
+    /// `detect`, a duration (standby blocks): how long a failure of the
+    /// serving member goes unnoticed, `"90s"`.
+    pub fn detect(mut self, d: &str) -> Self {
+        self.table.insert("detect".to_string(), Value::from(d));
+        self
+    }
+
+    /// `revert` (standby blocks): move back to a preferred member once it is up.
+    pub fn revert(mut self, on: bool) -> Self {
+        self.table.insert("revert".to_string(), Value::from(on));
+        self
+    }
+
+    /// `failback`, a duration (standby blocks with `revert`): the
+    /// interruption of a move back, `"0s"`.
+    pub fn failback(mut self, d: &str) -> Self {
+        self.table.insert("failback".to_string(), Value::from(d));
+        self
+    }
+
     /// `like`: a failover entry of the catalog (standby blocks).
     pub fn like(mut self, entry: &str) -> Self {
         self.table.insert("like".to_string(), Value::from(entry));

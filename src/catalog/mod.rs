@@ -89,6 +89,13 @@ pub struct Entry {
     pub failover_s: Option<f64>,
     /// Probability a failover succeeds (failover entries).
     pub switch_success: Option<f64>,
+    /// Time to notice a failure of the serving member, seconds (failover
+    /// entries).
+    pub detect_s: Option<f64>,
+    /// Whether service goes back to the preferred member (failover entries).
+    pub revert: Option<bool>,
+    /// Interruption of a move back, seconds (failover entries with revert).
+    pub failback_s: Option<f64>,
     /// The kind of the headline figure (availability, or the failover timing).
     pub kind: FigureKind,
     /// Whether the primary text was seen (`false`: a secondary source).
@@ -116,6 +123,9 @@ struct RawEntry {
     mttr: Option<String>,
     failover: Option<String>,
     switch_success: Option<String>,
+    detect: Option<String>,
+    revert: Option<bool>,
+    failback: Option<String>,
     kind: FigureKind,
     #[serde(default = "yes")]
     confirmed: bool,
@@ -145,6 +155,9 @@ fn parse(text: &str) -> Result<Vec<Entry>, String> {
                 mtbf_s: dur(&r.mtbf)?,
                 mttr_s: dur(&r.mttr)?,
                 failover_s: dur(&r.failover)?,
+                detect_s: dur(&r.detect)?,
+                revert: r.revert,
+                failback_s: dur(&r.failback)?,
                 switch_success: r
                     .switch_success
                     .as_deref()
@@ -215,6 +228,16 @@ impl Entry {
     /// The failover delay as a distribution (fixed).
     pub fn failover(&self) -> Option<Distribution> {
         self.failover_s.map(Distribution::Fixed)
+    }
+
+    /// The detection time as a distribution (fixed).
+    pub fn detect(&self) -> Option<Distribution> {
+        self.detect_s.map(Distribution::Fixed)
+    }
+
+    /// The failback interruption as a distribution (fixed).
+    pub fn failback(&self) -> Option<Distribution> {
+        self.failback_s.map(Distribution::Fixed)
     }
 }
 

@@ -449,6 +449,24 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                     .map(|s| s.v)
                     .or_else(|| block_like[bi].and_then(|e| e.switch_success))
                     .unwrap_or(1.0),
+                detect: b
+                    .detect
+                    .as_ref()
+                    .map(|f| f.v)
+                    .or_else(|| block_like[bi].and_then(|e| e.detect()))
+                    .unwrap_or(Distribution::Fixed(0.0)),
+                revert: b
+                    .revert
+                    .as_ref()
+                    .map(|r| r.v)
+                    .or_else(|| block_like[bi].and_then(|e| e.revert))
+                    .unwrap_or(false),
+                failback: b
+                    .failback
+                    .as_ref()
+                    .map(|f| f.v)
+                    .or_else(|| block_like[bi].and_then(|e| e.failback()))
+                    .unwrap_or(Distribution::Fixed(0.0)),
             });
         }
     }
@@ -903,6 +921,9 @@ fn check_block_keys(b: &BlockSpec, issues: &mut Vec<Issue>) {
                 "switch_success",
                 b.switch_success.as_ref().map(|s| s.span.clone()),
             ),
+            ("detect", b.detect.as_ref().map(|f| f.span.clone())),
+            ("revert", b.revert.as_ref().map(|f| f.span.clone())),
+            ("failback", b.failback.as_ref().map(|f| f.span.clone())),
         ] {
             if let Some(span) = span {
                 issues.push(
@@ -1062,7 +1083,9 @@ fn check_standby_time_scales(sys: &System, blocks: &[BlockSpec]) -> Result<(), V
                     .failover
                     .as_ref()
                     .map(|f| f.span.clone())
-                    .or_else(|| spec.switch_success.as_ref().map(|f| f.span.clone()));
+                    .or_else(|| spec.switch_success.as_ref().map(|f| f.span.clone()))
+                    .or_else(|| spec.detect.as_ref().map(|f| f.span.clone()))
+                    .or_else(|| spec.failback.as_ref().map(|f| f.span.clone()));
                 let mut issue = Issue::new(
                     span,
                     format!(

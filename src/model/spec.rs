@@ -85,6 +85,9 @@ pub(crate) struct BlockSpec {
     pub need: Option<Sp<u32>>,
     pub failover: Option<Sp<Distribution>>,
     pub switch_success: Option<Sp<f64>>,
+    pub detect: Option<Sp<Distribution>>,
+    pub revert: Option<Sp<bool>>,
+    pub failback: Option<Sp<Distribution>>,
     pub like: Option<Sp<String>>,
 }
 
@@ -136,6 +139,9 @@ const BLOCK_KEYS: &[&str] = &[
     "need",
     "failover",
     "switch_success",
+    "detect",
+    "revert",
+    "failback",
     "like",
     "description",
 ];
@@ -274,6 +280,19 @@ impl Reader {
             }),
             _ => {
                 self.expected(val, what);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, val: &Val<'_>) -> Option<Sp<bool>> {
+        match val.get_ref() {
+            DeValue::Boolean(v) => Some(Sp {
+                v: *v,
+                span: val.span(),
+            }),
+            _ => {
+                self.expected(val, "true or false");
                 None
             }
         }
@@ -719,6 +738,9 @@ impl Reader {
             need: None,
             failover: None,
             switch_success: None,
+            detect: None,
+            revert: None,
+            failback: None,
             like: None,
         };
         for (key, val) in body.iter() {
@@ -759,6 +781,9 @@ impl Reader {
                 "need" => b.need = self.positive_int(val, k),
                 "failover" => b.failover = self.distribution(val, k, true),
                 "switch_success" => b.switch_success = self.probability(val, k),
+                "detect" => b.detect = self.distribution(val, k, true),
+                "failback" => b.failback = self.distribution(val, k, true),
+                "revert" => b.revert = self.boolean(val),
                 "like" => {
                     b.like = self.string(
                         val,

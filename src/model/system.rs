@@ -169,13 +169,25 @@ pub struct Standby {
     pub failover: Distribution,
     /// Probability that a takeover succeeds.
     pub switch_success: f64,
+    /// How long a failure of the serving member goes unnoticed (the block
+    /// is down meanwhile); a member back within it is ridden out, with no
+    /// takeover. `Fixed(0)` when instant.
+    pub detect: Distribution,
+    /// Whether service moves back to a preferred member once it is up.
+    pub revert: bool,
+    /// How long a move back takes (the block is down meanwhile); only with
+    /// `revert`.
+    pub failback: Distribution,
 }
 
 impl Standby {
     /// Whether the standby behaves exactly as a parallel block (instant,
-    /// always successful failover).
+    /// always successful failover, instant detection and failback).
     pub fn is_ideal(&self) -> bool {
-        self.failover.mean() == 0.0 && self.switch_success == 1.0
+        self.failover.mean() == 0.0
+            && self.switch_success == 1.0
+            && self.detect.mean() == 0.0
+            && (!self.revert || self.failback.mean() == 0.0)
     }
 }
 
