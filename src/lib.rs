@@ -56,6 +56,7 @@ pub mod analytic;
 pub mod builder;
 pub mod catalog;
 pub mod error;
+pub mod markov;
 pub mod model;
 pub mod report;
 pub mod simulate;

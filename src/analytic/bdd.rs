@@ -213,6 +213,59 @@ impl Diagram {
         self.level.len()
     }
 
+    /// The root node's index.
+    pub fn root_node(&self) -> usize {
+        self.root
+    }
+
+    /// A node's level (`u32::MAX` for the terminals) and its children
+    /// (low: the level's variable down, high: up).
+    pub fn node(&self, v: usize) -> (u32, usize, usize) {
+        (self.level[v], self.lo[v] as usize, self.hi[v] as usize)
+    }
+
+    /// `P(f_u = 1 and f_v = 0)` for two nodes, with per-level availability
+    /// `a` and unavailability `q`; `memo` caches pairs across calls with
+    /// the same probabilities.
+    pub fn and_not(
+        &self,
+        u: usize,
+        v: usize,
+        a: &[f64],
+        q: &[f64],
+        pass: &Pass,
+        memo: &mut FxHashMap<(u32, u32), f64>,
+    ) -> f64 {
+        if u == FALSE as usize || v == TRUE as usize || u == v {
+            return 0.0;
+        }
+        if v == FALSE as usize {
+            return pass.up[u];
+        }
+        if u == TRUE as usize {
+            return pass.down[v];
+        }
+        if let Some(&p) = memo.get(&(u as u32, v as u32)) {
+            return p;
+        }
+        let (lu, lv) = (self.level[u], self.level[v]);
+        let l = lu.min(lv);
+        let (u0, u1) = if lu == l {
+            (self.lo[u] as usize, self.hi[u] as usize)
+        } else {
+            (u, u)
+        };
+        let (v0, v1) = if lv == l {
+            (self.lo[v] as usize, self.hi[v] as usize)
+        } else {
+            (v, v)
+        };
+        let p = a[l as usize] * self.and_not(u1, v1, a, q, pass, memo)
+            + q[l as usize] * self.and_not(u0, v0, a, q, pass, memo);
+        memo.insert((u as u32, v as u32), p);
+        p
+    }
+
     fn root(&self) -> usize {
         self.root
     }
@@ -245,12 +298,26 @@ impl Diagram {
     /// Top-down pass: Birnbaum importance of every level,
     /// `P(f | x=1) - P(f | x=0)`, added into `birnbaum`.
     pub fn birnbaum(&self, a: &[f64], q: &[f64], pass: &Pass, birnbaum: &mut [f64]) {
-        let n = self.len();
         if self.root < 2 {
             return;
         }
-        let mut reach = vec![0.0; n];
+        let mut reach = vec![0.0; self.len()];
         reach[self.root()] = 1.0;
+        self.birnbaum_from(a, q, pass, reach, birnbaum);
+    }
+
+    /// The top-down pass of [`Diagram::birnbaum`] from a given weight at
+    /// each node (the probability of reaching it from above): the
+    /// importance of each level in a mixture of cofactors.
+    pub fn birnbaum_from(
+        &self,
+        a: &[f64],
+        q: &[f64],
+        pass: &Pass,
+        mut reach: Vec<f64>,
+        birnbaum: &mut [f64],
+    ) {
+        let n = self.len();
         for v in (2..n).rev() {
             let r = reach[v];
             if r == 0.0 {

@@ -10,13 +10,17 @@
 //! `f = sum_i f_i * I_B(i)` and every contribution follow.
 
 mod bdd;
+mod dynamic;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::Error;
 use crate::model::quantity::{YEAR_S, human_duration};
 use crate::model::system::{ItemId, Node, NodeId, System};
+use crate::markov::{self, Chain, ChainError, Overrides};
 use bdd::{Diagram, FALSE, Manager, TRUE};
+use dynamic::{DynamicDiagram, Solved};
 
 /// Largest decision diagram built before giving up (nodes).
 pub const MAX_BDD_NODES: usize = 4_000_000;
@@ -63,9 +67,20 @@ pub struct Analytic {
     pub nines: f64,
     /// Expected downtime in a 365-day year, seconds.
     pub downtime_per_year_s: f64,
-    /// Unavailability from the structure alone (exact).
+    /// How the figures were computed.
+    pub engine: Engine,
+    /// States of the standby blocks' Markov chain (with
+    /// [`Engine::MarkovChain`]).
+    pub markov_states: Option<usize>,
+    /// Share of the unavailability that rests on a named approximation
+    /// (0 when every figure is exact).
+    pub approximate_share: f64,
+    /// Unavailability from the structure alone, standby blocks as
+    /// parallel (exact).
     pub structural_unavailability: f64,
-    /// Unavailability added by standby takeovers (first order).
+    /// Unavailability added by standby dynamics (takeovers, detection,
+    /// failback): exact with [`Engine::MarkovChain`], first order with
+    /// [`Engine::FirstOrder`].
     pub failover_unavailability: f64,
     /// System outages a year; `None` when a component that matters has no
     /// time scale (availability alone).
@@ -81,6 +96,40 @@ pub struct Analytic {
     pub contributors: Vec<Contributor>,
     /// Size of the decision diagram (nodes).
     pub bdd_nodes: usize,
+}
+
+/// Which method the exact engine used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// A decision diagram of the structure: no standby dynamics to model
+    /// (exact).
+    DecisionDiagram,
+    /// Decision diagram and the Markov chain of the standby blocks
+    /// (exact for exponential times and delays).
+    MarkovChain,
+    /// Decision diagram and the first-order takeover penalty (the chain
+    /// was too large or could not be solved).
+    FirstOrder,
+}
+
+impl Engine {
+    /// A few words for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Engine::DecisionDiagram => "exact analytic steady state",
+            Engine::MarkovChain => "exact analytic steady state (Markov chain of the standby blocks)",
+            Engine::FirstOrder => "analytic steady state, first-order failover",
+        }
+    }
+}
+
+/// The exact model of the standby blocks.
+struct Exact {
+    chain: Chain,
+    pi: Vec<f64>,
+    dd: DynamicDiagram,
+    cofactors: Vec<u32>,
 }
 
 struct StandbyModel {
@@ -123,6 +172,9 @@ pub struct Analyzer<'s> {
     item_at: Vec<ItemId>,
     diagram: Diagram,
     standbys: Vec<StandbyModel>,
+    exact: Option<Exact>,
+    /// Why the standby blocks fell back to the first order.
+    fallback: Option<String>,
 }
 
 impl std::fmt::Debug for Analyzer<'_> {
@@ -233,13 +285,88 @@ impl<'s> Analyzer<'s> {
         } else {
             build()?
         };
+        let (exact, fallback) = if standbys.is_empty() {
+            (None, None)
+        } else {
+            match Self::exact_model(sys, &item_at, &Overrides::default()) {
+                Ok(e) => (Some(e), None),
+                Err(why) => (None, Some(why)),
+            }
+        };
         Ok(Analyzer {
             sys,
             level_of,
             item_at,
             diagram,
             standbys,
+            exact,
+            fallback,
         })
+    }
+
+    /// Builds and solves the standby blocks' chain and the diagram on top
+    /// of it; says why not when it cannot.
+    fn exact_model(sys: &System, order: &[ItemId], ov: &Overrides) -> Result<Exact, String> {
+        let chain = Chain::build(sys, ov, markov::MAX_STATES).map_err(|e| match e {
+            ChainError::TooLarge { limit } => format!(
+                "the standby blocks' Markov chain exceeds {limit} states"
+            ),
+            ChainError::Untimed(i) => format!(
+                "`{}` in a standby block gives availability alone",
+                sys.item(i).name
+            ),
+        })?;
+        let pi = chain
+            .stationary()
+            .map_err(|e| format!("the standby blocks' Markov chain: {e}"))?;
+        let run = || DynamicDiagram::build(sys, &chain, order, MAX_BDD_NODES);
+        let dd = if order.len() > 2_000 {
+            std::thread::scope(|scope| {
+                std::thread::Builder::new()
+                    .stack_size(16 * 1024 * 1024 + order.len() * 1024)
+                    .spawn_scoped(scope, run)
+                    .ok()
+                    .and_then(|h| h.join().ok())
+                    .flatten()
+            })
+        } else {
+            run()
+        }
+        .ok_or_else(|| {
+            format!("the diagram with the standby blocks on top exceeds {MAX_BDD_NODES} nodes")
+        })?;
+        let cofactors = dd.cofactors(&chain);
+        Ok(Exact {
+            chain,
+            pi,
+            dd,
+            cofactors,
+        })
+    }
+
+    /// The exact model again with what-if changes (same diagram).
+    fn resolve(&self, ex: &Exact, ov: &Overrides) -> Option<Solved> {
+        let chain = Chain::build(self.sys, ov, markov::MAX_STATES).ok()?;
+        let pi = chain.stationary().ok()?;
+        let cofactors = ex.dd.cofactors(&chain);
+        let (a, q) = self.static_probabilities(ex, ov);
+        Some(ex.dd.evaluate(self.sys, &chain, &pi, &cofactors, &a, &q))
+    }
+
+    /// Availability and unavailability of the static items of `ex`.
+    fn static_probabilities(&self, ex: &Exact, ov: &Overrides) -> (Vec<f64>, Vec<f64>) {
+        ex.dd
+            .static_items
+            .iter()
+            .map(|&i| {
+                if ov.perfect_items.get(i.0 as usize).copied().unwrap_or(false) {
+                    (1.0, 0.0)
+                } else {
+                    let av = self.sys.item(i).rates.availability;
+                    (av.value(), av.unavailability())
+                }
+            })
+            .unzip()
     }
 
     /// Number of nodes of the system's decision diagram.
@@ -263,6 +390,9 @@ impl<'s> Analyzer<'s> {
     }
 
     fn evaluate_with(&self, a: &[f64], q: &[f64]) -> Analytic {
+        if let Some(ex) = &self.exact {
+            return self.evaluate_exact(ex, a, q);
+        }
         let sys = self.sys;
         let pass = self.diagram.forward(a, q);
         let (a_struct, q_struct) = self.diagram.root_probabilities(&pass);
@@ -287,6 +417,11 @@ impl<'s> Analyzer<'s> {
 
         // Standby takeovers, first order.
         let mut approximations = Vec::new();
+        if let Some(why) = &self.fallback {
+            approximations.push(format!(
+                "{why}: standby blocks fall back to the first-order approximation"
+            ));
+        }
         let mut q_failover = 0.0;
         let mut f_failover = 0.0;
         let mut contributors = Vec::new();
@@ -392,6 +527,17 @@ impl<'s> Analyzer<'s> {
             unavailability,
             nines: crate::model::quantity::nines(unavailability),
             downtime_per_year_s: unavailability * YEAR_S,
+            engine: if self.standbys.is_empty() {
+                Engine::DecisionDiagram
+            } else {
+                Engine::FirstOrder
+            },
+            markov_states: None,
+            approximate_share: if unavailability > 0.0 {
+                (q_failover / unavailability).min(1.0)
+            } else {
+                0.0
+            },
             structural_unavailability: q_struct,
             failover_unavailability: q_failover,
             outages_per_year,
@@ -400,6 +546,182 @@ impl<'s> Analyzer<'s> {
             approximations,
             contributors,
             bdd_nodes: self.diagram.len(),
+        }
+    }
+
+    /// The exact evaluation: the standby blocks' chain under the diagram
+    /// (see [`dynamic`]). `a` and `q` are by level of the static diagram.
+    fn evaluate_exact(&self, ex: &Exact, a: &[f64], q: &[f64]) -> Analytic {
+        let sys = self.sys;
+        let none = Overrides::default();
+        let (sa, sq) = self.static_probabilities(ex, &none);
+        let base = ex
+            .dd
+            .evaluate(sys, &ex.chain, &ex.pi, &ex.cofactors, &sa, &sq);
+        let unavailability = base.unavailability.clamp(0.0, 1.0);
+        let availability = base.availability.clamp(0.0, 1.0);
+        let q_struct = self
+            .diagram
+            .root_probabilities(&self.diagram.forward(a, q))
+            .1;
+        let q_failover = (unavailability - q_struct).max(0.0);
+        let n_items = sys.items().len();
+        let static_level: FxHashMap<ItemId, usize> = ex
+            .dd
+            .static_items
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (i, k))
+            .collect();
+        let crit = |improvement: f64| {
+            if unavailability > 0.0 {
+                improvement / unavailability
+            } else {
+                0.0
+            }
+        };
+        // What disappears when `items` never fail.
+        let improvement = |items: &[ItemId]| -> (f64, f64) {
+            let static_only = items.iter().all(|i| static_level.contains_key(i));
+            if static_only && items.len() == 1 {
+                let k = static_level[&items[0]];
+                let b = base.birnbaum[k];
+                return (sq[k] * b, b);
+            }
+            let mut perfect = vec![false; n_items];
+            for i in items {
+                perfect[i.0 as usize] = true;
+            }
+            let ov = Overrides {
+                perfect_items: perfect,
+                ideal_blocks: Vec::new(),
+            };
+            let after = if static_only {
+                let (a2, q2) = self.static_probabilities(ex, &ov);
+                ex.dd
+                    .evaluate(sys, &ex.chain, &ex.pi, &ex.cofactors, &a2, &q2)
+            } else {
+                match self.resolve(ex, &ov) {
+                    Some(s) => s,
+                    None => return (0.0, 0.0),
+                }
+            };
+            let gain = (base.unavailability - after.unavailability).max(0.0);
+            let q_items: f64 = items
+                .iter()
+                .map(|i| sys.item(*i).rates.availability.unavailability())
+                .sum();
+            let b = if static_only {
+                items
+                    .iter()
+                    .map(|i| base.birnbaum[static_level[i]])
+                    .sum()
+            } else if q_items > 0.0 {
+                gain / q_items
+            } else {
+                0.0
+            };
+            (gain, b)
+        };
+        let used = sys.used_items();
+        let mut contributors = Vec::new();
+        for c in sys.components() {
+            let items: Vec<ItemId> = c
+                .items
+                .iter()
+                .copied()
+                .filter(|i| used[i.0 as usize])
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            let (gain, b) = improvement(&items);
+            contributors.push(Contributor {
+                name: c.name.clone(),
+                kind: ContributorKind::Component,
+                downtime_per_year_s: gain * YEAR_S,
+                criticality: crit(gain),
+                birnbaum: b,
+            });
+        }
+        for d in sys.domains() {
+            if !used[d.item.0 as usize] {
+                continue;
+            }
+            let (gain, b) = improvement(&[d.item]);
+            contributors.push(Contributor {
+                name: d.name.clone(),
+                kind: ContributorKind::Domain,
+                downtime_per_year_s: gain * YEAR_S,
+                criticality: crit(gain),
+                birnbaum: b,
+            });
+        }
+        let mut dynamics: Vec<Dynamics> = Vec::with_capacity(self.standbys.len());
+        let mut failover_lines = 0.0;
+        for st in &self.standbys {
+            let sb = &sys.standbys()[st.index];
+            // The block's structural importance, for its line.
+            let birnbaum = self.takeover_penalty(st, a, q, &dynamics);
+            dynamics.push(birnbaum.block);
+            let mut ideal = vec![false; sys.standbys().len()];
+            ideal[st.index] = true;
+            let ov = Overrides {
+                perfect_items: Vec::new(),
+                ideal_blocks: ideal,
+            };
+            let gain = self
+                .resolve(ex, &ov)
+                .map_or(0.0, |s| (base.unavailability - s.unavailability).max(0.0));
+            failover_lines += gain;
+            contributors.push(Contributor {
+                name: format!("{} (failover)", sb.name),
+                kind: ContributorKind::Failover,
+                downtime_per_year_s: gain * YEAR_S,
+                criticality: crit(gain),
+                birnbaum: birnbaum.birnbaum,
+            });
+        }
+        contributors.sort_by(|x, y| {
+            y.downtime_per_year_s
+                .total_cmp(&x.downtime_per_year_s)
+                .then_with(|| x.name.cmp(&y.name))
+        });
+        let untimed: Vec<String> = base
+            .untimed
+            .iter()
+            .map(|i| sys.item(*i).name.clone())
+            .collect();
+        let f = base.f_static + base.f_dynamic;
+        let (outages_per_year, mean_outage_s) = if !untimed.is_empty() {
+            (None, None)
+        } else if f > 0.0 {
+            (Some(f * YEAR_S), Some(unavailability / f))
+        } else {
+            (Some(0.0), None)
+        };
+        let approximations = ex.chain.approximations.clone();
+        let approximate_share = if approximations.is_empty() || unavailability <= 0.0 {
+            0.0
+        } else {
+            (failover_lines / unavailability).min(1.0)
+        };
+        Analytic {
+            availability,
+            unavailability,
+            nines: crate::model::quantity::nines(unavailability),
+            downtime_per_year_s: unavailability * YEAR_S,
+            engine: Engine::MarkovChain,
+            markov_states: Some(ex.chain.len()),
+            approximate_share,
+            structural_unavailability: q_struct,
+            failover_unavailability: q_failover,
+            outages_per_year,
+            mean_outage_s,
+            untimed,
+            approximations,
+            contributors,
+            bdd_nodes: ex.dd.diagram.len(),
         }
     }
 
