@@ -739,6 +739,22 @@ fn compare(group: &str, cases: &[(String, String)]) {
     );
 }
 
+/// A control: where today's engine is exact (no standby, or standby with
+/// instant perfect switching, which is parallel), it must pass.
+#[test]
+fn engine_control_exact_cases() {
+    compare(
+        "control: cases the engine solves exactly today",
+        &[
+            ("static, parallel pairs".into(), static_model("parallel")),
+            (
+                "static, instant standby pairs".into(),
+                static_model("standby"),
+            ),
+        ],
+    );
+}
+
 #[test]
 fn engine_two_pairs_across_shared_azs() {
     let mut cases = Vec::new();
@@ -980,7 +996,7 @@ fn simulation_detect_and_revert() {
 
 /// The dynamics apart from the start: 100-year missions dilute a biased
 /// start (its effect falls as 1/T) to well under the 2% allowed here, while
-/// a wrong dynamics would not fade. Slow (about 6 s a case on 2 cores):
+/// a wrong dynamics would not fade. Slow (3 to 4 s a case on 2 cores):
 /// `cargo test --release -- --ignored`.
 #[test]
 #[ignore]
@@ -991,6 +1007,8 @@ fn simulation_long_missions() {
         ("nested", nested()),
         ("replicas 2/3 + dr", replica_group_dr()),
         ("flaky primary", flaky_primary()),
+        ("shared by two standbys", shared_between_standbys()),
+        ("shared with a parallel block", shared_with_static_block()),
     ]
     .into_iter()
     .enumerate()
