@@ -22,6 +22,14 @@ use crate::markov::{self, Chain, ChainError, Overrides};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 use dynamic::{DynamicDiagram, Solved};
 
+/// States of the standby blocks' chain built in full before leaving out
+/// the least likely ones.
+const EXACT_STATES: usize = 100_000;
+
+/// Thresholds of estimated state probability tried in turn when the full
+/// chain is too large (see [`Chain::build_truncated`]).
+const TRUNCATION: &[f64] = &[1e-16, 1e-14, 1e-12, 1e-10];
+
 /// Largest decision diagram built before giving up (nodes).
 pub const MAX_BDD_NODES: usize = 4_000_000;
 
@@ -307,15 +315,28 @@ impl<'s> Analyzer<'s> {
     /// Builds and solves the standby blocks' chain and the diagram on top
     /// of it; says why not when it cannot.
     fn exact_model(sys: &System, order: &[ItemId], ov: &Overrides) -> Result<Exact, String> {
-        let chain = Chain::build(sys, ov, markov::MAX_STATES).map_err(|e| match e {
+        let describe = |e: ChainError| match e {
             ChainError::TooLarge { limit } => format!(
-                "the standby blocks' Markov chain exceeds {limit} states"
+                "the standby blocks' Markov chain exceeds {limit} states even without its states of estimated probability below {:.0e}",
+                TRUNCATION.last().expect("thresholds")
             ),
             ChainError::Untimed(i) => format!(
                 "`{}` in a standby block gives availability alone",
                 sys.item(i).name
             ),
-        })?;
+        };
+        // Exact if it fits; otherwise leave out the least likely states,
+        // more and more, until it fits.
+        let mut chain = Chain::build(sys, ov, EXACT_STATES);
+        for &eps in TRUNCATION {
+            match chain {
+                Err(ChainError::TooLarge { .. }) => {
+                    chain = Chain::build_truncated(sys, ov, markov::MAX_STATES, eps);
+                }
+                _ => break,
+            }
+        }
+        let chain = chain.map_err(describe)?;
         let pi = chain
             .stationary()
             .map_err(|e| format!("the standby blocks' Markov chain: {e}"))?;
@@ -346,7 +367,8 @@ impl<'s> Analyzer<'s> {
 
     /// The exact model again with what-if changes (same diagram).
     fn resolve(&self, ex: &Exact, ov: &Overrides) -> Option<Solved> {
-        let chain = Chain::build(self.sys, ov, markov::MAX_STATES).ok()?;
+        let chain =
+            Chain::build_truncated(self.sys, ov, markov::MAX_STATES, ex.chain.epsilon).ok()?;
         let pi = chain.stationary().ok()?;
         let cofactors = ex.dd.cofactors(&chain);
         let (a, q) = self.static_probabilities(ex, ov);

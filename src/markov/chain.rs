@@ -202,6 +202,11 @@ pub struct Chain {
     pub transitions: Vec<(u32, u32, f64)>,
     /// Approximations made, in words (empty: exact).
     pub approximations: Vec<String>,
+    /// With truncation: the rate (per second) of each transition into a
+    /// left-out state, by source state.
+    pub cut: Vec<(u32, f64)>,
+    /// The truncation threshold used (0: none).
+    pub epsilon: f64,
     /// Down counts, `classes.len()` per state.
     counts: Vec<u16>,
     /// Modes, `blocks.len()` per state.
@@ -246,6 +251,23 @@ impl Chain {
     /// [`ChainError::Untimed`] when an item in the dynamic part gives
     /// availability alone.
     pub fn build(sys: &System, ov: &Overrides, limit: usize) -> Result<Chain, ChainError> {
+        Self::build_truncated(sys, ov, limit, 0.0)
+    }
+
+    /// Builds the chain leaving out the states whose probability, estimated
+    /// as if items were independent (`prod_c C(n_c, d_c) (q_c / a_c)^d_c`
+    /// relative to everything up), is below `epsilon`; transitions into
+    /// them are recorded in [`Chain::cut`]. `epsilon = 0` is exact.
+    ///
+    /// # Errors
+    ///
+    /// As [`Chain::build`].
+    pub fn build_truncated(
+        sys: &System,
+        ov: &Overrides,
+        limit: usize,
+        epsilon: f64,
+    ) -> Result<Chain, ChainError> {
         let standbys = dynamic_standbys(sys);
         let mark = dynamic_nodes(sys, &standbys);
         let mut approximations = Vec::new();
@@ -411,6 +433,8 @@ impl Chain {
             blocks,
             transitions: Vec::new(),
             approximations,
+            cut: Vec::new(),
+            epsilon,
             counts: Vec::new(),
             modes: Vec::new(),
             n_states: 0,
@@ -437,6 +461,38 @@ impl Chain {
         self.modes.extend_from_slice(&start_modes);
         self.n_states = 1;
 
+        // Estimated log-probability of a count vector, relative to all up.
+        let log_eps = if self.epsilon > 0.0 {
+            self.epsilon.ln()
+        } else {
+            f64::NEG_INFINITY
+        };
+        let log_odds: Vec<f64> = self
+            .classes
+            .iter()
+            .map(|c| {
+                if c.fail > 0.0 {
+                    // q / a = MTTR / MTBF = fail / repair.
+                    (c.fail / c.repair).ln()
+                } else {
+                    f64::NEG_INFINITY
+                }
+            })
+            .collect();
+        let log_weight = |counts: &[u16]| -> f64 {
+            let mut w = 0.0;
+            for (c, &d) in counts.iter().enumerate() {
+                if d > 0 {
+                    let n = self.classes[c].items.len() as u16;
+                    let mut ln_binom = 0.0;
+                    for j in 0..d {
+                        ln_binom += f64::from(n - j).ln() - f64::from(j + 1).ln();
+                    }
+                    w += ln_binom + f64::from(d) * log_odds[c];
+                }
+            }
+            w
+        };
         let mut s = 0usize;
         let mut out: Vec<(f64, Vec<u16>, Vec<Mode>)> = Vec::new();
         while s < self.n_states {
@@ -530,6 +586,10 @@ impl Chain {
                 let key = (c2.into_boxed_slice(), m2.into_boxed_slice());
                 let t = match index.get(&key) {
                     Some(&t) => t,
+                    None if log_weight(&key.0) < log_eps => {
+                        self.cut.push((s as u32, rate));
+                        continue;
+                    }
                     None => {
                         if self.n_states >= limit {
                             return Err(ChainError::TooLarge { limit });

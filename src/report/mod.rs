@@ -71,8 +71,17 @@ pub struct Report {
     pub name: String,
     /// The block or component evaluated.
     pub system: String,
-    /// Which engine produced the figures (`"analytic"`).
-    pub engine: &'static str,
+    /// Which method produced the figures: `decision_diagram` (static
+    /// structure, exact), `markov_chain` (standby blocks solved exactly as
+    /// a Markov chain under the diagram) or `first_order` (standby blocks
+    /// by the first-order penalty).
+    pub engine: crate::analytic::Engine,
+    /// States of the standby blocks' Markov chain (`markov_chain` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub markov_states: Option<usize>,
+    /// Share of the unavailability that rests on the named approximations
+    /// (0 when every figure is exact).
+    pub approximate_share: f64,
     /// Steady-state availability.
     pub availability: f64,
     /// `1 - availability`, computed directly.
@@ -92,9 +101,11 @@ pub struct Report {
     pub target: Option<Target>,
     /// Components, domains and failovers, largest downtime first.
     pub contributors: Vec<Contributor>,
-    /// Unavailability from the structure alone (exact).
+    /// Unavailability from the structure alone, standby blocks as
+    /// parallel (exact).
     pub structural_unavailability: f64,
-    /// Unavailability from standby takeovers (first order).
+    /// Unavailability added by standby dynamics (exact with
+    /// `markov_chain`, first order with `first_order`).
     pub failover_unavailability: f64,
     /// Items that matter but give availability alone.
     pub untimed: Vec<String>,
@@ -129,7 +140,9 @@ impl Report {
         Report {
             name: sys.name().to_string(),
             system: sys.system().to_string(),
-            engine: "analytic",
+            engine: a.engine,
+            markov_states: a.markov_states,
+            approximate_share: a.approximate_share,
             availability: a.availability,
             unavailability: a.unavailability,
             nines: a.nines,

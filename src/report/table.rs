@@ -10,6 +10,16 @@ use crate::simulate::Simulation;
 /// How many contributors the table lists.
 const TOP: usize = 10;
 
+/// A share as a percentage with enough digits to be non-zero.
+fn share_percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p == 0.0 || p >= 1.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{}%", crate::model::quantity::sig3(p))
+    }
+}
+
 /// Writes the report as a table: every figure with its unit, the top
 /// contributors, and every approximation named.
 ///
@@ -18,7 +28,15 @@ const TOP: usize = 10;
 /// Errors of the writer.
 pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{}", r.name)?;
-    writeln!(out, "system `{}`, exact analytic steady state\n", r.system)?;
+    let method = if r.approximations.is_empty() {
+        r.engine.describe().to_string()
+    } else {
+        format!(
+            "analytic steady state with approximations ({} of the downtime rests on them)",
+            share_percent(r.approximate_share)
+        )
+    };
+    writeln!(out, "system `{}`, {method}\n", r.system)?;
     let row = |out: &mut dyn Write, k: &str, v: String, note: String| -> io::Result<()> {
         if note.is_empty() {
             writeln!(out, "  {k:<22} {v}")
@@ -157,13 +175,21 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         bullets(out, "Approximations", &r.approximations)?;
         writeln!(
             out,
-            "  (structure exact: unavailability {:.3e}; failovers add {:.3e}, {} a year)",
+            "  ({} of the downtime rests on these; structure exact: unavailability {:.3e}; standby dynamics add {:.3e}, {} a year)",
+            share_percent(r.approximate_share),
             r.structural_unavailability,
             r.failover_unavailability,
             human_duration(r.failover_unavailability * YEAR_S)
         )?;
     } else {
-        writeln!(out, "\nAll figures exact (no approximation).")?;
+        let how = match r.markov_states {
+            Some(n) => format!(
+                " Standby blocks solved as a Markov chain of {n} states; their dynamics add {} a year.",
+                human_duration(r.failover_unavailability * YEAR_S)
+            ),
+            None => String::new(),
+        };
+        writeln!(out, "\nAll figures exact (no approximation).{how}")?;
     }
     bullets(out, "Notes", &r.notes)
 }
@@ -280,7 +306,7 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         let verdict = match (c.inside_ci95, c.approximate) {
             (true, _) => "inside the CI",
             (false, true) => {
-                "outside the CI: too few runs, or its first-order failover approximation"
+                "outside the CI: too few runs, or its named approximations"
             }
             (false, false) => {
                 "outside the CI: expected 1 time in 20, more often with few runs; try more"
@@ -398,7 +424,7 @@ fn compare_cells(r: &Report) -> [String; 5] {
 }
 
 /// Writes reports side by side, one line each, best first as given.
-/// A `*` marks figures with a named approximation (first-order failover).
+/// A `*` marks figures that rest partly on a named approximation.
 ///
 /// # Errors
 ///
@@ -426,7 +452,7 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
     if rows.iter().any(|r| !r.report.approximations.is_empty()) {
         writeln!(
             out,
-            "\n* includes the first-order standby failover approximation (see `estimate` for details)"
+            "\n* rests partly on a named approximation (see `estimate` for details)"
         )?;
     }
     writeln!(
@@ -462,7 +488,7 @@ pub fn render_comparison_markdown(rows: &[Row<'_>], out: &mut impl Write) -> io:
     if rows.iter().any(|r| !r.report.approximations.is_empty()) {
         writeln!(
             out,
-            "\n\\* includes the first-order standby failover approximation."
+            "\n\\* rests partly on a named approximation (see `estimate`)."
         )?;
     }
     Ok(())
