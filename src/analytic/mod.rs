@@ -10,6 +10,7 @@
 //! `f = sum_i f_i * I_B(i)` and every contribution follow.
 
 mod bdd;
+mod order;
 
 use serde::Serialize;
 
@@ -17,6 +18,7 @@ use crate::error::Error;
 use crate::model::quantity::{YEAR_S, human_duration};
 use crate::model::system::{ItemId, Node, NodeId, System};
 use bdd::{Diagram, FALSE, Manager, TRUE};
+use order::order_items;
 
 /// Largest decision diagram built before giving up (nodes).
 pub const MAX_BDD_NODES: usize = 4_000_000;
@@ -520,31 +522,6 @@ struct Penalty {
     frequency: f64,
     birnbaum: f64,
     block: Dynamics,
-}
-
-/// Depth-first order from the root, children in the order written: an item
-/// gets its level when first met, so a domain lands just before the first
-/// component placed in it. Iterative.
-fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
-    let mut level_of = vec![None; sys.items().len()];
-    let mut item_at = Vec::new();
-    let mut seen = vec![false; sys.nodes().len()];
-    let mut stack = vec![sys.root()];
-    while let Some(n) = stack.pop() {
-        if std::mem::replace(&mut seen[n.0 as usize], true) {
-            continue;
-        }
-        match sys.node(n) {
-            Node::Item(i) => {
-                if level_of[i.0 as usize].is_none() {
-                    level_of[i.0 as usize] = Some(item_at.len() as u32);
-                    item_at.push(*i);
-                }
-            }
-            other => stack.extend(other.children().iter().rev().copied()),
-        }
-    }
-    (level_of, item_at)
 }
 
 /// Builds the diagram of every used node, children first (node ids are a
