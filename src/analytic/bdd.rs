@@ -343,4 +343,66 @@ mod tests {
         let _ = m.at_least(5, &vs);
         assert!(m.overflowed());
     }
+
+    #[test]
+    fn threshold_builds_only_its_band() {
+        // 9,990 of 10,000: 11 live counts a level, nothing else built.
+        let (n, k) = (10_000u32, 9_990usize);
+        let mut m = Manager::new(1 << 22);
+        let vs: Vec<u32> = (0..n).map(|l| m.var(l)).collect();
+        let before = m.level.len();
+        let f = m.at_least(k, &vs);
+        let built = m.level.len() - before;
+        let reduced = m.compact(f).len() - 2;
+        assert!(built <= n as usize * (n as usize - k + 1), "{built}");
+        // Every node built is in the result (which also holds the bottom
+        // variable's own node, built before).
+        assert_eq!(built + 1, reduced);
+        assert!(m.ite_cache.is_empty(), "plain variables need no cache");
+        // k = 1 and k = n: one node a level.
+        for k in [1, n as usize] {
+            let g = m.at_least(k, &vs);
+            assert_eq!(m.compact(g).len(), n as usize + 2);
+        }
+    }
+
+    #[test]
+    fn threshold_ignores_input_order_and_folds_constants() {
+        let mut m = Manager::new(1 << 20);
+        let vs: Vec<u32> = (0..12).map(|l| m.var(l)).collect();
+        // Disjoint pairs, listed bottom first.
+        let pairs: Vec<u32> = (0..6).map(|i| m.and(vs[2 * i], vs[2 * i + 1])).collect();
+        for k in 0..=7 {
+            let f = m.at_least(k, &pairs);
+            let rev: Vec<u32> = pairs.iter().rev().copied().collect();
+            assert_eq!(m.at_least(k, &rev), f, "k = {k}");
+            let mut with_consts = vec![TRUE, FALSE];
+            with_consts.extend(&rev);
+            assert_eq!(m.at_least(k + 1, &with_consts), f, "k = {k}");
+        }
+        assert_eq!(m.at_least(0, &[FALSE]), TRUE);
+        assert_eq!(m.at_least(1, &[FALSE, FALSE]), FALSE);
+        assert_eq!(m.at_least(2, &[TRUE, TRUE]), TRUE);
+    }
+
+    #[test]
+    fn threshold_against_counting() {
+        // Every k of 7 variables, on every assignment.
+        let mut m = Manager::new(1 << 20);
+        let vs: Vec<u32> = (0..7).map(|l| m.var(l)).collect();
+        for k in 0..=8 {
+            let f = m.at_least(k, &vs);
+            let d = m.compact(f);
+            for x in 0u32..1 << 7 {
+                let a: Vec<f64> = (0..7).map(|i| f64::from(x >> i & 1)).collect();
+                let q: Vec<f64> = a.iter().map(|v| 1.0 - v).collect();
+                let (up, _) = d.root_probabilities(&d.forward(&a, &q));
+                assert_eq!(
+                    up == 1.0,
+                    x.count_ones() as usize >= k,
+                    "k = {k}, x = {x:b}"
+                );
+            }
+        }
+    }
 }

@@ -79,3 +79,63 @@ pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
     }
     (level_of, item_at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        let sys = System::from_str("m.toml", text).unwrap();
+        let (level_of, item_at) = order_items(&sys);
+        for (l, i) in item_at.iter().enumerate() {
+            assert_eq!(level_of[i.0 as usize], Some(l as u32));
+        }
+        item_at.iter().map(|&i| sys.item(i).name.clone()).collect()
+    }
+
+    #[test]
+    fn the_heavier_member_goes_below_however_listed() {
+        let model = |top: &str| {
+            format!(
+                r#"
+                system = "top"
+                [component.a]
+                availability = 0.9
+                [component.b]
+                availability = 0.9
+                [component.c]
+                availability = 0.9
+                [block.inner]
+                parallel = ["b", "c"]
+                [block.top]
+                series = {top}
+                "#
+            )
+        };
+        let want = ["a", "b", "c"];
+        assert_eq!(names(&model(r#"["inner", "a"]"#)), want);
+        assert_eq!(names(&model(r#"["a", "inner"]"#)), want);
+    }
+
+    #[test]
+    fn own_item_before_its_domain_chain() {
+        let text = r#"
+            system = "top"
+            [domain.region]
+            availability = 0.999
+            [domain.az]
+            availability = 0.99
+            within = "region"
+            [component.lb]
+            availability = 0.9
+            [component.web]
+            availability = 0.9
+            count = 2
+            domain = "az"
+            [block.top]
+            series = ["web", "lb"]
+        "#;
+        // web's group is heavier (2 replicas, each over the chain): last.
+        assert_eq!(names(text), ["lb", "web[0]", "az", "region", "web[1]"]);
+    }
+}
