@@ -228,3 +228,240 @@ fn bench_workloads_match_published_values() {
         }
     }
 }
+
+/// `ln C(n, j)` for `j` in `0..=n`, by the running sum of `ln((n-i)/(i+1))`.
+fn ln_binomials(n: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(n + 1);
+    let mut acc = 0.0;
+    out.push(acc);
+    for i in 0..n {
+        acc += ((n - i) as f64).ln() - ((i + 1) as f64).ln();
+        out.push(acc);
+    }
+    out
+}
+
+/// `ln` of a sum of `exp(terms)`, by the largest term.
+fn log_sum_exp(terms: impl Iterator<Item = f64> + Clone) -> f64 {
+    let top = terms.clone().fold(f64::NEG_INFINITY, f64::max);
+    if top == f64::NEG_INFINITY {
+        return top;
+    }
+    top + terms.map(|t| (t - top).exp()).sum::<f64>().ln()
+}
+
+/// P(more than `m - k` of `m` replicas down), each down with probability
+/// `q` (up with `a`), summed in log space: the unavailability of "at least
+/// `k` of `m` up". One when `m < k`.
+fn binomial_down_tail(m: usize, k: usize, a: f64, q: f64) -> f64 {
+    if m < k {
+        return 1.0;
+    }
+    let lc = ln_binomials(m);
+    let (la, lq) = (a.ln(), q.ln());
+    log_sum_exp((m - k + 1..=m).map(|j| lc[j] + j as f64 * lq + (m - j) as f64 * la)).exp()
+}
+
+/// P(exactly `j` of `m` down).
+fn binomial_pmf_down(m: usize, j: usize, a: f64, q: f64) -> f64 {
+    let lc = ln_binomials(m);
+    (lc[j] + j as f64 * q.ln() + (m - j) as f64 * a.ln()).exp()
+}
+
+fn rel_close(got: f64, want: f64, tol: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= tol * want.abs(),
+        "{what}: {got:e} vs {want:e} (relative {:e})",
+        (got - want).abs() / want.abs()
+    );
+}
+
+/// A replica group of `count` with `need`, spread over `domains` domains
+/// (none when zero).
+fn replica_model(count: usize, need: usize, domains: usize) -> String {
+    let mut t = String::from("system = \"r\"\n");
+    for d in 0..domains {
+        t += &format!(
+            "[domain.z{d}]\nmtbf = \"{}h\"\nmttr = \"2h\"\n",
+            5000 + 1000 * d
+        );
+    }
+    t += &format!(
+        "[component.r]\nmtbf = \"1999h\"\nmttr = \"1h\"\ncount = {count}\nneed = {need}\n"
+    );
+    if domains > 0 {
+        let list: Vec<String> = (0..domains).map(|d| format!("\"z{d}\"")).collect();
+        t += &format!("spread = [{}]\n", list.join(", "));
+    }
+    t
+}
+
+fn item_aq(sys: &System, name: &str) -> (f64, f64) {
+    let it = sys.items().iter().find(|i| i.name == name).unwrap();
+    (
+        it.rates.availability.value(),
+        it.rates.availability.unavailability(),
+    )
+}
+
+#[test]
+fn k_of_n_10000_need_9990_is_the_binomial_tail() {
+    // The reduced diagram is a band of 11 counts a level; the threshold
+    // used to fill all 9,991 and overflow.
+    let (n, k) = (10_000, 9_990);
+    let sys = System::from_str("m.toml", &replica_model(n, k, 0)).unwrap();
+    let analyzer = fivenines::Analyzer::new(&sys).unwrap();
+    assert!(
+        analyzer.bdd_nodes() <= n * (n - k + 1) + 2,
+        "{}",
+        analyzer.bdd_nodes()
+    );
+    let a = analyzer.evaluate();
+    let (ar, qr) = item_aq(&sys, "r[0]");
+    // q = 1/2000: 5 down on average, the tail beyond 10 is about 1.4%.
+    let want = binomial_down_tail(n, k, ar, qr);
+    assert!(want > 1e-3 && want < 0.1, "{want}");
+    rel_close(a.unavailability, want, 1e-9, "unavailability");
+    rel_close(1.0 - a.availability, want, 1e-9, "availability");
+    // Outages: each replica's failures that find exactly 10 of the other
+    // 9,999 down (Birnbaum importance), n replicas at 1/(MTBF+MTTR) each.
+    let f_item = 1.0 / (2000.0 * 3600.0);
+    let f_want = n as f64 * f_item * binomial_pmf_down(n - 1, n - k, ar, qr) * YEAR_S;
+    rel_close(a.outages_per_year.unwrap(), f_want, 1e-9, "outages a year");
+}
+
+#[test]
+fn k_of_n_10000_need_9990_spread_over_two_domains() {
+    // Conditioning on the domains: with one down, its 5,000 replicas are
+    // down and 9,990 of the other 5,000 cannot be up.
+    let (n, k) = (10_000, 9_990);
+    let sys = System::from_str("m.toml", &replica_model(n, k, 2)).unwrap();
+    let analyzer = fivenines::Analyzer::new(&sys).unwrap();
+    assert!(analyzer.bdd_nodes() <= n * (n - k + 1) + 100);
+    let a = analyzer.evaluate();
+    let (ar, qr) = item_aq(&sys, "r[0]");
+    let (a0, q0) = item_aq(&sys, "z0");
+    let (a1, q1) = item_aq(&sys, "z1");
+    let want = q0 * q1
+        + a0 * a1 * binomial_down_tail(n, k, ar, qr)
+        + a0 * q1 * binomial_down_tail(n / 2, k, ar, qr)
+        + q0 * a1 * binomial_down_tail(n / 2, k, ar, qr);
+    rel_close(a.unavailability, want, 1e-9, "unavailability");
+}
+
+#[test]
+fn k_of_n_spread_over_two_domains_conditions_on_them() {
+    // need below half: either domain alone can carry the group.
+    let (n, k) = (2_000, 995);
+    let sys = System::from_str("m.toml", &replica_model(n, k, 2)).unwrap();
+    let a = fivenines::Analyzer::new(&sys).unwrap().evaluate();
+    let (ar, qr) = item_aq(&sys, "r[0]");
+    let (a0, q0) = item_aq(&sys, "z0");
+    let (a1, q1) = item_aq(&sys, "z1");
+    let half = binomial_down_tail(n / 2, k, ar, qr);
+    let want =
+        q0 * q1 + a0 * a1 * binomial_down_tail(n, k, ar, qr) + a0 * q1 * half + q0 * a1 * half;
+    assert!(half > 1e-6 && half < 0.5, "{half}");
+    rel_close(a.unavailability, want, 1e-9, "unavailability");
+}
+
+/// `b_i = series/parallel [b_{i+1}, c_i]` (alternating, series outermost),
+/// the innermost block over `c_{n-1}` and `c_n`; `inner_first` lists the
+/// inner block before the block's own component.
+fn alternating_chain(levels: usize, inner_first: bool) -> String {
+    let mut t = String::from("system = \"b0\"\n");
+    for i in 0..=levels {
+        t += &format!(
+            "[component.c{i}]\nmtbf = \"{}h\"\nmttr = \"{}h\"\n",
+            500 + i % 7,
+            1 + i % 3
+        );
+    }
+    for i in 0..levels {
+        let inner = if i + 1 < levels {
+            format!("b{}", i + 1)
+        } else {
+            format!("c{levels}")
+        };
+        let kind = if i % 2 == 0 { "series" } else { "parallel" };
+        let (x, y) = if inner_first {
+            (inner, format!("c{i}"))
+        } else {
+            (format!("c{i}"), inner)
+        };
+        t += &format!("[block.b{i}]\n{kind} = [\"{x}\", \"{y}\"]\n");
+    }
+    t
+}
+
+#[test]
+fn alternating_chain_of_10000_levels_either_way_round() {
+    let levels = 10_000;
+    let mut results = Vec::new();
+    for inner_first in [true, false] {
+        let sys = System::from_str("chain.toml", &alternating_chain(levels, inner_first)).unwrap();
+        let analyzer = fivenines::Analyzer::new(&sys).unwrap();
+        // One node a component.
+        assert_eq!(
+            analyzer.bdd_nodes(),
+            levels + 1 + 2,
+            "inner first: {inner_first}"
+        );
+        let a = analyzer.evaluate();
+        // Closed form, innermost out, on unavailabilities.
+        let q = |i: usize| item_aq(&sys, &format!("c{i}")).1;
+        let mut u = q(levels);
+        for i in (0..levels).rev() {
+            u = if i % 2 == 0 {
+                q(i) + u - q(i) * u
+            } else {
+                q(i) * u
+            };
+        }
+        rel_close(a.unavailability, u, 1e-9, "chain unavailability");
+        results.push(a);
+    }
+    let (x, y) = (&results[0], &results[1]);
+    assert_eq!(x.bdd_nodes, y.bdd_nodes);
+    rel_close(
+        x.unavailability,
+        y.unavailability,
+        1e-14,
+        "same unavailability",
+    );
+    rel_close(
+        x.outages_per_year.unwrap(),
+        y.outages_per_year.unwrap(),
+        1e-12,
+        "same outages",
+    );
+}
+
+#[test]
+fn wide_series_of_mixed_parts_builds_in_linear_time() {
+    // 3,000 components and 3,000 two-of-three groups written alternately in
+    // one series: moving the groups below the components would make every
+    // conjunction copy the components already placed (quadratic).
+    let m = 3_000;
+    let mut t = String::from("system = \"top\"\n");
+    let mut members = Vec::new();
+    for i in 0..m {
+        t += &format!("[component.c{i}]\nmtbf = \"90000h\"\nmttr = \"1h\"\n");
+        t += &format!("[component.g{i}]\nmtbf = \"900h\"\nmttr = \"2h\"\ncount = 3\nneed = 2\n");
+        members.push(format!("\"c{i}\", \"g{i}\""));
+    }
+    t += &format!("[block.top]\nseries = [{}]\n", members.join(", "));
+    let sys = System::from_str("wide.toml", &t).unwrap();
+    let analyzer = fivenines::Analyzer::new(&sys).unwrap();
+    assert!(
+        analyzer.bdd_nodes() <= 5 * m + 2,
+        "{}",
+        analyzer.bdd_nodes()
+    );
+    let a = analyzer.evaluate();
+    let (ac, _) = item_aq(&sys, "c0");
+    let (ag, qg) = item_aq(&sys, "g0[0]");
+    let group = ag * ag * ag + 3.0 * ag * ag * qg;
+    let want = -(m as f64 * (ac * group).ln()).exp_m1();
+    rel_close(a.unavailability, want, 1e-9, "wide series");
+}

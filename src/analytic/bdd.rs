@@ -2,7 +2,7 @@
 //!
 //! Why our own: the structures we build need only `ite` and a threshold
 //! (k of n) construction, and the probability passes want the diagram as
-//! flat arrays in topological order; a hash-consed node table of three
+//! flat arrays in topological order; a hash-consed node table of four
 //! `u32` arrays gives both in a couple of hundred lines, with no
 //! dependency whose variable and memory management we would have to fit
 //! around (the general BDD crates carry garbage collection, dynamic
@@ -25,6 +25,8 @@ pub(crate) struct Manager {
     level: Vec<u32>,
     lo: Vec<u32>,
     hi: Vec<u32>,
+    /// The deepest level each node depends on (0 for the terminals).
+    deepest: Vec<u32>,
     unique: FxHashMap<(u32, u32, u32), u32>,
     ite_cache: FxHashMap<(u32, u32, u32), u32>,
     limit: usize,
@@ -38,6 +40,7 @@ impl Manager {
             level: vec![TERMINAL_LEVEL, TERMINAL_LEVEL],
             lo: vec![FALSE, TRUE],
             hi: vec![FALSE, TRUE],
+            deepest: vec![0, 0],
             unique: FxHashMap::default(),
             ite_cache: FxHashMap::default(),
             limit,
@@ -70,6 +73,10 @@ impl Manager {
         self.level.push(level);
         self.lo.push(lo);
         self.hi.push(hi);
+        let deepest = level
+            .max(self.deepest[lo as usize])
+            .max(self.deepest[hi as usize]);
+        self.deepest.push(deepest);
         self.unique.insert((level, lo, hi), id);
         id
     }
@@ -100,6 +107,16 @@ impl Manager {
         if self.overflow {
             return FALSE;
         }
+        // A single variable above both branches (every cell of a threshold
+        // over plain variables): the node itself, without a cache entry.
+        let lf = self.level[f as usize];
+        if self.lo[f as usize] == FALSE
+            && self.hi[f as usize] == TRUE
+            && lf < self.level[g as usize]
+            && lf < self.level[h as usize]
+        {
+            return self.mk(lf, h, g);
+        }
         if let Some(&r) = self.ite_cache.get(&(f, g, h)) {
             return r;
         }
@@ -116,38 +133,55 @@ impl Manager {
         r
     }
 
-    /// Conjunction.
+    /// Conjunction (tests; series blocks use [`Manager::at_least`]).
+    #[cfg(test)]
     pub fn and(&mut self, f: u32, g: u32) -> u32 {
         self.ite(f, g, FALSE)
     }
 
-    /// At least `k` of `fs` true (threshold by dynamic programming:
-    /// `T(i, j) = ite(f_i, T(i+1, j-1), T(i+1, j))`).
+    /// At least `k` of `fs` true.
+    ///
+    /// Counted as a budget of failures: `D(i, d)` = "at most `d` of
+    /// `fs[i..]` false", `D(i, d) = ite(f_i, D(i+1, d), D(i+1, d-1))`, with
+    /// the root `D(0, n-k)`. Only the live band is built: `d < 0` is false,
+    /// `d >= n - i` is true (the rest cannot use up the budget), and
+    /// `d < (n-k) - i` is never reached from the root (each step spends at
+    /// most one). So row `i` holds `d` in `max(0, n-k-i) ..= min(n-k, n-i-1)`,
+    /// at most `min(n-k+1, k)` cells: `O(n * min(n-k+1, k))` `ite` calls
+    /// instead of `n * k`.
+    ///
+    /// The function is symmetric, so the inputs are taken in the order of
+    /// their lowest level (then their top level): for inputs on disjoint,
+    /// ordered levels every cell's `ite` then only copies its own input,
+    /// however the caller listed them. Constant inputs are folded into `k`.
     pub fn at_least(&mut self, k: usize, fs: &[u32]) -> u32 {
-        let n = fs.len();
+        let trues = fs.iter().filter(|&&f| f == TRUE).count();
+        let k = k.saturating_sub(trues);
         if k == 0 {
             return TRUE;
         }
+        let mut fs: Vec<u32> = fs.iter().copied().filter(|&f| f > TRUE).collect();
+        let n = fs.len();
         if k > n {
             return FALSE;
         }
-        if k == n {
-            let mut acc = TRUE;
-            for &f in fs.iter().rev() {
-                acc = self.and(f, acc);
-            }
-            return acc;
-        }
-        // row[j] = T(i+1, j) for j in 0..=k
-        let mut row: Vec<u32> = (0..=k).map(|j| if j == 0 { TRUE } else { FALSE }).collect();
+        fs.sort_by_key(|&f| (self.deepest[f as usize], self.level[f as usize]));
+        let m = n - k;
+        // row[d] = D(i + 1, d); cells above the band stay TRUE.
+        let mut row = vec![TRUE; m + 1];
         for i in (0..n).rev() {
-            let mut next = vec![TRUE; k + 1];
-            for j in 1..=k {
-                next[j] = self.ite(fs[i], row[j - 1], row[j]);
+            let lo = m.saturating_sub(i);
+            let hi = m.min(n - i - 1);
+            // Descending, so row[d - 1] still holds D(i + 1, d - 1).
+            for d in (lo..=hi).rev() {
+                let spent = if d == 0 { FALSE } else { row[d - 1] };
+                row[d] = self.ite(fs[i], row[d], spent);
             }
-            row = next;
+            if self.overflow {
+                return FALSE;
+            }
         }
-        row[k]
+        row[m]
     }
 
     /// The nodes reachable from `root`, as flat arrays in bottom-up order.
@@ -376,5 +410,67 @@ mod tests {
         let vs: Vec<u32> = (0..10).map(|l| m.var(l)).collect();
         let _ = m.at_least(5, &vs);
         assert!(m.overflowed());
+    }
+
+    #[test]
+    fn threshold_builds_only_its_band() {
+        // 9,990 of 10,000: 11 live counts a level, nothing else built.
+        let (n, k) = (10_000u32, 9_990usize);
+        let mut m = Manager::new(1 << 22);
+        let vs: Vec<u32> = (0..n).map(|l| m.var(l)).collect();
+        let before = m.level.len();
+        let f = m.at_least(k, &vs);
+        let built = m.level.len() - before;
+        let reduced = m.compact(f).len() - 2;
+        assert!(built <= n as usize * (n as usize - k + 1), "{built}");
+        // Every node built is in the result (which also holds the bottom
+        // variable's own node, built before).
+        assert_eq!(built + 1, reduced);
+        assert!(m.ite_cache.is_empty(), "plain variables need no cache");
+        // k = 1 and k = n: one node a level.
+        for k in [1, n as usize] {
+            let g = m.at_least(k, &vs);
+            assert_eq!(m.compact(g).len(), n as usize + 2);
+        }
+    }
+
+    #[test]
+    fn threshold_ignores_input_order_and_folds_constants() {
+        let mut m = Manager::new(1 << 20);
+        let vs: Vec<u32> = (0..12).map(|l| m.var(l)).collect();
+        // Disjoint pairs, listed bottom first.
+        let pairs: Vec<u32> = (0..6).map(|i| m.and(vs[2 * i], vs[2 * i + 1])).collect();
+        for k in 0..=7 {
+            let f = m.at_least(k, &pairs);
+            let rev: Vec<u32> = pairs.iter().rev().copied().collect();
+            assert_eq!(m.at_least(k, &rev), f, "k = {k}");
+            let mut with_consts = vec![TRUE, FALSE];
+            with_consts.extend(&rev);
+            assert_eq!(m.at_least(k + 1, &with_consts), f, "k = {k}");
+        }
+        assert_eq!(m.at_least(0, &[FALSE]), TRUE);
+        assert_eq!(m.at_least(1, &[FALSE, FALSE]), FALSE);
+        assert_eq!(m.at_least(2, &[TRUE, TRUE]), TRUE);
+    }
+
+    #[test]
+    fn threshold_against_counting() {
+        // Every k of 7 variables, on every assignment.
+        let mut m = Manager::new(1 << 20);
+        let vs: Vec<u32> = (0..7).map(|l| m.var(l)).collect();
+        for k in 0..=8 {
+            let f = m.at_least(k, &vs);
+            let d = m.compact(f);
+            for x in 0u32..1 << 7 {
+                let a: Vec<f64> = (0..7).map(|i| f64::from(x >> i & 1)).collect();
+                let q: Vec<f64> = a.iter().map(|v| 1.0 - v).collect();
+                let (up, _) = d.root_probabilities(&d.forward(&a, &q));
+                assert_eq!(
+                    up == 1.0,
+                    x.count_ones() as usize >= k,
+                    "k = {k}, x = {x:b}"
+                );
+            }
+        }
     }
 }

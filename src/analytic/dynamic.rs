@@ -15,7 +15,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::bdd::{Diagram, FALSE, Manager, TRUE};
+use super::bdd::{Diagram, FALSE, Manager};
 use crate::markov::{Chain, Direction};
 use crate::model::system::{ItemId, Node, System};
 
@@ -115,11 +115,8 @@ impl DynamicDiagram {
                 match node {
                     Node::Item(it) => m.var(item_level[it.0 as usize].expect("used item has a level")),
                     Node::All(c) => {
-                        let mut acc = TRUE;
-                        for k in c.iter().rev() {
-                            acc = m.and(memo[k.0 as usize], acc);
-                        }
-                        acc
+                        let kids: Vec<u32> = c.iter().map(|c| memo[c.0 as usize]).collect();
+                        m.at_least(kids.len(), &kids)
                     }
                     Node::AtLeast { k, of } => {
                         let kids: Vec<u32> = of.iter().map(|c| memo[c.0 as usize]).collect();

@@ -11,6 +11,7 @@
 
 mod bdd;
 mod dynamic;
+mod order;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -21,6 +22,7 @@ use crate::model::system::{ItemId, Node, NodeId, System};
 use crate::markov::{self, Chain, ChainError, Overrides};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 use dynamic::{DynamicDiagram, Solved};
+use order::order_items;
 
 /// States of the standby blocks' chain built in full before leaving out
 /// the least likely ones.
@@ -866,31 +868,6 @@ struct Penalty {
     block: Dynamics,
 }
 
-/// Depth-first order from the root, children in the order written: an item
-/// gets its level when first met, so a domain lands just before the first
-/// component placed in it. Iterative.
-fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
-    let mut level_of = vec![None; sys.items().len()];
-    let mut item_at = Vec::new();
-    let mut seen = vec![false; sys.nodes().len()];
-    let mut stack = vec![sys.root()];
-    while let Some(n) = stack.pop() {
-        if std::mem::replace(&mut seen[n.0 as usize], true) {
-            continue;
-        }
-        match sys.node(n) {
-            Node::Item(i) => {
-                if level_of[i.0 as usize].is_none() {
-                    level_of[i.0 as usize] = Some(item_at.len() as u32);
-                    item_at.push(*i);
-                }
-            }
-            other => stack.extend(other.children().iter().rev().copied()),
-        }
-    }
-    (level_of, item_at)
-}
-
 /// Builds the diagram of every used node, children first (node ids are a
 /// topological order). With `forced = (node, base, constant)`, that node is
 /// replaced by the constant and only its ancestors are rebuilt.
@@ -923,13 +900,8 @@ fn build_nodes(
         let kids: Vec<u32> = node.children().iter().map(|c| memo[c.0 as usize]).collect();
         memo[i] = match node {
             Node::Item(it) => m.var(level_of[it.0 as usize].expect("used items have levels")),
-            Node::All(_) => {
-                let mut acc = TRUE;
-                for &k in kids.iter().rev() {
-                    acc = m.and(k, acc);
-                }
-                acc
-            }
+            // A conjunction in level order (the threshold with k = n).
+            Node::All(_) => m.at_least(kids.len(), &kids),
             Node::AtLeast { k, .. } => m.at_least(*k as usize, &kids),
         };
     }

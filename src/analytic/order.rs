@@ -1,0 +1,141 @@
+//! The variable order of the decision diagram.
+//!
+//! Depth first from the root, so that every block's items are contiguous
+//! (a series-parallel structure then has a diagram linear in its size).
+//!
+//! Within a node the heaviest child (most leaves) is visited last, the
+//! others in the order written. Combining parts that lie on disjoint
+//! levels copies every part that has another part below it, so the
+//! heaviest part belongs at the bottom: a node then costs the size of its
+//! lighter children, and the whole build `O(n log n)` for a tree of `n`
+//! leaves (a leaf is copied only where it lies in a child at most half the
+//! size of its parent). A deep nesting such as `b_i = [b_{i+1}, c_i]` then
+//! costs one node a level, written either way round; listed inner block
+//! first and visited in written order it copied everything below at every
+//! level (quadratic, 4M nodes at 10,000 levels).
+//!
+//! Only the heaviest child moves: the rest keep the written order because
+//! `build_nodes` conjoins a series block's children from the last written
+//! to the first, which is linear when their levels follow the written
+//! order, but quadratic for a wide series whose parts were sorted against
+//! it (a full smallest-first sort overflowed a 6,000-member series of
+//! components and replica groups written alternately).
+
+use crate::model::system::{ItemId, Node, NodeId, System};
+
+/// Depth-first order from the root, each node's heaviest child (leaves
+/// counted with multiplicity, saturating; the last written among equals)
+/// last, the others in the order written. An item gets its level when
+/// first met, so a domain's item lands right by the first component placed
+/// in it: a replica's node is `[own item, domain chain]` and its own item
+/// comes before the heavier chain, so a 20,000-deep domain chain stays one
+/// path built in linear time. Iterative.
+pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
+    let nodes = sys.nodes();
+    // Children come before parents: one forward sweep.
+    let mut leaves = vec![0u64; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        leaves[i] = match n {
+            Node::Item(_) => 1,
+            other => other
+                .children()
+                .iter()
+                .fold(0u64, |s, c| s.saturating_add(leaves[c.0 as usize])),
+        };
+    }
+    let mut level_of = vec![None; sys.items().len()];
+    let mut item_at = Vec::new();
+    let mut seen = vec![false; nodes.len()];
+    let mut stack: Vec<NodeId> = vec![sys.root()];
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut seen[n.0 as usize], true) {
+            continue;
+        }
+        match sys.node(n) {
+            Node::Item(i) => {
+                if level_of[i.0 as usize].is_none() {
+                    level_of[i.0 as usize] = Some(item_at.len() as u32);
+                    item_at.push(*i);
+                }
+            }
+            other => {
+                let kids = other.children();
+                let heaviest = kids
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|&(j, c)| (leaves[c.0 as usize], j))
+                    .map(|(j, _)| j);
+                // Popped in reverse: the heaviest child is visited last.
+                if let Some(h) = heaviest {
+                    stack.push(kids[h]);
+                }
+                let rest = kids
+                    .iter()
+                    .enumerate()
+                    .filter(|&(j, _)| Some(j) != heaviest);
+                stack.extend(rest.rev().map(|(_, c)| *c));
+            }
+        }
+    }
+    (level_of, item_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        let sys = System::from_str("m.toml", text).unwrap();
+        let (level_of, item_at) = order_items(&sys);
+        for (l, i) in item_at.iter().enumerate() {
+            assert_eq!(level_of[i.0 as usize], Some(l as u32));
+        }
+        item_at.iter().map(|&i| sys.item(i).name.clone()).collect()
+    }
+
+    #[test]
+    fn the_heavier_member_goes_below_however_listed() {
+        let model = |top: &str| {
+            format!(
+                r#"
+                system = "top"
+                [component.a]
+                availability = 0.9
+                [component.b]
+                availability = 0.9
+                [component.c]
+                availability = 0.9
+                [block.inner]
+                parallel = ["b", "c"]
+                [block.top]
+                series = {top}
+                "#
+            )
+        };
+        let want = ["a", "b", "c"];
+        assert_eq!(names(&model(r#"["inner", "a"]"#)), want);
+        assert_eq!(names(&model(r#"["a", "inner"]"#)), want);
+    }
+
+    #[test]
+    fn own_item_before_its_domain_chain() {
+        let text = r#"
+            system = "top"
+            [domain.region]
+            availability = 0.999
+            [domain.az]
+            availability = 0.99
+            within = "region"
+            [component.lb]
+            availability = 0.9
+            [component.web]
+            availability = 0.9
+            count = 2
+            domain = "az"
+            [block.top]
+            series = ["web", "lb"]
+        "#;
+        // web's group is heavier (2 replicas, each over the chain): last.
+        assert_eq!(names(text), ["lb", "web[0]", "az", "region", "web[1]"]);
+    }
+}
