@@ -113,7 +113,9 @@ impl DynamicDiagram {
                 m.var(l)
             } else {
                 match node {
-                    Node::Item(it) => m.var(item_level[it.0 as usize].expect("used item has a level")),
+                    Node::Item(it) => {
+                        m.var(item_level[it.0 as usize].expect("used item has a level"))
+                    }
                     Node::All(c) => {
                         let kids: Vec<u32> = c.iter().map(|c| memo[c.0 as usize]).collect();
                         m.at_least(kids.len(), &kids)
@@ -218,7 +220,10 @@ impl DynamicDiagram {
         let mut memo = FxHashMap::default();
         let mut f_dynamic = 0.0;
         for &(s, t, rate) in &chain.transitions {
-            let (vs, vt) = (cofactors[s as usize] as usize, cofactors[t as usize] as usize);
+            let (vs, vt) = (
+                cofactors[s as usize] as usize,
+                cofactors[t as usize] as usize,
+            );
             if vs == vt {
                 continue;
             }

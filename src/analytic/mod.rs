@@ -17,20 +17,12 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::markov::{self, Chain, ChainError, Overrides};
 use crate::model::quantity::{YEAR_S, human_duration};
 use crate::model::system::{ItemId, Node, NodeId, System};
-use crate::markov::{self, Chain, ChainError, Overrides};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 use dynamic::{DynamicDiagram, Solved};
 use order::order_items;
-
-/// States of the standby blocks' chain built in full before leaving out
-/// the least likely ones.
-const EXACT_STATES: usize = 100_000;
-
-/// Thresholds of estimated state probability tried in turn when the full
-/// chain is too large (see [`Chain::build_truncated`]).
-const TRUNCATION: &[f64] = &[1e-16, 1e-14, 1e-12, 1e-10];
 
 /// Largest decision diagram built before giving up (nodes).
 pub const MAX_BDD_NODES: usize = 4_000_000;
@@ -128,7 +120,9 @@ impl Engine {
     pub fn describe(self) -> &'static str {
         match self {
             Engine::DecisionDiagram => "exact analytic steady state",
-            Engine::MarkovChain => "exact analytic steady state (Markov chain of the standby blocks)",
+            Engine::MarkovChain => {
+                "exact analytic steady state (Markov chain of the standby blocks)"
+            }
             Engine::FirstOrder => "analytic steady state, first-order failover",
         }
     }
@@ -317,28 +311,15 @@ impl<'s> Analyzer<'s> {
     /// Builds and solves the standby blocks' chain and the diagram on top
     /// of it; says why not when it cannot.
     fn exact_model(sys: &System, order: &[ItemId], ov: &Overrides) -> Result<Exact, String> {
-        let describe = |e: ChainError| match e {
-            ChainError::TooLarge { limit } => format!(
-                "the standby blocks' Markov chain exceeds {limit} states even without its states of estimated probability below {:.0e}",
-                TRUNCATION.last().expect("thresholds")
-            ),
+        let chain = Chain::build(sys, ov, markov::MAX_STATES).map_err(|e| match e {
+            ChainError::TooLarge { limit } => {
+                format!("the standby blocks' Markov chain exceeds {limit} states")
+            }
             ChainError::Untimed(i) => format!(
                 "`{}` in a standby block gives availability alone",
                 sys.item(i).name
             ),
-        };
-        // Exact if it fits; otherwise leave out the least likely states,
-        // more and more, until it fits.
-        let mut chain = Chain::build(sys, ov, EXACT_STATES);
-        for &eps in TRUNCATION {
-            match chain {
-                Err(ChainError::TooLarge { .. }) => {
-                    chain = Chain::build_truncated(sys, ov, markov::MAX_STATES, eps);
-                }
-                _ => break,
-            }
-        }
-        let chain = chain.map_err(describe)?;
+        })?;
         let pi = chain
             .stationary()
             .map_err(|e| format!("the standby blocks' Markov chain: {e}"))?;
@@ -369,12 +350,28 @@ impl<'s> Analyzer<'s> {
 
     /// The exact model again with what-if changes (same diagram).
     fn resolve(&self, ex: &Exact, ov: &Overrides) -> Option<Solved> {
-        let chain =
-            Chain::build_truncated(self.sys, ov, markov::MAX_STATES, ex.chain.epsilon).ok()?;
-        let pi = chain.stationary().ok()?;
-        let cofactors = ex.dd.cofactors(&chain);
         let (a, q) = self.static_probabilities(ex, ov);
-        Some(ex.dd.evaluate(self.sys, &chain, &pi, &cofactors, &a, &q))
+        if ov.ideal_blocks.iter().any(|&b| b) {
+            // Other dynamics: a new chain.
+            let chain = Chain::build(self.sys, ov, markov::MAX_STATES).ok()?;
+            let pi = chain.stationary().ok()?;
+            let cofactors = ex.dd.cofactors(&chain);
+            return Some(ex.dd.evaluate(self.sys, &chain, &pi, &cofactors, &a, &q));
+        }
+        // Perfect items: the same states without their failures.
+        let perfect: Vec<bool> = ex
+            .chain
+            .classes
+            .iter()
+            .map(|c| {
+                c.items
+                    .iter()
+                    .any(|i| ov.perfect_items.get(i.0 as usize).copied().unwrap_or(false))
+            })
+            .collect();
+        let chain = ex.chain.without_failures(&perfect);
+        let pi = chain.stationary().ok()?;
+        Some(ex.dd.evaluate(self.sys, &chain, &pi, &ex.cofactors, &a, &q))
     }
 
     /// Availability and unavailability of the static items of `ex`.
@@ -636,10 +633,7 @@ impl<'s> Analyzer<'s> {
                 .map(|i| sys.item(*i).rates.availability.unavailability())
                 .sum();
             let b = if static_only {
-                items
-                    .iter()
-                    .map(|i| base.birnbaum[static_level[i]])
-                    .sum()
+                items.iter().map(|i| base.birnbaum[static_level[i]]).sum()
             } else if q_items > 0.0 {
                 gain / q_items
             } else {

@@ -43,7 +43,13 @@ impl Phases {
         }
         let cv2 = match *d {
             Distribution::Exponential { .. } => {
-                return (Phases { k: 1, rate: 1.0 / mean }, false);
+                return (
+                    Phases {
+                        k: 1,
+                        rate: 1.0 / mean,
+                    },
+                    false,
+                );
             }
             Distribution::Fixed(_) => 0.0,
             Distribution::Weibull { shape, .. } => {
@@ -165,7 +171,10 @@ pub struct Overrides {
 
 impl Overrides {
     fn perfect(&self, i: ItemId) -> bool {
-        self.perfect_items.get(i.0 as usize).copied().unwrap_or(false)
+        self.perfect_items
+            .get(i.0 as usize)
+            .copied()
+            .unwrap_or(false)
     }
     fn ideal(&self, s: usize) -> bool {
         self.ideal_blocks.get(s).copied().unwrap_or(false)
@@ -202,11 +211,8 @@ pub struct Chain {
     pub transitions: Vec<(u32, u32, f64)>,
     /// Approximations made, in words (empty: exact).
     pub approximations: Vec<String>,
-    /// With truncation: the rate (per second) of each transition into a
-    /// left-out state, by source state.
-    pub cut: Vec<(u32, f64)>,
-    /// The truncation threshold used (0: none).
-    pub epsilon: f64,
+    /// What drives each transition (parallel to `transitions`).
+    pub causes: Vec<Cause>,
     /// Down counts, `classes.len()` per state.
     counts: Vec<u16>,
     /// Modes, `blocks.len()` per state.
@@ -251,23 +257,6 @@ impl Chain {
     /// [`ChainError::Untimed`] when an item in the dynamic part gives
     /// availability alone.
     pub fn build(sys: &System, ov: &Overrides, limit: usize) -> Result<Chain, ChainError> {
-        Self::build_truncated(sys, ov, limit, 0.0)
-    }
-
-    /// Builds the chain leaving out the states whose probability, estimated
-    /// as if items were independent (`prod_c C(n_c, d_c) (q_c / a_c)^d_c`
-    /// relative to everything up), is below `epsilon`; transitions into
-    /// them are recorded in [`Chain::cut`]. `epsilon = 0` is exact.
-    ///
-    /// # Errors
-    ///
-    /// As [`Chain::build`].
-    pub fn build_truncated(
-        sys: &System,
-        ov: &Overrides,
-        limit: usize,
-        epsilon: f64,
-    ) -> Result<Chain, ChainError> {
         let standbys = dynamic_standbys(sys);
         let mark = dynamic_nodes(sys, &standbys);
         let mut approximations = Vec::new();
@@ -315,7 +304,9 @@ impl Chain {
                 untimed_means.push(item.name.clone());
             }
             let class = match item.owner {
-                Owner::Component { component, .. } if sys.components()[component].items.len() > 1 => {
+                Owner::Component { component, .. }
+                    if sys.components()[component].items.len() > 1 =>
+                {
                     let dom = leaf_domain.get(it).copied().unwrap_or(u32::MAX);
                     *class_key
                         .entry((component, dom, perfect))
@@ -400,7 +391,8 @@ impl Chain {
             if !mark[i] {
                 continue;
             }
-            let kids = |c: &[NodeId]| -> Vec<u32> { c.iter().map(|x| compact_of[x.0 as usize]).collect() };
+            let kids =
+                |c: &[NodeId]| -> Vec<u32> { c.iter().map(|x| compact_of[x.0 as usize]).collect() };
             let cn = match n {
                 Node::Item(it) => {
                     let (class, rank) = class_of[it];
@@ -433,8 +425,7 @@ impl Chain {
             blocks,
             transitions: Vec::new(),
             approximations,
-            cut: Vec::new(),
-            epsilon,
+            causes: Vec::new(),
             counts: Vec::new(),
             modes: Vec::new(),
             n_states: 0,
@@ -443,153 +434,117 @@ impl Chain {
         Ok(chain)
     }
 
-    /// Breadth-first search of the reachable states from everything up.
+    /// Every successor of a state: `(rate, cause, counts, modes)`.
+    fn successors(
+        &self,
+        cnodes: &[CNode],
+        counts: &[u16],
+        modes: &[Mode],
+        settled: &mut Vec<(f64, Vec<Mode>)>,
+        out: &mut Vec<Successor>,
+    ) {
+        // Item failures and repairs.
+        for (c, class) in self.classes.iter().enumerate() {
+            let n = class.items.len() as u16;
+            let d = counts[c];
+            for (delta, rate, cause) in [
+                (1i32, f64::from(n - d) * class.fail, Cause::Fail(c as u32)),
+                (-1i32, f64::from(d) * class.repair, Cause::Repair(c as u32)),
+            ] {
+                if rate <= 0.0 {
+                    continue;
+                }
+                let mut c2 = counts.to_vec();
+                c2[c] = (i32::from(d) + delta) as u16;
+                settled.clear();
+                self.settle(cnodes, &c2, modes.to_vec(), settled);
+                for (p, m) in settled.drain(..) {
+                    out.push((rate * p, cause, c2.clone(), m));
+                }
+            }
+        }
+        // Phases of delays.
+        for (b, blk) in self.blocks.iter().enumerate() {
+            let (phases, next, done) = match modes[b] {
+                Mode::Detecting { from, phase } => (
+                    blk.detect,
+                    Mode::Detecting {
+                        from,
+                        phase: phase + 1,
+                    },
+                    Mode::TakeoverDue { from },
+                ),
+                Mode::Moving {
+                    target,
+                    from,
+                    phase,
+                } => (
+                    blk.failover,
+                    Mode::Moving {
+                        target,
+                        from,
+                        phase: phase + 1,
+                    },
+                    Mode::Serving(target),
+                ),
+                Mode::FailingBack {
+                    target,
+                    from,
+                    phase,
+                } => (
+                    blk.failback,
+                    Mode::FailingBack {
+                        target,
+                        from,
+                        phase: phase + 1,
+                    },
+                    Mode::Serving(target),
+                ),
+                _ => continue,
+            };
+            let cause = Cause::Phase(b as u32);
+            let mut m2 = modes.to_vec();
+            if next_phase(next) < phases.k {
+                m2[b] = next;
+                out.push((phases.rate, cause, counts.to_vec(), m2));
+            } else {
+                m2[b] = done;
+                settled.clear();
+                self.settle(cnodes, counts, m2, settled);
+                for (p, m) in settled.drain(..) {
+                    out.push((phases.rate * p, cause, counts.to_vec(), m));
+                }
+            }
+        }
+    }
+
+    /// Breadth-first search of the states reachable from everything up,
+    /// recording every transition and its cause.
     fn explore(&mut self, cnodes: &[CNode], limit: usize) -> Result<(), ChainError> {
-        let nc = self.classes.len();
-        let nb = self.blocks.len();
-        let mut index: FxHashMap<(Box<[u16]>, Box<[Mode]>), u32> = FxHashMap::default();
+        let (nc, nb) = (self.classes.len(), self.blocks.len());
+        let mut index: FxHashMap<Key, u32> = FxHashMap::default();
         let mut settled = Vec::new();
         let start_counts = vec![0u16; nc];
         self.settle(cnodes, &start_counts, vec![Mode::NoneUp; nb], &mut settled);
-        debug_assert_eq!(settled.len(), 1);
         let (_, start_modes) = settled.pop().expect("one start");
-        index.insert(
-            (start_counts.clone().into(), start_modes.clone().into()),
-            0,
-        );
         self.counts.extend_from_slice(&start_counts);
         self.modes.extend_from_slice(&start_modes);
+        index.insert((start_counts.into(), start_modes.into()), 0);
         self.n_states = 1;
-
-        // Estimated log-probability of a count vector, relative to all up.
-        let log_eps = if self.epsilon > 0.0 {
-            self.epsilon.ln()
-        } else {
-            f64::NEG_INFINITY
-        };
-        let log_odds: Vec<f64> = self
-            .classes
-            .iter()
-            .map(|c| {
-                if c.fail > 0.0 {
-                    // q / a = MTTR / MTBF = fail / repair.
-                    (c.fail / c.repair).ln()
-                } else {
-                    f64::NEG_INFINITY
-                }
-            })
-            .collect();
-        let log_weight = |counts: &[u16]| -> f64 {
-            let mut w = 0.0;
-            for (c, &d) in counts.iter().enumerate() {
-                if d > 0 {
-                    let n = self.classes[c].items.len() as u16;
-                    let mut ln_binom = 0.0;
-                    for j in 0..d {
-                        ln_binom += f64::from(n - j).ln() - f64::from(j + 1).ln();
-                    }
-                    w += ln_binom + f64::from(d) * log_odds[c];
-                }
-            }
-            w
-        };
-        let mut s = 0usize;
-        let mut out: Vec<(f64, Vec<u16>, Vec<Mode>)> = Vec::new();
+        let mut out: Vec<Successor> = Vec::new();
+        let mut s = 0;
         while s < self.n_states {
             let counts: Vec<u16> = self.counts[s * nc..(s + 1) * nc].to_vec();
             let modes: Vec<Mode> = self.modes[s * nb..(s + 1) * nb].to_vec();
             out.clear();
-            // Item failures and repairs.
-            for c in 0..nc {
-                let class = &self.classes[c];
-                let n = class.items.len() as u16;
-                let d = counts[c];
-                for (delta, rate) in [
-                    (1i32, f64::from(n - d) * class.fail),
-                    (-1i32, f64::from(d) * class.repair),
-                ] {
-                    if rate <= 0.0 {
-                        continue;
-                    }
-                    let mut c2 = counts.clone();
-                    c2[c] = (i32::from(d) + delta) as u16;
-                    let start = settled.len();
-                    self.settle(cnodes, &c2, modes.clone(), &mut settled);
-                    for (p, m) in settled.drain(start..) {
-                        out.push((rate * p, c2.clone(), m));
-                    }
-                }
-            }
-            // Phases of delays.
-            for b in 0..nb {
-                let blk = &self.blocks[b];
-                let (phases, next, done) = match modes[b] {
-                    Mode::Detecting { from, phase } => (
-                        blk.detect,
-                        Mode::Detecting {
-                            from,
-                            phase: phase + 1,
-                        },
-                        Mode::TakeoverDue { from },
-                    ),
-                    Mode::Moving {
-                        target,
-                        from,
-                        phase,
-                    } => (
-                        blk.failover,
-                        Mode::Moving {
-                            target,
-                            from,
-                            phase: phase + 1,
-                        },
-                        Mode::Serving(target),
-                    ),
-                    Mode::FailingBack {
-                        target,
-                        from,
-                        phase,
-                    } => (
-                        blk.failback,
-                        Mode::FailingBack {
-                            target,
-                            from,
-                            phase: phase + 1,
-                        },
-                        Mode::Serving(target),
-                    ),
-                    _ => continue,
-                };
-                let phase = match next {
-                    Mode::Detecting { phase, .. }
-                    | Mode::Moving { phase, .. }
-                    | Mode::FailingBack { phase, .. } => phase,
-                    _ => unreachable!("phased modes"),
-                };
-                let mut m2 = modes.clone();
-                if phase < phases.k {
-                    m2[b] = next;
-                    out.push((phases.rate, counts.clone(), m2));
-                } else {
-                    m2[b] = done;
-                    let start = settled.len();
-                    self.settle(cnodes, &counts, m2, &mut settled);
-                    for (p, m) in settled.drain(start..) {
-                        out.push((phases.rate * p, counts.clone(), m));
-                    }
-                }
-            }
-            for (rate, c2, m2) in out.drain(..) {
+            self.successors(cnodes, &counts, &modes, &mut settled, &mut out);
+            for (rate, cause, c2, m2) in out.drain(..) {
                 if rate <= 0.0 {
                     continue;
                 }
-                let key = (c2.into_boxed_slice(), m2.into_boxed_slice());
+                let key: Key = (c2.into_boxed_slice(), m2.into_boxed_slice());
                 let t = match index.get(&key) {
                     Some(&t) => t,
-                    None if log_weight(&key.0) < log_eps => {
-                        self.cut.push((s as u32, rate));
-                        continue;
-                    }
                     None => {
                         if self.n_states >= limit {
                             return Err(ChainError::TooLarge { limit });
@@ -604,6 +559,7 @@ impl Chain {
                 };
                 if t as usize != s {
                     self.transitions.push((s as u32, t, rate));
+                    self.causes.push(cause);
                 }
             }
             s += 1;
@@ -773,6 +729,28 @@ impl Chain {
         }
     }
 
+    /// The same chain where the items of the marked classes never fail
+    /// (their failure transitions removed): the states stay, those with
+    /// such an item down become transient.
+    pub fn without_failures(&self, perfect: &[bool]) -> Chain {
+        let mut c = self.clone();
+        let keep: Vec<bool> = self
+            .causes
+            .iter()
+            .map(|cause| !matches!(cause, Cause::Fail(k) if perfect[*k as usize]))
+            .collect();
+        let mut k = keep.iter();
+        c.transitions.retain(|_| *k.next().expect("parallel"));
+        let mut k = keep.iter();
+        c.causes.retain(|_| *k.next().expect("parallel"));
+        for (i, cl) in c.classes.iter_mut().enumerate() {
+            if perfect[i] {
+                cl.fail = 0.0;
+            }
+        }
+        c
+    }
+
     /// Number of states.
     pub fn len(&self) -> usize {
         self.n_states
@@ -826,6 +804,32 @@ impl Chain {
     /// When the chain cannot be solved (see [`super::solve::SolveError`]).
     pub fn stationary(&self) -> Result<Vec<f64>, super::SolveError> {
         super::solve::stationary(self.n_states, &self.transitions)
+    }
+}
+
+/// A state as the search keys it: down counts and modes.
+type Key = (Box<[u16]>, Box<[Mode]>);
+
+/// A successor: rate, cause, down counts, modes.
+type Successor = (f64, Cause, Vec<u16>, Vec<Mode>);
+
+/// What drives a transition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A failure of an item of the class.
+    Fail(u32),
+    /// A repair of an item of the class.
+    Repair(u32),
+    /// A phase of a delay of the block.
+    Phase(u32),
+}
+
+fn next_phase(m: Mode) -> u8 {
+    match m {
+        Mode::Detecting { phase, .. }
+        | Mode::Moving { phase, .. }
+        | Mode::FailingBack { phase, .. } => phase,
+        _ => 0,
     }
 }
 

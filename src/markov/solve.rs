@@ -41,89 +41,138 @@ pub fn stationary(n: usize, transitions: &[(u32, u32, f64)]) -> Result<Vec<f64>,
     if n == 1 {
         return Ok(vec![1.0]);
     }
-    // Out-rates of each state (the diagonal is -out).
+    // Pinning state 0 keeps the matrix as sparse as the chain (a row of
+    // ones for the normalisation would make every column's ordering
+    // dense); it needs state 0 recurrent, so a failure falls back.
+    match solve(n, transitions, true) {
+        Ok(pi) => Ok(pi),
+        Err(_) => solve(n, transitions, false),
+    }
+}
+
+/// With `pinned`, solves the balance equations of states `1..n` with
+/// `pi_0 = 1`, then normalises; otherwise replaces state 0's equation by
+/// `sum pi = 1`.
+fn solve(n: usize, transitions: &[(u32, u32, f64)], pinned: bool) -> Result<Vec<f64>, SolveError> {
     let mut out = vec![0.0; n];
     for &(i, _, r) in transitions {
         out[i as usize] += r;
     }
-    // A = Q^T with row 0 replaced by ones: A[j][i] = q(i, j).
+    // Unknowns: pi_1.. when pinned (index j - 1), pi_0.. otherwise.
+    let off = usize::from(pinned);
+    let m = n - off;
     let mut trip: Vec<Triplet<usize, usize, f64>> = Vec::with_capacity(transitions.len() + 2 * n);
+    let mut rhs = vec![0.0; m];
     for &(i, j, r) in transitions {
-        if j != 0 && r != 0.0 {
-            trip.push(Triplet::new(j as usize, i as usize, r));
+        let (i, j) = (i as usize, j as usize);
+        if j == 0 || r == 0.0 {
+            continue;
+        }
+        if pinned && i == 0 {
+            rhs[j - 1] -= r;
+        } else {
+            trip.push(Triplet::new(j - off, i - off, r));
         }
     }
     for (i, &o) in out.iter().enumerate().skip(1) {
-        trip.push(Triplet::new(i, i, -o));
+        trip.push(Triplet::new(i - off, i - off, -o));
     }
-    for i in 0..n {
-        trip.push(Triplet::new(0, i, 1.0));
+    if !pinned {
+        for i in 0..n {
+            trip.push(Triplet::new(0, i, 1.0));
+        }
+        rhs[0] = 1.0;
     }
-    let a = SparseColMat::<usize, f64>::try_new_from_triplets(n, n, &trip)
+    let a = SparseColMat::<usize, f64>::try_new_from_triplets(m, m, &trip)
         .map_err(|e| SolveError::Singular(format!("{e:?}")))?;
     let lu = a
         .sp_lu()
         .map_err(|e| SolveError::Singular(format!("{e:?}")))?;
-    let mut b = faer::Mat::<f64>::zeros(n, 1);
-    b[(0, 0)] = 1.0;
-    let x = lu.solve(&b);
-    let mut pi: Vec<f64> = (0..n).map(|i| x[(i, 0)]).collect();
-    if pi.iter().any(|v| !v.is_finite()) {
-        return Err(SolveError::Singular("non-finite solution".to_string()));
-    }
-    // Iterative refinement on the same factorisation.
-    let scale = out.iter().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE);
-    let residual = |pi: &[f64]| -> Vec<f64> {
-        let mut r = vec![0.0; n];
+    let to_pi = |x: &[f64]| -> Vec<f64> {
+        if pinned {
+            std::iter::once(1.0).chain(x.iter().copied()).collect()
+        } else {
+            x.to_vec()
+        }
+    };
+    let solve_vec = |b: &[f64]| -> Vec<f64> {
+        let mut bm = faer::Mat::<f64>::zeros(m, 1);
+        for (i, v) in b.iter().enumerate() {
+            bm[(i, 0)] = *v;
+        }
+        let x = lu.solve(&bm);
+        (0..m).map(|i| x[(i, 0)]).collect()
+    };
+    // Residual of the equations solved, as `b - A x`.
+    let residual = |x: &[f64]| -> Vec<f64> {
+        let pi = to_pi(x);
+        let mut bal = vec![0.0; n];
         for &(i, j, rate) in transitions {
             let flow = pi[i as usize] * rate;
-            r[j as usize] += flow;
-            r[i as usize] -= flow;
+            bal[j as usize] += flow;
+            bal[i as usize] -= flow;
         }
-        r[0] = 1.0 - pi.iter().sum::<f64>();
+        // A x = b stands for bal_j = 0 (j >= 1) and, unpinned, sum = 1.
+        let mut r: Vec<f64> = (off..n).map(|j| -bal[j]).collect();
+        if !pinned {
+            r[0] = 1.0 - pi.iter().sum::<f64>();
+        }
         r
     };
-    let norm = |r: &[f64]| {
+    let mut x = solve_vec(&rhs);
+    if x.iter().any(|v| !v.is_finite()) {
+        return Err(SolveError::Singular("non-finite solution".to_string()));
+    }
+    // Size of the largest flow, to judge the residual.
+    let scale = |x: &[f64]| {
+        let pi = to_pi(x);
+        out.iter()
+            .zip(&pi)
+            .map(|(o, p)| (o * p).abs())
+            .fold(f64::MIN_POSITIVE, f64::max)
+    };
+    let norm = |r: &[f64], x: &[f64]| {
+        let sc = scale(x);
         r.iter()
             .enumerate()
-            .map(|(i, v)| if i == 0 { v.abs() } else { v.abs() / scale })
+            .map(|(i, v)| {
+                if !pinned && i == 0 {
+                    v.abs()
+                } else {
+                    v.abs() / sc
+                }
+            })
             .fold(0.0, f64::max)
     };
-    let mut r = residual(&pi);
-    let mut best = norm(&r);
+    let mut r = residual(&x);
+    let mut best = norm(&r, &x);
     for _ in 0..4 {
         if best < 1e-15 {
             break;
         }
-        // The refinement solves A d = r, where A's rows 1.. are the balance
-        // equations: their residual is -(pi Q)_j.
-        let mut rb = faer::Mat::<f64>::zeros(n, 1);
-        for (i, v) in r.iter().enumerate() {
-            rb[(i, 0)] = if i == 0 { *v } else { -*v };
-        }
-        let d = lu.solve(&rb);
-        let next: Vec<f64> = (0..n).map(|i| pi[i] + d[(i, 0)]).collect();
+        let d = solve_vec(&r);
+        let next: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + b).collect();
         let r2 = residual(&next);
-        let n2 = norm(&r2);
+        let n2 = norm(&r2, &next);
         if !(n2 < best) {
             break;
         }
-        pi = next;
+        x = next;
         r = r2;
         best = n2;
     }
-    if best > 1e-9 {
+    if !(best <= 1e-9) {
         return Err(SolveError::NotConverged { residual: best });
     }
-    // Round-off can leave tiny negatives on states of probability ~0.
-    for v in &mut pi {
-        if *v < 0.0 {
-            *v = 0.0;
-        }
-    }
+    let mut pi = to_pi(&x);
     let total: f64 = pi.iter().sum();
+    // A pinned state that is transient gives nonsense: reject it.
+    let negative: f64 = pi.iter().filter(|v| **v < 0.0).map(|v| -v).sum();
+    if !(total > 0.0) || negative > 1e-9 * total {
+        return Err(SolveError::Singular("not a probability vector".to_string()));
+    }
     for v in &mut pi {
-        *v /= total;
+        *v = v.max(0.0) / total;
     }
     Ok(pi)
 }
@@ -138,7 +187,11 @@ mod tests {
         let (l, m) = (1.0 / (8760.0 * 3600.0), 1.0 / 7200.0);
         let pi = stationary(2, &[(0, 1, l), (1, 0, m)]).unwrap();
         let q = l / (l + m);
-        assert!((pi[1] - q).abs() < 1e-15 * q.max(1e-300) * 10.0, "{} vs {q}", pi[1]);
+        assert!(
+            (pi[1] - q).abs() < 1e-15 * q.max(1e-300) * 10.0,
+            "{} vs {q}",
+            pi[1]
+        );
         assert!((pi[0] + pi[1] - 1.0).abs() < 1e-15);
     }
 

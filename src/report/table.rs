@@ -305,9 +305,7 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
     if let Some(c) = &s.analytic {
         let verdict = match (c.inside_ci95, c.approximate) {
             (true, _) => "inside the CI",
-            (false, true) => {
-                "outside the CI: too few runs, or its named approximations"
-            }
+            (false, true) => "outside the CI: too few runs, or its named approximations",
             (false, false) => {
                 "outside the CI: expected 1 time in 20, more often with few runs; try more"
             }
