@@ -667,3 +667,41 @@ fn few_outages_make_the_interval_unreliable() {
     let started = (many.outages.mean * many.runs as f64).round() as u64;
     assert!(many.outages_seen >= started && many.outages_seen <= started + many.runs);
 }
+
+#[test]
+fn the_table_says_when_the_interval_is_unreliable() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rare.toml");
+    std::fs::write(
+        &file,
+        "system = \"x\"\n[component.x]\nmtbf = \"100y\"\nmttr = \"4h\"\n",
+    )
+    .unwrap();
+    let simulate = |format: &str| {
+        assert_cmd::Command::cargo_bin("fivenines")
+            .unwrap()
+            .args([
+                "simulate",
+                file.to_str().unwrap(),
+                "--runs",
+                "500",
+                "--quiet",
+            ])
+            .args(["--format", format])
+            .output()
+            .unwrap()
+    };
+    let out = simulate("table");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("CI UNRELIABLE") && text.contains("fewer than 50"),
+        "{text}"
+    );
+    let out = simulate("json");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ci_reliable"], false);
+    // About 5 outages in 500 years.
+    let seen = v["outages_seen"].as_u64().unwrap();
+    assert!(seen < 20, "{seen}");
+}
