@@ -592,8 +592,15 @@ impl<'m> Runner<'m> {
             Mode::Moving { target, .. } | Mode::Failback { target } => {
                 self.mode[s] = Mode::Serving(target);
             }
-            // `from` is still down: a member back in time ends the detection.
-            Mode::Detecting { from } => self.takeover(s, from, t),
+            Mode::Detecting { from } => {
+                let spec = &self.m.standbys[s];
+                if self.up[spec.members[from as usize] as usize] {
+                    // Back at this very instant: ridden out.
+                    self.mode[s] = Mode::Serving(from);
+                } else {
+                    self.takeover(s, from, t);
+                }
+            }
             _ => return,
         }
         // The block's state, and with `revert` a move back, are settled
