@@ -163,3 +163,103 @@ fn reports_say_when_a_figure_is_an_sla() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("an SLA is a contractual floor"));
 }
+
+#[test]
+fn failover_entries_split_detection_from_the_move() {
+    // Figures from docs/aws-facts.md: Route 53 health checks 30 s (fast:
+    // 10 s) x failure threshold 3, then the 60 s TTL; DX BGP hold time
+    // 90 s, BFD 300 ms x 3; VPN dead peer detection 40 s.
+    let e = |id: &str| catalog::get(id).unwrap_or_else(|| panic!("{id}"));
+    for (id, detect, failover, revert, failback) in [
+        ("aws.route53.failover", 90.0, 60.0, Some(true), Some(0.0)),
+        (
+            "aws.route53.failover.fast",
+            30.0,
+            60.0,
+            Some(true),
+            Some(0.0),
+        ),
+        ("aws.dx.bgp-failover", 90.0, 0.0, Some(true), Some(0.0)),
+        ("aws.dx.bfd-failover", 0.9, 0.0, Some(true), Some(0.0)),
+        ("aws.vpn.failover", 40.0, 0.0, None, None),
+        ("aws.elb.target-detection", 60.0, 0.0, None, None),
+    ] {
+        let x = e(id);
+        assert_eq!(x.detect_s, Some(detect), "{id}");
+        assert_eq!(x.failover_s, Some(failover), "{id}");
+        assert_eq!(x.revert, revert, "{id}");
+        assert_eq!(x.failback_s, failback, "{id}");
+        // Every split says so, and every assumed part is named.
+        let note = x.note.as_deref().unwrap_or_default();
+        assert!(
+            note.contains("assumption") || note.contains("our reading"),
+            "{id}: {note}"
+        );
+    }
+    // The database failovers document one figure, detection included.
+    for id in [
+        "aws.rds.multi-az.failover",
+        "aws.rds.multi-az-cluster.failover",
+        "aws.aurora.failover",
+    ] {
+        let x = e(id);
+        assert_eq!(x.detect_s, None, "{id}");
+        assert!(
+            x.note.as_deref().unwrap().contains("includes detection"),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn like_in_a_standby_block_takes_detect_revert_and_failback() {
+    let text = "system = \"r\"\n[component.a]\nmtbf = \"1000h\"\nmttr = \"1h\"\n[component.b]\nmtbf = \"1000h\"\nmttr = \"1h\"\n[block.r]\nstandby = [\"a\", \"b\"]\nlike = \"aws.route53.failover\"\n";
+    let (sys, _) = eval(text);
+    let s = &sys.standbys()[0];
+    assert_eq!(
+        (
+            s.detect.mean(),
+            s.failover.mean(),
+            s.revert,
+            s.failback.mean()
+        ),
+        (90.0, 60.0, true, 0.0)
+    );
+    // Keys beside `like` win.
+    let (sys, _) = eval(&format!("{text}detect = \"30s\"\nrevert = false\n"));
+    let s = &sys.standbys()[0];
+    assert_eq!(
+        (s.detect.mean(), s.failover.mean(), s.revert),
+        (30.0, 60.0, false)
+    );
+}
+
+#[test]
+fn catalog_command_prints_detect_revert_and_failback() {
+    let out = fivenines()
+        .args(["catalog", "aws.route53.failover"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("detect 90.0 s, failover 60.0 s, revertive, failback 0 s"),
+        "{text}"
+    );
+    let out = fivenines()
+        .args(["catalog", "aws.dx.bfd-failover", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &v.as_array().unwrap()[0];
+    assert_eq!(e["detect_s"].as_f64(), Some(0.9));
+    assert_eq!(e["failover_s"].as_f64(), Some(0.0));
+    assert_eq!(e["revert"], true);
+    assert_eq!(e["failback_s"].as_f64(), Some(0.0));
+    let rds = fivenines()
+        .args(["catalog", "aws.rds.multi-az.failover", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&rds.stdout).unwrap();
+    assert!(v[0]["detect_s"].is_null() && v[0]["revert"].is_null());
+}

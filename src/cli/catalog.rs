@@ -47,11 +47,22 @@ fn figures(e: &Entry) -> String {
     if let Some(r) = e.mttr_s {
         parts.push(format!("mttr {}", human_duration(r)));
     }
+    if let Some(d) = e.detect_s {
+        parts.push(format!("detect {}", human_duration(d)));
+    }
     if let Some(f) = e.failover_s {
         parts.push(format!("failover {}", human_duration(f)));
     }
     if let Some(c) = e.switch_success {
         parts.push(format!("switch success {:.0}%", c * 100.0));
+    }
+    match e.revert {
+        Some(true) => parts.push("revertive".to_string()),
+        Some(false) => parts.push("non-revertive".to_string()),
+        None => {}
+    }
+    if let Some(b) = e.failback_s {
+        parts.push(format!("failback {}", human_duration(b)));
     }
     parts.join(", ")
 }

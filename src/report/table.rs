@@ -302,8 +302,18 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         "  {:<24} {:.3e}  (95% CI {:.3e} to {:.3e})",
         "mean unavailability", u.mean, u.ci95[0], u.ci95[1]
     )?;
+    if !s.ci_reliable {
+        writeln!(
+            out,
+            "  {:<24} only {} outage(s) seen in all runs (fewer than {}): the CI is unreliable; simulate more runs (--runs, or --precision)",
+            "CI UNRELIABLE",
+            s.outages_seen,
+            crate::simulate::MIN_OUTAGES_FOR_CI
+        )?;
+    }
     if let Some(c) = &s.analytic {
         let verdict = match (c.inside_ci95, c.approximate) {
+            (_, _) if !s.ci_reliable => "the CI above is unreliable: compare after more runs",
             (true, _) => "inside the CI",
             (false, true) => "outside the CI: too few runs, or its named approximations",
             (false, false) => {

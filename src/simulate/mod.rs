@@ -29,6 +29,15 @@ pub const CHUNK_RUNS: u64 = 500;
 pub const ROUND_CHUNKS: u64 = 32;
 /// Seed used when none is given.
 pub const DEFAULT_SEED: u64 = 20_261_125;
+/// Version of the mapping from a seed to the random streams (reported as
+/// `stream_version`): the same seed, model and version give the same
+/// figures; a new version means seeds stop reproducing earlier releases'
+/// figures.
+pub const STREAM_VERSION: u32 = trajectory::STREAM_VERSION;
+/// Fewer outages than this in the whole sample, and the 95% confidence
+/// interval (Student's t over runs) is unreliable: the downtime of a run is
+/// then mostly zero with a few large values, far from normal.
+pub const MIN_OUTAGES_FOR_CI: u64 = 50;
 
 /// How to simulate.
 ///
@@ -120,7 +129,8 @@ pub struct Precision {
     pub requested: f64,
     /// Achieved relative half-width.
     pub achieved: f64,
-    /// Whether the request was met before `max_runs`.
+    /// Whether the request was met before `max_runs` (with at least
+    /// [`MIN_OUTAGES_FOR_CI`] outages seen, so that the interval is reliable).
     pub reached: bool,
 }
 
@@ -136,6 +146,10 @@ pub struct Simulation {
     pub engine: &'static str,
     /// Seed of every random stream.
     pub seed: u64,
+    /// Version of the mapping from the seed to random streams
+    /// ([`STREAM_VERSION`]): a seed reproduces figures only under the same
+    /// version.
+    pub stream_version: u32,
     /// Runs done.
     pub runs: u64,
     /// Worker threads used (does not change any figure).
@@ -146,6 +160,13 @@ pub struct Simulation {
     pub availability: Estimate,
     /// Mean unavailability, with its 95% CI.
     pub unavailability: Estimate,
+    /// Outages seen in all runs together (those that started in a mission,
+    /// and those in progress when one started).
+    pub outages_seen: u64,
+    /// Whether the confidence intervals can be trusted: `false` when fewer
+    /// than [`MIN_OUTAGES_FOR_CI`] outages were seen in the whole sample
+    /// (with none, the interval is [0, 0] and says nothing).
+    pub ci_reliable: bool,
     /// Downtime per mission.
     pub downtime_s: Downtime,
     /// Outages per mission.
@@ -181,7 +202,9 @@ pub struct CrossCheck {
     pub availability: f64,
     /// Its unavailability, computed directly.
     pub unavailability: f64,
-    /// Whether it lies inside the simulation's 95% confidence interval.
+    /// Whether its unavailability lies inside the simulation's 95%
+    /// confidence interval of the unavailability (compared as
+    /// unavailabilities: a [0, 0] interval does not contain 1e-18).
     pub inside_ci95: bool,
     /// Whether the analytic figure carries a named approximation (first-order
     /// standby failover), so that a small gap is expected.
@@ -283,7 +306,7 @@ pub fn simulate(
         next_run = end;
         if let Some(p) = cfg.precision {
             let (u, hw) = stats.unavailability();
-            if u > 0.0 && hw / u < p {
+            if u > 0.0 && hw / u < p && stats.outages_seen() >= MIN_OUTAGES_FOR_CI {
                 reached = true;
                 break;
             }
@@ -293,11 +316,17 @@ pub fn simulate(
     sim.analytic = crate::analytic::evaluate(sys).ok().map(|a| CrossCheck {
         availability: a.availability,
         unavailability: a.unavailability,
-        inside_ci95: sim.availability.ci95[0] <= a.availability
-            && a.availability <= sim.availability.ci95[1],
+        inside_ci95: inside(sim.unavailability.ci95, a.unavailability),
         approximate: !a.approximations.is_empty(),
     });
     Ok(sim)
+}
+
+/// Whether an unavailability lies in a confidence interval of the
+/// unavailability. Availabilities near 1 cannot be compared: 1 - 1e-18 is
+/// 1.0 in double precision.
+fn inside(ci: [f64; 2], u: f64) -> bool {
+    ci[0] <= u && u <= ci[1]
 }
 
 fn summarise(
@@ -324,6 +353,7 @@ fn summarise(
         system: sys.system().to_string(),
         engine: "monte_carlo",
         seed: cfg.seed,
+        stream_version: STREAM_VERSION,
         runs: stats.n,
         threads,
         mission_s: cfg.mission_s,
@@ -335,6 +365,8 @@ fn summarise(
             mean: u,
             ci95: [lo_u, hi_u],
         },
+        outages_seen: stats.outages_seen(),
+        ci_reliable: stats.outages_seen() >= MIN_OUTAGES_FOR_CI,
         downtime_s: Downtime {
             mean: stats.mean_downtime(),
             p50: stats.quantile(0.5),

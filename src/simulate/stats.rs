@@ -65,6 +65,8 @@ pub(crate) struct Stats {
     m2_u: f64,
     sum_downtime: f64,
     sum_outages: u64,
+    /// Runs that started down (an outage in progress at the start).
+    starts_down: u64,
     sum_longest: f64,
     max_downtime: f64,
     min_positive: f64,
@@ -83,6 +85,7 @@ impl Stats {
             m2_u: 0.0,
             sum_downtime: 0.0,
             sum_outages: 0,
+            starts_down: 0,
             sum_longest: 0.0,
             max_downtime: 0.0,
             min_positive: f64::INFINITY,
@@ -100,6 +103,7 @@ impl Stats {
         self.m2_u += d * (u - self.mean_u);
         self.sum_downtime += r.downtime;
         self.sum_outages += u64::from(r.outages);
+        self.starts_down += u64::from(r.starts_down);
         self.sum_longest += r.longest;
         self.max_downtime = self.max_downtime.max(r.downtime);
         if r.downtime > 0.0 {
@@ -148,6 +152,12 @@ impl Stats {
         self.sum_outages as f64 / self.n as f64
     }
 
+    /// Outages seen in all runs: those that started in a mission, and
+    /// those in progress when a mission started.
+    pub fn outages_seen(&self) -> u64 {
+        self.sum_outages + self.starts_down
+    }
+
     pub fn mean_outage_duration(&self) -> Option<f64> {
         (self.sum_outages > 0).then(|| self.sum_downtime / self.sum_outages as f64)
     }
@@ -181,6 +191,7 @@ mod tests {
         RunResult {
             downtime: d,
             outages: u32::from(d > 0.0),
+            starts_down: false,
             longest: d,
         }
     }

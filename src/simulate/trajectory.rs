@@ -8,11 +8,19 @@
 //! binary heap on sys100), and nothing is allocated per event. A change
 //! propagates upwards only while nodes flip, in node order (children before
 //! parents), so a standby block sees all its members' new states at once.
+//!
+//! A standby block's slot is its one timer: the end of a detection, of a
+//! takeover or of a move back (at most one runs at a time). Its random
+//! stream draws the switch successes and the detect, failover and failback
+//! durations. Events at the same instant go in slot order: items first,
+//! then standby blocks in node order (inner blocks before the blocks that
+//! contain them), so a member back exactly when a detection ends is
+//! ridden out.
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
-use crate::model::system::{Node, System};
+use crate::model::system::{Node, Owner, System};
 use crate::simulate::sampler::Sampler;
 
 /// What one trajectory yields.
@@ -22,6 +30,9 @@ pub(crate) struct RunResult {
     pub downtime: f64,
     /// Outages that started in the mission.
     pub outages: u32,
+    /// Whether the mission started down (an outage in progress, not counted
+    /// in `outages`).
+    pub starts_down: bool,
     /// Longest outage (its part inside the mission), seconds.
     pub longest: f64,
 }
@@ -34,12 +45,25 @@ enum Kind {
     Standby(u32),
 }
 
+/// The mode of a standby block (model-format.md). Every mode but
+/// `Serving` is down; `Detecting`, `Moving` and `Failback` run the block's
+/// timer.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
     Serving(u32),
+    /// The serving member `from` failed and the failure is not noticed
+    /// yet: back in time, it serves again; else a takeover at the timer.
+    Detecting {
+        from: u32,
+    },
+    /// A takeover towards `target`; `from` is the member that failed first.
     Moving {
         target: u32,
         from: u32,
+    },
+    /// A move back (revert) to the preferred member `target`.
+    Failback {
+        target: u32,
     },
     /// After a failed switch: down until member `from` is repaired.
     Waiting {
@@ -52,6 +76,12 @@ struct StandbySpec {
     members: Vec<u32>,
     failover: Sampler,
     success: f64,
+    detect: Sampler,
+    /// `detect` is `Fixed(0)`: a takeover starts at the failure, with no
+    /// draw (the streams of models without `detect` are unchanged).
+    detect_instant: bool,
+    revert: bool,
+    failback: Sampler,
 }
 
 /// The system compiled for simulation.
@@ -71,10 +101,33 @@ pub(crate) struct Model {
     root: u32,
 }
 
-/// FNV-1a: a stable 64-bit hash of a name, to key its random stream.
-fn fnv1a(s: &str) -> u64 {
+/// Version of the mapping from (seed, model) to random streams: it changes
+/// whenever a seed stops reproducing the figures of an earlier release.
+/// 1: streams keyed by item name (a component `p[1]` shared the stream of
+/// replica 1 of `p`); 2: keyed by (kind, name, replica), injectively.
+pub(crate) const STREAM_VERSION: u32 = 2;
+
+/// What a random stream belongs to: the first byte of its key.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+enum StreamKind {
+    Domain = 1,
+    Replica = 2,
+    Standby = 3,
+}
+
+/// The key of a random stream: FNV-1a over an injective encoding of
+/// (kind, name, replica index): the kind's byte, the name's length (8
+/// bytes), its bytes, the index (4 bytes). A component's name, a domain's
+/// and a block's never share a key, nor does `p[1]` with replica 1 of `p`.
+/// A single component is replica 0, like the first replica of a group.
+fn stream_key(kind: StreamKind, name: &str, index: u32) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
+    let bytes = std::iter::once(kind as u8)
+        .chain((name.len() as u64).to_le_bytes())
+        .chain(name.bytes())
+        .chain(index.to_le_bytes());
+    for b in bytes {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -136,11 +189,22 @@ impl Model {
             }
         }
         let sampler = |d: Option<&crate::Distribution>| d.map_or(Sampler::Never, Sampler::new);
-        let mut keys: Vec<u64> = sys.items().iter().map(|it| fnv1a(&it.name)).collect();
+        let mut keys: Vec<u64> = sys
+            .items()
+            .iter()
+            .map(|it| match it.owner {
+                Owner::Domain(d) => stream_key(StreamKind::Domain, &sys.domains()[d].name, 0),
+                Owner::Component { component, replica } => stream_key(
+                    StreamKind::Replica,
+                    &sys.components()[component].name,
+                    replica,
+                ),
+            })
+            .collect();
         keys.extend(
             sys.standbys()
                 .iter()
-                .map(|s| fnv1a(&format!("standby {}", s.name))),
+                .map(|s| stream_key(StreamKind::Standby, &s.name, 0)),
         );
         Model {
             kind,
@@ -170,6 +234,10 @@ impl Model {
                     members: s.members.iter().map(|m| m.0).collect(),
                     failover: Sampler::new(&s.failover),
                     success: s.switch_success,
+                    detect: Sampler::new(&s.detect),
+                    detect_instant: s.detect == crate::Distribution::Fixed(0.0),
+                    revert: s.revert,
+                    failback: Sampler::new(&s.failback),
                 })
                 .collect(),
             keys,
@@ -250,8 +318,8 @@ pub(crate) struct Runner<'m> {
 
 impl<'m> Runner<'m> {
     /// Streams for chunk `chunk` of the run seeded `seed`: one per item and
-    /// per standby block, keyed by name, so that the same component draws
-    /// the same numbers in two variants of a model.
+    /// per standby block, keyed by (kind, name, replica), so that the same
+    /// component draws the same numbers in two variants of a model.
     pub fn new(m: &'m Model, seed: u64, chunk: u64) -> Self {
         let base = mix(mix(seed) ^ chunk.wrapping_mul(0xa076_1d64_78bd_642f));
         let n = m.kind.len();
@@ -277,7 +345,10 @@ impl<'m> Runner<'m> {
         let root = self.m.root as usize;
         let mut sys_up = self.up[root];
         let mut down_since = 0.0;
-        let mut r = RunResult::default();
+        let mut r = RunResult {
+            starts_down: !sys_up,
+            ..RunResult::default()
+        };
         loop {
             let (slot, t) = self.tree.min();
             if t >= mission {
@@ -286,7 +357,7 @@ impl<'m> Runner<'m> {
             if slot < self.m.n_items() {
                 self.flip_item(slot, t);
             } else {
-                self.failover_done(slot - self.m.n_items(), t);
+                self.timer_done(slot - self.m.n_items(), t);
             }
             self.propagate(t);
             let now_up = self.up[root];
@@ -409,11 +480,26 @@ impl<'m> Runner<'m> {
     /// The standby state machine of model-format.md, driven by its members'
     /// current states. Returns whether the block is up.
     fn standby_update(&mut self, s: usize, t: f64) -> bool {
-        let spec = &self.m.standbys[s];
+        let m = self.m;
+        let spec = &m.standbys[s];
         let member_up = |j: u32| self.up[spec.members[j as usize] as usize];
         match self.mode[s] {
-            Mode::Serving(i) if !member_up(i) => self.takeover(s, i, t),
+            Mode::Serving(i) if !member_up(i) => {
+                if spec.detect_instant {
+                    self.takeover(s, i, t);
+                } else {
+                    self.detecting(s, i, t);
+                }
+            }
+            Mode::Detecting { from } if member_up(from) => {
+                // Ridden out: no takeover, no switch-success draw.
+                self.mode[s] = Mode::Serving(from);
+                self.tree.set(m.n_items() + s, f64::INFINITY);
+            }
             Mode::Moving { target, from } if !member_up(target) => self.takeover(s, from, t),
+            // Seen at once: a takeover, as after a failure of the serving
+            // member, without the detection.
+            Mode::Failback { target } if !member_up(target) => self.takeover(s, target, t),
             Mode::Waiting { from } if member_up(from) => self.mode[s] = Mode::Serving(from),
             Mode::NoneUp => {
                 if let Some(j) = (0..spec.members.len() as u32).find(|&j| member_up(j)) {
@@ -422,7 +508,43 @@ impl<'m> Runner<'m> {
             }
             _ => {}
         }
+        if spec.revert
+            && let Mode::Serving(j) = self.mode[s]
+        {
+            self.revert(s, j, t);
+        }
         matches!(self.mode[s], Mode::Serving(_))
+    }
+
+    /// The serving member `from` failed: the block is down for a detection
+    /// draw before anything moves.
+    fn detecting(&mut self, s: usize, from: u32, t: f64) {
+        let slot = self.m.n_items() + s;
+        let d = self.m.standbys[s].detect.sample(&mut self.rngs[slot]);
+        if d <= 0.0 {
+            self.takeover(s, from, t);
+        } else {
+            self.mode[s] = Mode::Detecting { from };
+            self.tree.set(slot, t + d);
+        }
+    }
+
+    /// With `revert`, the block serves member `j`: if a member listed
+    /// before it is up, move back to the first such one (always succeeds).
+    fn revert(&mut self, s: usize, j: u32, t: f64) {
+        let m = self.m;
+        let spec = &m.standbys[s];
+        let Some(target) = (0..j).find(|&i| self.up[spec.members[i as usize] as usize]) else {
+            return;
+        };
+        let slot = m.n_items() + s;
+        let d = spec.failback.sample(&mut self.rngs[slot]);
+        if d <= 0.0 {
+            self.mode[s] = Mode::Serving(target);
+        } else {
+            self.mode[s] = Mode::Failback { target };
+            self.tree.set(slot, t + d);
+        }
     }
 
     /// Service leaves member `from` (which failed first): move to the first
@@ -461,17 +583,68 @@ impl<'m> Runner<'m> {
         }
     }
 
-    /// The failover delay of standby `s` has run out.
-    fn failover_done(&mut self, s: usize, _t: f64) {
+    /// The timer of standby `s` has run out: a move (takeover or move back)
+    /// is done, or a detection ends and the takeover starts.
+    fn timer_done(&mut self, s: usize, t: f64) {
         let slot = self.m.n_items() + s;
         self.tree.set(slot, f64::INFINITY);
-        if let Mode::Moving { target, .. } = self.mode[s] {
-            self.mode[s] = Mode::Serving(target);
-            let node = self.m.standby_node[s] as usize;
-            if !self.queued[node] {
-                self.queued[node] = true;
-                self.dirty.push(std::cmp::Reverse(node as u32));
+        match self.mode[s] {
+            Mode::Moving { target, .. } | Mode::Failback { target } => {
+                self.mode[s] = Mode::Serving(target);
+            }
+            Mode::Detecting { from } => {
+                let spec = &self.m.standbys[s];
+                if self.up[spec.members[from as usize] as usize] {
+                    // Back at this very instant: ridden out.
+                    self.mode[s] = Mode::Serving(from);
+                } else {
+                    self.takeover(s, from, t);
+                }
+            }
+            _ => return,
+        }
+        // The block's state, and with `revert` a move back, are settled
+        // with its members' when the change propagates.
+        let node = self.m.standby_node[s] as usize;
+        if !self.queued[node] {
+            self.queued[node] = true;
+            self.dirty.push(std::cmp::Reverse(node as u32));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_keys_tell_kinds_names_and_replicas_apart() {
+        let keys = [
+            stream_key(StreamKind::Replica, "p[1]", 0),
+            stream_key(StreamKind::Replica, "p", 1),
+            stream_key(StreamKind::Replica, "p", 0),
+            stream_key(StreamKind::Domain, "p", 0),
+            stream_key(StreamKind::Standby, "p", 0),
+            // The name's length is encoded: no shifting of bytes between
+            // the name and the index.
+            stream_key(StreamKind::Replica, "p\u{1}", 0),
+            stream_key(StreamKind::Replica, "", 0),
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
             }
         }
+        // Pinned (computed independently from the encoding): a change here
+        // changes every stream, and must come with a new STREAM_VERSION.
+        assert_eq!(STREAM_VERSION, 2);
+        assert_eq!(
+            stream_key(StreamKind::Replica, "p", 1),
+            0xd5f1_735a_e02b_0b2d
+        );
+        assert_eq!(
+            stream_key(StreamKind::Standby, "db", 0),
+            0x5364_ef9b_2d64_9b3a
+        );
     }
 }
