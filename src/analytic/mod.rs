@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::markov::{self, Chain, ChainError, Overrides};
+use crate::model::dist::Distribution;
 use crate::model::quantity::{YEAR_S, human_duration};
 use crate::model::system::{ItemId, Node, NodeId, System};
 use bdd::{Diagram, FALSE, Manager, TRUE};
@@ -208,6 +209,17 @@ impl<'s> Analyzer<'s> {
     ///
     /// [`Error::Evaluation`] when a diagram would exceed [`MAX_BDD_NODES`].
     pub fn new(sys: &'s System) -> Result<Self, Error> {
+        Self::with_state_limit(sys, markov::MAX_STATES)
+    }
+
+    /// As [`Analyzer::new`], with at most `max_states` states in the
+    /// standby blocks' Markov chain before falling back to the first-order
+    /// penalty (0: always the first order; to compare the two).
+    ///
+    /// # Errors
+    ///
+    /// As [`Analyzer::new`].
+    pub fn with_state_limit(sys: &'s System, max_states: usize) -> Result<Self, Error> {
         let (level_of, item_at) = order_items(sys);
         let levels = item_at.len();
         // ITE recursion goes at most one frame per level: give deep models
@@ -292,7 +304,7 @@ impl<'s> Analyzer<'s> {
         let (exact, fallback) = if standbys.is_empty() {
             (None, None)
         } else {
-            match Self::exact_model(sys, &item_at, &Overrides::default()) {
+            match Self::exact_model(sys, &item_at, &Overrides::default(), max_states) {
                 Ok(e) => (Some(e), None),
                 Err(why) => (None, Some(why)),
             }
@@ -310,8 +322,13 @@ impl<'s> Analyzer<'s> {
 
     /// Builds and solves the standby blocks' chain and the diagram on top
     /// of it; says why not when it cannot.
-    fn exact_model(sys: &System, order: &[ItemId], ov: &Overrides) -> Result<Exact, String> {
-        let chain = Chain::build(sys, ov, markov::MAX_STATES).map_err(|e| match e {
+    fn exact_model(
+        sys: &System,
+        order: &[ItemId],
+        ov: &Overrides,
+        max_states: usize,
+    ) -> Result<Exact, String> {
+        let chain = Chain::build(sys, ov, max_states).map_err(|e| match e {
             ChainError::TooLarge { limit } => {
                 format!("the standby blocks' Markov chain exceeds {limit} states")
             }
@@ -455,10 +472,16 @@ impl<'s> Analyzer<'s> {
             q_failover += dq;
             f_failover += df;
             approximations.push(format!(
-                "standby `{}`: takeovers (failover {}, switch success {}) by the first-order approximation (members mostly up, delays short beside times between failures); `simulate` gives the exact dynamics",
+                "standby `{}`: takeovers (detection {}, failover {}, switch success {}{}) by the first-order approximation (members mostly up and independent, delays short beside times between failures, outages exponential unless fixed, detection at its mean); `simulate` gives the exact dynamics",
                 s.name,
+                s.detect.describe(),
                 s.failover.describe(),
-                s.switch_success
+                s.switch_success,
+                if s.revert {
+                    format!(", revertive with failback {}", s.failback.describe())
+                } else {
+                    ", non-revertive".to_string()
+                }
             ));
             contributors.push(Contributor {
                 name: format!("{} (failover)", s.name),
@@ -767,12 +790,35 @@ impl<'s> Analyzer<'s> {
         // it): a failed switch leaves the block down until that is over.
         struct M {
             up: f64,
-            takeovers: f64,
+            /// Availability of the member.
+            avail: f64,
+            /// Block outages a second while it serves.
+            outages: f64,
+            /// Block downtime a second while it serves.
             cost: f64,
+            /// Successful takeovers a second while it serves (each is
+            /// followed by a move back with `revert`).
+            away: f64,
         }
         let levels = self.item_at.len();
         let c = s.switch_success;
         let d = s.failover.mean();
+        let detect = s.detect.mean();
+        // One failure of the serving member, with another member up: its
+        // outage R is ridden out when shorter than the detection time D
+        // (the block is down for it), otherwise a takeover follows D.
+        let per_failure = |r: Outage| -> (f64, f64, f64) {
+            let (p_long, e_min, e_excess) = r.against(detect);
+            let cost = e_min + p_long * (c * d + (1.0 - c) * e_excess);
+            let outage = if detect > 0.0 {
+                1.0
+            } else if d > 0.0 {
+                1.0
+            } else {
+                1.0 - c
+            };
+            (cost, outage, p_long * c)
+        };
         let members: Vec<M> = st
             .members
             .iter()
@@ -787,17 +833,22 @@ impl<'s> Analyzer<'s> {
                 let (p_others, _) = o.root_probabilities(&opass);
                 let mut bo = vec![0.0; levels];
                 o.birnbaum(a, q, &opass, &mut bo);
-                let (mut f, mut takeovers, mut cost) = (0.0, 0.0, 0.0);
+                let (mut f, mut outages, mut cost, mut away) = (0.0, 0.0, 0.0, 0.0);
                 for l in 0..levels {
                     if b[l] <= 0.0 {
                         continue;
                     }
-                    let rates = self.sys.item(self.item_at[l]).rates;
-                    let fj = rates.frequency().unwrap_or(0.0) * b[l];
+                    let item = self.sys.item(self.item_at[l]);
+                    let fj = item.rates.frequency().unwrap_or(0.0) * b[l];
                     let t = fj * (p_others - a[l] * bo[l]).max(0.0);
                     f += fj;
-                    takeovers += t;
-                    cost += t * (c * d + (1.0 - c) * rates.mttr_s.unwrap_or(0.0));
+                    let (k, o, w) = per_failure(Outage::of(
+                        item.repair.as_ref(),
+                        item.rates.mttr_s.unwrap_or(0.0),
+                    ));
+                    cost += t * k;
+                    outages += t * o;
+                    away += t * w;
                 }
                 for (k, up, down) in inside {
                     let (_, q_up) = up.root_probabilities(&up.forward(a, q));
@@ -810,27 +861,70 @@ impl<'s> Analyzer<'s> {
                     let fj = dy.outages * importance;
                     let t = fj * p_others;
                     f += fj;
-                    takeovers += t;
-                    cost += t * (c * d + (1.0 - c) * dy.down / dy.outages);
+                    let r = match dy.fixed {
+                        Some(v) => Outage::Fixed(v),
+                        None => Outage::Exponential(dy.down / dy.outages),
+                    };
+                    let (k, o, w) = per_failure(r);
+                    cost += t * k;
+                    outages += t * o;
+                    away += t * w;
                 }
                 let up = if f > 0.0 { am / f } else { f64::INFINITY };
                 M {
                     up,
-                    takeovers,
+                    avail: am,
+                    outages,
                     cost,
+                    away,
                 }
             })
             .collect();
-        let total_up: f64 = members.iter().map(|m| m.up).filter(|u| u.is_finite()).sum();
+        // Who serves: with `revert`, the first member up (members taken as
+        // independent); without, each in proportion to its mean up time.
+        let shares: Vec<f64> = if s.revert {
+            let mut all_down_before = 1.0;
+            let raw: Vec<f64> = members
+                .iter()
+                .map(|m| {
+                    let share = m.avail * all_down_before;
+                    all_down_before *= 1.0 - m.avail;
+                    share
+                })
+                .collect();
+            let total: f64 = raw.iter().sum();
+            raw.iter()
+                .map(|r| if total > 0.0 { r / total } else { 0.0 })
+                .collect()
+        } else {
+            let total_up: f64 = members.iter().map(|m| m.up).filter(|u| u.is_finite()).sum();
+            members
+                .iter()
+                .map(|m| {
+                    if m.up.is_finite() && total_up > 0.0 {
+                        m.up / total_up
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        };
+        let failback = s.failback.mean();
         let mut block = Dynamics::default();
-        for m in &members {
-            if !m.up.is_finite() || total_up == 0.0 {
-                continue;
-            }
-            let share = m.up / total_up;
+        let last = members.len().saturating_sub(1);
+        for (i, (m, share)) in members.iter().zip(&shares).enumerate() {
             block.down += share * m.cost;
-            block.outages += share * m.takeovers * if d > 0.0 { 1.0 } else { 1.0 - c };
+            block.outages += share * m.outages;
+            if s.revert && failback > 0.0 && i < last {
+                // Each takeover away is undone by a move back.
+                block.down += share * m.away * failback;
+                block.outages += share * m.away;
+            }
         }
+        block.fixed = match s.failover {
+            Distribution::Fixed(v) if c == 1.0 && detect == 0.0 && !s.revert => Some(v),
+            _ => None,
+        };
         let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
         let (_, q_down) = st
             .forced_down
@@ -852,6 +946,48 @@ struct Dynamics {
     down: f64,
     /// Takeover outages per second.
     outages: f64,
+    /// The duration of each, when fixed.
+    fixed: Option<f64>,
+}
+
+/// The duration of a member's outage, for the detection arithmetic.
+#[derive(Clone, Copy, Debug)]
+enum Outage {
+    Fixed(f64),
+    Exponential(f64),
+}
+
+impl Outage {
+    /// From a repair distribution: fixed stays fixed, anything else is
+    /// taken as exponential with its mean.
+    fn of(repair: Option<&Distribution>, mean: f64) -> Outage {
+        match repair {
+            Some(Distribution::Fixed(v)) => Outage::Fixed(*v),
+            _ => Outage::Exponential(mean),
+        }
+    }
+
+    /// Against a detection time `dt` (its mean): `P(R > dt)`,
+    /// `E[min(R, dt)]` and `E[R - dt | R > dt]`.
+    fn against(self, dt: f64) -> (f64, f64, f64) {
+        match self {
+            Outage::Fixed(r) => {
+                if r > dt {
+                    (1.0, dt, r - dt)
+                } else {
+                    (0.0, r, 0.0)
+                }
+            }
+            Outage::Exponential(r) => {
+                if dt <= 0.0 || r <= 0.0 {
+                    (if r > 0.0 { 1.0 } else { 0.0 }, 0.0, r)
+                } else {
+                    let p = (-dt / r).exp();
+                    (p, r * (1.0 - p), r)
+                }
+            }
+        }
+    }
 }
 
 /// What a standby block's takeovers cost the system.

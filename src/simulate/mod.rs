@@ -256,7 +256,8 @@ pub fn simulate(
             "precision {p} must be between 0 and 1 (e.g. 5%)"
         )));
     }
-    let model = Model::new(sys);
+    let mut model = Model::new(sys);
+    let start_note = model.set_start(sys, cfg.mission_s);
     let budget = cfg.target.map(|t| t.unavailability() * cfg.mission_s);
     let mut stats = Stats::new(cfg.mission_s, budget);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -312,7 +313,7 @@ pub fn simulate(
             }
         }
     }
-    let mut sim = summarise(sys, cfg, &stats, threads, reached);
+    let mut sim = summarise(sys, cfg, &stats, threads, reached, start_note);
     sim.analytic = crate::analytic::evaluate(sys).ok().map(|a| CrossCheck {
         availability: a.availability,
         unavailability: a.unavailability,
@@ -335,14 +336,16 @@ fn summarise(
     stats: &Stats,
     threads: usize,
     reached: bool,
+    start_note: Option<String>,
 ) -> Simulation {
     let (u, hw) = stats.unavailability();
     let lo_u = (u - hw).max(0.0);
     let hi_u = (u + hw).min(1.0);
     let mut approximations = vec![
-        "runs start in steady state: each item up with its availability and the residual time of its phase; standby blocks start served by their first member that is up".to_string(),
+        "runs start in steady state: each item up with its availability and the residual time of its phase".to_string(),
         "percentiles of downtime are read off a log histogram (within 0.12%); mean, max and p_zero are exact".to_string(),
     ];
+    approximations.extend(start_note);
     if sys.standbys().iter().any(|s| s.switch_success < 1.0) {
         approximations.push(
             "a failed switch is decided when the takeover starts: the block is then down until the member that failed is repaired, without the failover delay".to_string(),

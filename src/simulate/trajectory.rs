@@ -20,6 +20,7 @@
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
+use crate::markov;
 use crate::model::system::{Node, Owner, System};
 use crate::simulate::sampler::Sampler;
 
@@ -99,6 +100,131 @@ pub(crate) struct Model {
     /// Stream keys: items, then standby blocks.
     keys: Vec<u64>,
     root: u32,
+    /// How a mission's standby blocks start.
+    pub(crate) start: Start,
+    /// Which standby blocks the start chain carries.
+    in_chain: Vec<bool>,
+}
+
+/// How the standby blocks' modes start a mission
+/// (docs/model-format.md: as in the long run).
+pub(crate) enum Start {
+    /// No standby dynamics: each item on its own.
+    Independent,
+    /// A draw from the stationary distribution of the standby blocks'
+    /// Markov chain (items of the chain and the blocks' modes).
+    Chain(Box<ChainStart>),
+    /// The chain is too large: every mission follows a warm-up of this
+    /// many seconds (see [`warm_up`]).
+    WarmUp(f64),
+}
+
+/// The stationary distribution of the standby blocks' chain, for drawing.
+pub(crate) struct ChainStart {
+    /// Cumulative probabilities of the states.
+    cdf: Vec<f64>,
+    /// Items of each class.
+    classes: Vec<Vec<u32>>,
+    /// Down counts, `classes.len()` per state.
+    counts: Vec<u16>,
+    /// Modes, `blocks.len()` per state.
+    modes: Vec<markov::Mode>,
+    /// The standby (index into the model's) of each chain block.
+    blocks: Vec<u32>,
+    /// Number of states.
+    pub states: usize,
+}
+
+impl ChainStart {
+    fn new(chain: &markov::Chain, pi: &[f64]) -> Self {
+        let mut acc = 0.0;
+        let cdf = pi
+            .iter()
+            .map(|p| {
+                acc += p;
+                acc
+            })
+            .collect();
+        let (nc, nb) = (chain.classes.len(), chain.blocks.len());
+        let mut counts = Vec::with_capacity(chain.len() * nc);
+        let mut modes = Vec::with_capacity(chain.len() * nb);
+        for s in 0..chain.len() {
+            counts.extend((0..nc).map(|c| chain.down(s, c)));
+            modes.extend((0..nb).map(|b| chain.mode(s, b)));
+        }
+        ChainStart {
+            cdf,
+            classes: chain
+                .classes
+                .iter()
+                .map(|c| c.items.iter().map(|i| i.0).collect())
+                .collect(),
+            counts,
+            modes,
+            blocks: chain.blocks.iter().map(|b| b.standby as u32).collect(),
+            states: chain.len(),
+        }
+    }
+
+    /// The state at cumulative probability `u`.
+    fn state(&self, u: f64) -> usize {
+        let total = *self.cdf.last().expect("a chain has a state");
+        self.cdf
+            .partition_point(|&c| c < u * total)
+            .min(self.states - 1)
+    }
+}
+
+/// The warm-up before each mission when the chain cannot be built: long
+/// enough for each standby block's mode to forget its start to about
+/// e^-7 (0.1%): seven times the slowest relaxation time, `1 / sum of its
+/// members' failure rates` for a non-revertive block (its mode changes
+/// only when the serving member fails), the longest mean repair or delay
+/// under it for a revertive one. Capped at ten missions.
+pub(crate) fn warm_up(sys: &System, mission: f64) -> f64 {
+    let mut w: f64 = 0.0;
+    for s in sys.standbys() {
+        if s.is_ideal() {
+            continue;
+        }
+        let mut rate = 0.0;
+        let mut longest = s
+            .failover
+            .mean()
+            .max(s.detect.mean())
+            .max(s.failback.mean());
+        for &m in &s.members {
+            let mut seen = vec![false; sys.nodes().len()];
+            let mut stack = vec![m];
+            while let Some(n) = stack.pop() {
+                if std::mem::replace(&mut seen[n.0 as usize], true) {
+                    continue;
+                }
+                match sys.node(n) {
+                    Node::Item(i) => {
+                        let r = sys.item(*i).rates;
+                        if let Some(up) = r.mtbf_s
+                            && up.is_finite()
+                            && up > 0.0
+                        {
+                            rate += 1.0 / up;
+                        }
+                        longest = longest.max(r.mttr_s.unwrap_or(0.0));
+                    }
+                    other => stack.extend(other.children().iter().copied()),
+                }
+            }
+        }
+        let relax = if s.revert {
+            longest
+        } else if rate > 0.0 {
+            1.0 / rate
+        } else {
+            f64::INFINITY
+        };
+        w = w.max(7.0 * relax);
+    }
+    w.min(10.0 * mission)
 }
 
 /// Version of the mapping from (seed, model) to random streams: it changes
@@ -114,6 +240,8 @@ enum StreamKind {
     Domain = 1,
     Replica = 2,
     Standby = 3,
+    /// The draw of each mission's starting state of the standby blocks.
+    Start = 4,
 }
 
 /// The key of a random stream: FNV-1a over an injective encoding of
@@ -242,6 +370,47 @@ impl Model {
                 .collect(),
             keys,
             root: sys.root().0,
+            start: Start::Independent,
+            in_chain: vec![false; sys.standbys().len()],
+        }
+    }
+
+    /// Chooses how missions start: a draw from the standby blocks' chain
+    /// when it can be built and solved, else a warm-up. Returns how, in
+    /// words, for the report.
+    pub fn set_start(&mut self, sys: &System, mission: f64) -> Option<String> {
+        if markov::chain::dynamic_standbys(sys).is_empty() {
+            return None;
+        }
+        let solved = markov::Chain::build(sys, &markov::Overrides::default(), markov::MAX_STATES)
+            .ok()
+            .and_then(|c| c.stationary().ok().map(|pi| (c, pi)));
+        match solved {
+            Some((chain, pi)) => {
+                for b in &chain.blocks {
+                    self.in_chain[b.standby] = true;
+                }
+                let cs = ChainStart::new(&chain, &pi);
+                let note = format!(
+                    "standby blocks start in their long-run mode: each mission's items of the standby blocks and the blocks' modes are drawn from the stationary distribution of their Markov chain ({} states; non-exponential times taken by their means for this draw only), a delay in progress with its equilibrium residual",
+                    cs.states
+                );
+                self.start = Start::Chain(Box::new(cs));
+                Some(note)
+            }
+            None => {
+                let w = warm_up(sys, mission);
+                self.start = Start::WarmUp(w);
+                Some(format!(
+                    "standby blocks start in their long-run mode by a warm-up of {} before each mission (seven relaxation times of the slowest block{}; the chain for an exact draw is too large)",
+                    crate::model::quantity::human_duration(w),
+                    if w >= 10.0 * mission {
+                        ", capped at ten missions: the start may keep a bias"
+                    } else {
+                        ""
+                    }
+                ))
+            }
         }
     }
 
@@ -314,6 +483,11 @@ pub(crate) struct Runner<'m> {
     dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
     queued: Vec<bool>,
     rngs: Vec<Xoshiro256PlusPlus>,
+    /// Draws each mission's starting state of the standby blocks.
+    start_rng: Xoshiro256PlusPlus,
+    /// Scratch: the chain's items drawn down (by item), and an order.
+    forced_down: Vec<Option<bool>>,
+    scratch: Vec<u32>,
 }
 
 impl<'m> Runner<'m> {
@@ -336,30 +510,45 @@ impl<'m> Runner<'m> {
                 .iter()
                 .map(|k| Xoshiro256PlusPlus::seed_from_u64(mix(base ^ k)))
                 .collect(),
+            start_rng: Xoshiro256PlusPlus::seed_from_u64(mix(
+                base ^ stream_key(StreamKind::Start, "", 0)
+            )),
+            forced_down: vec![None; m.n_items()],
+            scratch: Vec::new(),
         }
     }
 
-    /// Simulates one mission of `mission` seconds from steady state.
+    /// Simulates one mission of `mission` seconds from steady state (after
+    /// the warm-up, when the model has one).
     pub fn run(&mut self, mission: f64) -> RunResult {
         self.start();
         let root = self.m.root as usize;
+        let t0 = match self.m.start {
+            Start::WarmUp(w) => w,
+            _ => 0.0,
+        };
+        if t0 > 0.0 {
+            loop {
+                let (slot, t) = self.tree.min();
+                if t >= t0 {
+                    break;
+                }
+                self.step(slot, t);
+            }
+        }
+        let end = t0 + mission;
         let mut sys_up = self.up[root];
-        let mut down_since = 0.0;
+        let mut down_since = t0;
         let mut r = RunResult {
             starts_down: !sys_up,
             ..RunResult::default()
         };
         loop {
             let (slot, t) = self.tree.min();
-            if t >= mission {
+            if t >= end {
                 break;
             }
-            if slot < self.m.n_items() {
-                self.flip_item(slot, t);
-            } else {
-                self.timer_done(slot - self.m.n_items(), t);
-            }
-            self.propagate(t);
+            self.step(slot, t);
             let now_up = self.up[root];
             if now_up != sys_up {
                 sys_up = now_up;
@@ -374,22 +563,61 @@ impl<'m> Runner<'m> {
             }
         }
         if !sys_up {
-            let d = mission - down_since;
+            let d = end - down_since;
             r.downtime += d;
             r.longest = r.longest.max(d);
         }
         r
     }
 
-    /// Steady-state start: each item up with probability A, with the
-    /// residual time of its current phase; standby blocks served by their
-    /// first member that is up.
+    /// One event and its consequences.
+    #[inline]
+    fn step(&mut self, slot: usize, t: f64) {
+        if slot < self.m.n_items() {
+            self.flip_item(slot, t);
+        } else {
+            self.timer_done(slot - self.m.n_items(), t);
+        }
+        self.propagate(t);
+    }
+
+    /// Steady-state start: the standby blocks' items and modes drawn from
+    /// their chain's stationary distribution (or, without a chain, left to
+    /// the warm-up); every other item up with probability A; each item with
+    /// the residual time of its current phase, each delay in progress with
+    /// the residual of its distribution.
     fn start(&mut self) {
         let m = self.m;
+        let drawn = if let Start::Chain(cs) = &m.start {
+            let s = cs.state(self.start_rng.random::<f64>());
+            let nc = cs.classes.len();
+            for (c, items) in cs.classes.iter().enumerate() {
+                // Which `d` of the class are down: a uniform choice.
+                let d = cs.counts[s * nc + c] as usize;
+                self.scratch.clear();
+                self.scratch.extend_from_slice(items);
+                for k in 0..d {
+                    let j =
+                        k + (self.start_rng.random::<f64>() * (items.len() - k) as f64) as usize;
+                    self.scratch.swap(k, j.min(items.len() - 1));
+                }
+                for (k, &i) in self.scratch.iter().enumerate() {
+                    self.forced_down[i as usize] = Some(k < d);
+                }
+            }
+            Some(s)
+        } else {
+            None
+        };
         for i in 0..m.n_items() {
             let rng = &mut self.rngs[i];
-            let a = m.availability[i];
-            let up = a >= 1.0 || rng.random::<f64>() < a;
+            let up = match self.forced_down[i] {
+                Some(down) => !down,
+                None => {
+                    let a = m.availability[i];
+                    a >= 1.0 || rng.random::<f64>() < a
+                }
+            };
             let next = if up {
                 m.failure[i].residual(rng)
             } else {
@@ -401,6 +629,50 @@ impl<'m> Runner<'m> {
         for s in 0..m.standbys.len() {
             self.tree.set(m.n_items() + s, f64::INFINITY);
         }
+        if let (Some(state), Start::Chain(cs)) = (drawn, &m.start) {
+            let nb = cs.blocks.len();
+            for (b, &sb) in cs.blocks.iter().enumerate() {
+                let sb = sb as usize;
+                let spec = &m.standbys[sb];
+                let rng = &mut self.rngs[m.n_items() + sb];
+                let (mode, timer) = match cs.modes[state * nb + b] {
+                    markov::Mode::Serving(i) => (Mode::Serving(u32::from(i)), None),
+                    markov::Mode::Detecting { from, .. } => (
+                        Mode::Detecting {
+                            from: u32::from(from),
+                        },
+                        Some(spec.detect.residual(rng)),
+                    ),
+                    markov::Mode::Moving { target, from, .. } => (
+                        Mode::Moving {
+                            target: u32::from(target),
+                            from: u32::from(from),
+                        },
+                        Some(spec.failover.residual(rng)),
+                    ),
+                    markov::Mode::FailingBack { target, .. } => (
+                        Mode::Failback {
+                            target: u32::from(target),
+                        },
+                        Some(spec.failback.residual(rng)),
+                    ),
+                    markov::Mode::Waiting { from } => (
+                        Mode::Waiting {
+                            from: u32::from(from),
+                        },
+                        None,
+                    ),
+                    markov::Mode::NoneUp | markov::Mode::TakeoverDue { .. } => (Mode::NoneUp, None),
+                };
+                self.mode[sb] = mode;
+                if let Some(t) = timer {
+                    self.tree.set(m.n_items() + sb, t);
+                }
+            }
+            for f in &mut self.forced_down {
+                *f = None;
+            }
+        }
         self.up_count.iter_mut().for_each(|c| *c = 0);
         // Children come before parents: each node's children are settled
         // and counted when it is reached.
@@ -408,6 +680,9 @@ impl<'m> Runner<'m> {
             let now = match m.kind[n] {
                 Kind::Item => self.up[n],
                 Kind::Gate(k) => self.up_count[n] >= k,
+                Kind::Standby(s) if drawn.is_some() && m.in_chain[s as usize] => {
+                    matches!(self.mode[s as usize], Mode::Serving(_))
+                }
                 Kind::Standby(s) => {
                     let spec = &m.standbys[s as usize];
                     let first_up = spec.members.iter().position(|&c| self.up[c as usize]);
