@@ -59,6 +59,7 @@ pub mod error;
 pub mod model;
 pub mod report;
 pub mod simulate;
+pub mod text;
 
 pub use analytic::{Analytic, Analyzer, Contributor, ContributorKind};
 pub use builder::{BlockBuilder, ModelBuilder, PartBuilder};

@@ -418,3 +418,83 @@ fn a_long_chain_of_domains_is_fast_and_exact() {
     let want = 1.0 - 0.99 * (n as f64 * (-1e-8f64).ln_1p()).exp();
     close(num(&j, "unavailability"), want, 1e-12, "long chain");
 }
+
+/// Writes `text` as `name` in a fresh directory; the directory lives as long
+/// as the returned guard.
+fn temp_model(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let shown = path.to_str().unwrap().to_string();
+    (dir, shown)
+}
+
+/// Rough edges 2: locating 20,000 errors is linear (it took 46 s), and only
+/// the first 50 are printed in full, the rest counted.
+#[test]
+fn thousands_of_errors_are_fast_and_capped() {
+    let n = 20_000;
+    let mut text = String::from("system = \"c0\"\n");
+    for i in 0..n {
+        text += &format!("[component.c{i}]\navailability = \"x{i}\"\n");
+    }
+    let (_dir, path) = temp_model("many.toml", &text);
+    let started = std::time::Instant::now();
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(elapsed < 15.0, "20,000 errors took {elapsed:.1} s");
+    assert_eq!(err.matches("  × ").count(), 50, "50 errors in full");
+    assert!(err.contains("... and 19,950 more"), "{err}");
+    assert!(err.contains("20,000 errors in the model"), "{err}");
+    // The last one shown is the 50th, at its own line.
+    assert!(
+        err.contains(&format!("{path}:101:16: `availability`")),
+        "{err}"
+    );
+
+    // 20,000 unknown names on one line of 170,000 characters: no snippet of
+    // that line (it made the renderer panic), no quadratic suggestions.
+    let names: Vec<String> = (0..n).map(|i| format!("\"n{i}\"")).collect();
+    let mut text = format!(
+        "system = \"b\"\n[block.b]\nseries = [{}]\n",
+        names.join(", ")
+    );
+    for i in 0..n {
+        text += &format!("[component.m{i}]\navailability = \"99%\"\n");
+    }
+    let (_dir, path) = temp_model("long-line.toml", &text);
+    let started = std::time::Instant::now();
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(elapsed < 15.0, "20,000 unknown names took {elapsed:.1} s");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(&format!("{path}:3:11: unknown name `n0`")),
+        "{err}"
+    );
+    assert!(err.contains("... and 19,950 more"), "{err}");
+}
+
+/// Rough edges 12: after non-ASCII text, the header and the snippet give
+/// the same column, counted in characters.
+#[test]
+fn line_and_column_count_characters() {
+    let (_dir, path) = temp_model(
+        "accents.toml",
+        "system = \"b\"\n[component.\"dé\"]\navailability = \"99%\"\n[block.b]\nseries = [\"dé\", \"nope\"]\n",
+    );
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    // `"nope"` starts at character 17 of line 5 (byte 18: é is two bytes).
+    assert!(
+        err.contains(&format!("{path}:5:17: unknown name `nope`")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("[{path}:5:17]")), "{err}");
+    assert!(!err.contains(":5:18"), "{err}");
+}

@@ -12,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fivenines::{Availability, Error, ModelErrors};
+use fivenines::{Availability, Error, ModelErrors, text};
 
 const ABOUT: &str =
     "Availability and downtime of a system from its parts: exact, and by Monte Carlo";
@@ -113,7 +113,11 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Prints every model error with its snippet, then a summary line.
+/// How many model errors are printed in full; the rest are counted.
+const SHOWN_ERRORS: usize = 50;
+
+/// Prints the model errors with their snippets (the first
+/// [`SHOWN_ERRORS`]), then a summary line.
 fn print_model_errors(errors: &ModelErrors) {
     let theme = if color() {
         miette::GraphicalTheme::unicode()
@@ -122,12 +126,19 @@ fn print_model_errors(errors: &ModelErrors) {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    for e in &errors.errors {
+    for e in errors.errors.iter().take(SHOWN_ERRORS) {
         out.push_str(&format!("error: {}\n", e.short()));
         if handler.render_report(&mut out, e).is_err() {
             out.push_str(&format!("  {}\n", e.message));
         }
         out.push('\n');
+    }
+    let hidden = errors.errors.len().saturating_sub(SHOWN_ERRORS);
+    if hidden > 0 {
+        out.push_str(&format!(
+            "error: ... and {} more (the first {SHOWN_ERRORS} are shown; `--format json` lists them all)\n",
+            text::thousands(hidden)
+        ));
     }
     out.push_str(&format!("error: {errors}\n"));
     let _ = std::io::stderr().write_all(out.as_bytes());

@@ -19,6 +19,9 @@ use crate::model::system::{
 /// Largest number of basic items (domains plus replicas) in one model.
 pub(crate) const MAX_ITEMS: usize = 50_000;
 
+/// Name comparisons spent on "did you mean" hints in one model.
+const SUGGEST_BUDGET: usize = 2_000_000;
+
 /// Relative tolerance for a distribution's mean against an explicit
 /// `mtbf`/`mttr` in the same component.
 const MEAN_TOLERANCE: f64 = 1e-3;
@@ -82,11 +85,21 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     for (i, b) in spec.blocks.iter().enumerate() {
         register(&mut names, &b.name, Kind::Block(i), &mut issues);
     }
+    // "Did you mean" compares a name with every name: a budget of
+    // comparisons keeps a file with thousands of unknown names linear.
+    let suggestions_left = std::cell::Cell::new(SUGGEST_BUDGET);
     let lookup = |name: &Sp<String>, issues: &mut Vec<Issue>, wanted: &str| -> Option<Kind> {
         match names.get(name.v.as_str()) {
             Some((k, _)) => Some(*k),
             None => {
-                let hint = suggest(&name.v, names.keys().copied()).unwrap_or_else(|| {
+                let near = match suggestions_left.get().checked_sub(names.len()) {
+                    Some(left) => {
+                        suggestions_left.set(left);
+                        suggest(&name.v, names.keys().copied())
+                    }
+                    None => None,
+                };
+                let hint = near.unwrap_or_else(|| {
                     let kinds: Vec<String> = wanted
                         .split(" or ")
                         .map(|k| format!("[{k}.{}]", name.v))
