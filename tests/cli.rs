@@ -498,3 +498,97 @@ fn line_and_column_count_characters() {
     assert!(err.contains(&format!("[{path}:5:17]")), "{err}");
     assert!(!err.contains(":5:18"), "{err}");
 }
+
+/// Rough edges 3: a model is at most 16 MiB (`/dev/zero` read until memory
+/// ran out), and `-` reads standard input.
+#[test]
+fn model_size_is_capped_and_dash_reads_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    let line = "# a comment line that makes the file large\n";
+    std::fs::write(&big, line.repeat((17 << 20) / line.len())).unwrap();
+    for path in [big.to_str().unwrap(), "/dev/zero"] {
+        if !Path::new(path).exists() {
+            continue;
+        }
+        let out = fivenines().args(["estimate", path]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(
+            err.contains(&format!("cannot read {path}: larger than 16 MiB")),
+            "{path}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let text = std::fs::read("tests/models/good/two-of-three.toml").unwrap();
+    let out = fivenines()
+        .args(["estimate", "-", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    close(
+        num(&j, "availability"),
+        0.999702,
+        1e-12,
+        "2 of 3 from stdin",
+    );
+    // An error in standard input is placed like any other.
+    let out = fivenines()
+        .args(["estimate", "-"])
+        .write_stdin("system = \"x\"\n[component.x]\navailability = 2\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:3:16: `availability`"));
+}
+
+/// Rough edges 14: UTF-16 and binary files get a place and a hint, not
+/// "stream did not contain valid UTF-8".
+#[test]
+fn files_that_are_not_utf8_text_say_what_they_are() {
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "system = \"x\"\n"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        )
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>, &str, &str); 3] = [
+        (
+            "utf16.toml",
+            utf16,
+            "1:1: this file looks like UTF-16 text",
+            "iconv -f UTF-16",
+        ),
+        (
+            "latin1.toml",
+            b"system = \"x\"\nname = \"caf\xe9\"\n".to_vec(),
+            "2:12: not UTF-8 text: byte 0xe9",
+            "UTF-8",
+        ),
+        (
+            "binary.toml",
+            b"system = \"x\"\n\0\x01\x02".to_vec(),
+            "2:1: a NUL byte: this is not a text file",
+            "binary file",
+        ),
+    ];
+    for (name, bytes, place_message, hint) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let path = path.to_str().unwrap();
+        let out = fivenines().args(["estimate", path]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{path}:{place_message}")),
+            "{name}: {err}"
+        );
+        assert!(err.contains(hint), "{name}: {err}");
+        assert!(!err.contains("stream did not contain valid UTF-8"), "{err}");
+    }
+}

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use fivenines::{Availability, Report, System, analytic, report};
+use fivenines::{Availability, Report, analytic, report};
 
-use super::{Failure, parse_availability, print_warnings};
+use super::{Failure, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -33,7 +33,7 @@ pub(crate) enum CompareFormat {
 #[derive(clap::Args, Debug)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// The model files (TOML).
+    /// The model files (TOML); - reads one from standard input.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines".
@@ -54,7 +54,7 @@ struct Entry<'a> {
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let mut reports = Vec::with_capacity(args.files.len());
     for file in &args.files {
-        let sys = System::from_path(file)?;
+        let sys = load(file)?;
         print_warnings(sys.warnings());
         let a = analytic::evaluate(&sys)?;
         reports.push((

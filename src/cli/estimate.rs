@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use fivenines::{Availability, Report, System, analytic, report};
+use fivenines::{Availability, Report, analytic, report};
 
-use super::{Failure, Format, parse_availability, print_warnings};
+use super::{Failure, Format, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -23,7 +23,7 @@ Exit status: 0 target met (or none), 1 target missed, 2 bad model or usage.";
 #[derive(clap::Args, Debug)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// The model file (TOML).
+    /// The model file (TOML); - reads it from standard input.
     file: PathBuf,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when missed.
     #[arg(long, value_parser = parse_availability)]
@@ -34,7 +34,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = System::from_path(&args.file)?;
+    let sys = load(&args.file)?;
     print_warnings(sys.warnings());
     let a = analytic::evaluate(&sys)?;
     let r = Report::analytic(&sys, &a, args.target);

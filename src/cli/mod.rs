@@ -63,6 +63,15 @@ pub(crate) fn parse_availability(s: &str) -> Result<Availability, String> {
     })
 }
 
+/// Reads a model: a file, or standard input for `-` (named `<stdin>`).
+pub(crate) fn load(path: &std::path::Path) -> Result<fivenines::System, Error> {
+    if path.as_os_str() == "-" {
+        fivenines::System::from_reader("<stdin>", std::io::stdin().lock())
+    } else {
+        fivenines::System::from_path(path)
+    }
+}
+
 /// What went wrong in a command.
 pub(crate) enum Failure {
     Lib(Error),

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use fivenines::{Availability, System, simulate};
+use fivenines::{Availability, simulate};
 
-use super::{Failure, Format, parse_availability, print_warnings};
+use super::{Failure, Format, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -25,7 +25,7 @@ Exit status: 0 target met by the mean (or none), 1 missed, 2 bad model or usage.
 #[derive(clap::Args, Debug)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// The model file (TOML).
+    /// The model file (TOML); - reads it from standard input.
     file: PathBuf,
     /// Number of runs (missions).
     #[arg(long, default_value_t = 10_000)]
@@ -73,7 +73,7 @@ fn parse_precision(s: &str) -> Result<f64, String> {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = System::from_path(&args.file)?;
+    let sys = load(&args.file)?;
     print_warnings(sys.warnings());
     if args.threads == Some(0) {
         return Err(Failure::Lib(fivenines::Error::Evaluation(
