@@ -592,3 +592,50 @@ fn files_that_are_not_utf8_text_say_what_they_are() {
         assert!(!err.contains("stream did not contain valid UTF-8"), "{err}");
     }
 }
+
+/// Rough edges 13: long unit names are accepted in a model; `M` is refused
+/// as ambiguous, with the accepted units listed.
+#[test]
+fn duration_units_in_a_model() {
+    let model = |mttr: &str| {
+        format!("system = \"x\"\n[component.x]\navailability = \"99.9%\"\nmttr = \"{mttr}\"\n")
+    };
+    let mut means = Vec::new();
+    for mttr in ["4h", "4 hours", "4hrs", "4H", "240 minutes", "240 Min"] {
+        let (_dir, path) = temp_model("m.toml", &model(mttr));
+        let (j, code) = estimate_json(&path, &[]);
+        assert_eq!(code, 0, "{mttr}");
+        means.push(num(&j, "mean_outage_s"));
+    }
+    assert!(
+        means.iter().all(|m| (m - 14400.0).abs() < 1e-6),
+        "{means:?}"
+    );
+    let (_dir, path) = temp_model("m.toml", &model("4M"));
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains(":4:8: `mttr`: `M` is ambiguous"), "{err}");
+    assert!(err.contains("h (hr, hour)"), "{err}");
+    let out = fivenines()
+        .args([
+            "simulate",
+            "models/dx-vpn-backup.toml",
+            "--mission",
+            "2 Days",
+            "--runs",
+            "500",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(num(&j, "mission_s"), 2.0 * 86400.0);
+}

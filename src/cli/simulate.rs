@@ -30,7 +30,7 @@ pub(crate) struct Args {
     /// Number of runs (missions).
     #[arg(long, default_value_t = 10_000)]
     runs: u64,
-    /// Length of one run: "1y", "30d", "1h 30m".
+    /// Length of one run: "1y", "30d", "1h 30m", "12 hours". Units: ms, s, m (min, minute), h (hr, hour), d (day), w (week), y (year); plurals and any case, except M.
     #[arg(long, default_value = "1y", value_parser = parse_mission)]
     mission: f64,
     /// Seed of every random stream (the default is fixed, so runs repeat).

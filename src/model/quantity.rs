@@ -287,25 +287,63 @@ fn decimal_and_complement(text: &str, extra_scale: i32) -> Option<(f64, f64)> {
     Some((value, complement))
 }
 
+/// The duration units, as the help and error messages list them.
+pub const DURATION_UNITS: &str = "ms (msec, millisecond), s (sec, second), m (min, minute), h (hr, hour), d (day), w (wk, week), y (yr, year = 365 d); plurals too, any case except `M`";
+
+/// Seconds in one `unit`, or why it is not one. Units are matched without
+/// regard to case, singular or plural, except `M` alone: minutes or
+/// months? Months are not a unit (their length varies).
+fn unit_seconds(unit: &str) -> Result<f64, String> {
+    if unit == "M" {
+        return Err("`M` is ambiguous (minutes or months?): write `m` or `min` for minutes; for months, days such as `30d`".to_string());
+    }
+    let lower = unit.to_ascii_lowercase();
+    Ok(match lower.as_str() {
+        "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 1e-3,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+        "d" | "day" | "days" => DAY_S,
+        "w" | "wk" | "wks" | "week" | "weeks" => 7.0 * DAY_S,
+        "y" | "yr" | "yrs" | "year" | "years" => YEAR_S,
+        "mo" | "mon" | "mons" | "month" | "months" => {
+            return Err(format!(
+                "`{unit}`: months vary in length; write days (`30d`) or hours (`730h`)"
+            ));
+        }
+        _ => return Err(format!("unknown unit `{unit}`")),
+    })
+}
+
 /// Parses a duration with units: `"90s"`, `"15m"`, `"4h"`, `"30d"`, `"1y"`,
-/// `"1h 30m"`, `"1.5h"`, `"250ms"`, `"2w"`. Returns seconds. A bare number
-/// is an error: units are never guessed.
+/// `"1h 30m"`, `"1.5h"`, `"250ms"`, `"2w"`, and the long forms `"4 hours"`,
+/// `"2 days"`, `"1 minute"` (units: [`DURATION_UNITS`]). Returns seconds.
+/// A bare number is an error: units are never guessed.
 ///
 /// # Examples
 ///
 /// ```
 /// assert_eq!(fivenines::parse_duration("1h 30m")?, 5400.0);
+/// assert_eq!(fivenines::parse_duration("1 hour 30 minutes")?, 5400.0);
+/// assert_eq!(fivenines::parse_duration("1H")?, 3600.0);
 /// assert_eq!(fivenines::parse_duration("1y")?, 365.0 * 86400.0);
 /// assert!(fivenines::parse_duration("90").is_err());
+/// assert!(fivenines::parse_duration("1M").is_err()); // minutes or months?
 /// # Ok::<(), fivenines::QuantityError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// Text without a unit, an unknown unit, or a negative or non-finite value.
+/// Text without a unit, an unknown or ambiguous unit, or a negative or
+/// non-finite value.
 pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
-    const HELP: &str = "write a duration with a unit: \"90s\", \"15m\", \"4h\", \"30d\", \"1y\", \"1h 30m\" (units: ms, s, m, h, d, w, y)";
-    let bad = |msg: String| QuantityError::new(msg, Some(HELP));
+    let help = format!(
+        "write a duration with a unit: \"90s\", \"15m\", \"4h\", \"4 hours\", \"30d\", \"1y\", \"1h 30m\"; units: {DURATION_UNITS}"
+    );
+    let bad = |msg: String| QuantityError {
+        message: msg,
+        help: Some(help.clone()),
+    };
     let t = text.trim();
     if t.is_empty() {
         return Err(bad("empty duration".to_string()));
@@ -333,16 +371,7 @@ pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
             return Err(bad(format!("`{text}` has a number without a unit")));
         }
         let unit = &rest[..unit_len];
-        let factor = match unit {
-            "ms" => 1e-3,
-            "s" | "sec" | "secs" => 1.0,
-            "m" | "min" | "mins" => 60.0,
-            "h" | "hr" | "hrs" => 3600.0,
-            "d" | "day" | "days" => DAY_S,
-            "w" | "week" | "weeks" => 7.0 * DAY_S,
-            "y" | "yr" | "year" | "years" => YEAR_S,
-            _ => return Err(bad(format!("unknown unit `{unit}` in `{text}`"))),
-        };
+        let factor = unit_seconds(unit).map_err(|why| bad(format!("{why} in `{text}`")))?;
         total += number * factor;
         rest = rest[unit_len..].trim_start();
     }
@@ -449,6 +478,48 @@ mod tests {
         for bad in ["90", "", "h", "4 parsecs", "-1h", "1h 30"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    /// Rough edges 13: long forms, plurals and any case, consistently;
+    /// `M` (minutes or months?) and months are refused with a reason.
+    #[test]
+    fn duration_units_long_forms_and_case() {
+        for (text, seconds) in [
+            ("4 hours", 14400.0),
+            ("4hrs", 14400.0),
+            ("1 hour", 3600.0),
+            ("1H", 3600.0),
+            ("1Hr", 3600.0),
+            ("4 minutes", 240.0),
+            ("1 minute", 60.0),
+            ("2 MIN", 120.0),
+            ("1m", 60.0),
+            ("2 days", 2.0 * DAY_S),
+            ("1 Day", DAY_S),
+            ("3 seconds", 3.0),
+            ("1 sec", 1.0),
+            ("250 milliseconds", 0.25),
+            ("250 msec", 0.25),
+            ("2 weeks", 14.0 * DAY_S),
+            ("1 wk", 7.0 * DAY_S),
+            ("1 year", YEAR_S),
+            ("2 yrs", 2.0 * YEAR_S),
+            ("1 hour 30 minutes", 5400.0),
+            ("1D 12H", 1.5 * DAY_S),
+        ] {
+            assert_eq!(parse_duration(text).unwrap(), seconds, "{text}");
+        }
+        let e = parse_duration("1M").unwrap_err();
+        assert!(e.message.contains("ambiguous"), "{}", e.message);
+        let e = parse_duration("2 months").unwrap_err();
+        assert!(e.message.contains("months vary in length"), "{}", e.message);
+        let e = parse_duration("4 parsecs").unwrap_err();
+        assert!(
+            e.message.contains("unknown unit `parsecs`"),
+            "{}",
+            e.message
+        );
+        assert!(e.help.unwrap().contains("h (hr, hour)"));
     }
 
     #[test]
