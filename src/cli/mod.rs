@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions, dispatch, and error display.
 //! Exit status: 0 ran fine (target met or none), 1 ran fine but the target
-//! was missed, 2 bad input or usage.
+//! was missed, 2 bad input or usage, 3 a simulation whose 95% confidence
+//! interval straddles the target (inconclusive).
 
 mod catalog;
 mod compare;
@@ -28,7 +29,8 @@ Examples:
   fivenines catalog elb
 
 Exit status: 0 when the target is met (or none is given), 1 when it is
-missed, 2 for bad input or usage.";
+missed, 2 for bad input or usage, 3 when a simulation is inconclusive (its
+95% confidence interval straddles the target).";
 
 #[derive(Parser, Debug)]
 #[command(name = "fivenines", version, about = ABOUT, after_help = EXAMPLES)]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use fivenines::report::Verdict;
 use fivenines::{Availability, simulate};
 
 use super::{Failure, Format, load, parse_availability, print_warnings};
@@ -19,7 +20,16 @@ Examples:
 Each run simulates one mission (default one year) of the whole system from
 steady state: failures, repairs and failovers drawn from their
 distributions. The same seed gives the same numbers whatever --threads.
-Exit status: 0 target met by the mean (or none), 1 missed, 2 bad model or usage.";
+
+With --target, the verdict comes from the 95% confidence interval of the
+availability: met when the whole interval is at or above the target, missed
+when it is all below, inconclusive when it straddles the target (then run
+more, e.g. with --precision, as the report suggests).
+Exit status: 0 target met (or none given), 1 target missed, 2 bad model or
+usage, 3 inconclusive (a pipeline must not pass on it).";
+
+/// Exit status when the confidence interval straddles the target.
+const INCONCLUSIVE: u8 = 3;
 
 /// Distribution of downtime over missions, by parallel Monte Carlo.
 #[derive(clap::Args, Debug)]
@@ -39,7 +49,7 @@ pub(crate) struct Args {
     /// Worker threads (default: one per core). Does not change any figure.
     #[arg(long)]
     threads: Option<usize>,
-    /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when the mean misses it.
+    /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when the 95% CI is below it, 3 when the CI straddles it.
     #[arg(long, value_parser = parse_availability)]
     target: Option<Availability>,
     /// Run until the 95% CI half-width of the unavailability is below this share of it: 5% or 0.05.
@@ -124,9 +134,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
     }
     out.flush()?;
-    Ok(if sim.target.as_ref().is_none_or(|t| t.met) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    Ok(match sim.target.as_ref().map(|t| t.verdict) {
+        None | Some(Verdict::Met) => ExitCode::SUCCESS,
+        Some(Verdict::Missed) => ExitCode::from(1),
+        Some(Verdict::Inconclusive) => ExitCode::from(INCONCLUSIVE),
     })
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::analytic::ContributorKind;
 use crate::model::quantity::{Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3};
-use crate::report::Report;
+use crate::report::{Report, Target, Verdict};
 use crate::simulate::Simulation;
 
 /// How many contributors the table lists.
@@ -327,12 +327,25 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
     )?;
     if let Some(t) = &s.target {
         let ta = t.label();
-        let verdict = if t.met {
-            "MET by the mean"
-        } else {
-            "MISSED by the mean"
-        };
-        writeln!(out, "\nTarget {ta}: {verdict}")?;
+        match t.verdict {
+            Verdict::Met => writeln!(
+                out,
+                "\nTarget {ta}: MET (the whole 95% CI of the availability is at or above it)"
+            )?,
+            Verdict::Missed => writeln!(
+                out,
+                "\nTarget {ta}: MISSED (the whole 95% CI of the availability is below it)"
+            )?,
+            Verdict::Inconclusive => {
+                writeln!(
+                    out,
+                    "\nTarget {ta}: INCONCLUSIVE (the 95% CI of the availability, {} to {}, straddles it; exit status 3)",
+                    format_percent(a.ci95[0], u.ci95[1]),
+                    format_percent(a.ci95[1], u.ci95[0])
+                )?;
+                writeln!(out, "  {}", inconclusive_hint(s, t))?;
+            }
+        }
         if let Some(p) = s.p_meets_target {
             writeln!(
                 out,
@@ -358,6 +371,58 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
     }
     bullets(out, "Approximations", &s.approximations)?;
     bullets(out, "Notes", &s.notes)
+}
+
+/// What to do about an inconclusive verdict: the `--precision` that would
+/// separate the estimate from the target, and about how many runs it takes.
+fn inconclusive_hint(s: &Simulation, t: &Target) -> String {
+    let u = s.unavailability.mean;
+    let target_q = t.budget_per_year_s / YEAR_S;
+    let half_width = (s.unavailability.ci95[1] - s.unavailability.ci95[0]) / 2.0;
+    let gap = if u > 0.0 {
+        (u - target_q).abs() / u
+    } else {
+        0.0
+    };
+    if gap < 1e-3 {
+        return format!(
+            "the estimate is within 0.1% of the target: the system sits at the target, and more runs are unlikely to decide ({} runs so far)",
+            crate::text::thousands(s.runs as usize)
+        );
+    }
+    // Half the gap, rounded down to one significant digit: the CI then
+    // clears the target even if the estimate moves a little.
+    let p = {
+        let x = gap / 2.0;
+        let unit = 10f64.powf(x.log10().floor());
+        ((x / unit).floor() * unit).min(0.5)
+    };
+    let runs = s.runs as f64 * (half_width / u / p).powi(2);
+    let runs = {
+        let unit = 10f64.powf(runs.log10().floor() - 1.0).max(1.0);
+        ((runs / unit).ceil() * unit) as usize
+    };
+    let more = if runs as u64 > 10_000_000 {
+        format!(" and --max-runs {}", runs)
+    } else {
+        String::new()
+    };
+    format!(
+        "to decide, run more: e.g. --precision {}%{more} (about {} runs; {} so far)",
+        short_number(100.0 * p),
+        crate::text::thousands(runs),
+        crate::text::thousands(s.runs as usize)
+    )
+}
+
+/// Three significant digits without trailing zeros: `0.5`, `20`, `100`.
+fn short_number(x: f64) -> String {
+    let s = sig3(x);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// One row of a comparison: a report and the file it came from.

@@ -158,7 +158,8 @@ pub struct Simulation {
     /// Probability that one mission's downtime is within the target's budget.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_meets_target: Option<f64>,
-    /// Target, and whether the mean availability meets it.
+    /// Target, and its verdict: met or missed by the whole 95% confidence
+    /// interval, or inconclusive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::report::Target>,
     /// With `precision`: what was asked and reached.
@@ -352,7 +353,9 @@ fn summarise(
             max: stats.max_longest(),
         },
         p_meets_target: stats.p_meets(),
-        target: cfg.target.map(|t| crate::report::Target::new(t, u)),
+        target: cfg
+            .target
+            .map(|t| crate::report::Target::with_ci(t, u, [lo_u, hi_u])),
         precision: cfg.precision.map(|p| Precision {
             requested: p,
             achieved: if u > 0.0 { hw / u } else { f64::INFINITY },
