@@ -697,3 +697,65 @@ fn simulate_verdict_is_inconclusive_when_the_ci_straddles_the_target() {
     );
     assert_eq!(j["target"]["verdict"], "missed");
 }
+
+/// Rough edges 4: `--threads` beyond the cores is capped with a note (10,000
+/// threads took 62 s); `--max-runs` below `--runs` is an error, and
+/// `--max-runs` below the default first round is honoured, not overridden.
+#[test]
+fn threads_are_capped_and_max_runs_is_honoured() {
+    let (_dir, path) = temp_model(
+        "one.toml",
+        "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n",
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let started = std::time::Instant::now();
+    let out = fivenines()
+        .args([
+            "simulate",
+            &path,
+            "--runs",
+            "2000",
+            "--threads",
+            "10000",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(started.elapsed().as_secs_f64() < 20.0);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "note: --threads 10000 is more than the {cores} cores of this machine: using {cores}"
+        )),
+        "{err}"
+    );
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["threads"], cores);
+
+    let run = |args: &[&str]| {
+        fivenines()
+            .args(["simulate", &path, "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--precision", "1%", "--runs", "10000", "--max-runs", "5000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--max-runs 5000 is below --runs 10000"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without --precision, --max-runs has no effect: refused, not ignored.
+    let out = run(&["--max-runs", "5000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--precision"));
+    // Below the default 10,000 runs of the first round: honoured.
+    let out = run(&["--precision", "0.1%", "--max-runs", "5000"]);
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["runs"], 5000);
+    assert_eq!(j["precision"]["reached"], false);
+}

@@ -78,6 +78,8 @@ pub(crate) fn load(path: &std::path::Path) -> Result<fivenines::System, Error> {
 pub(crate) enum Failure {
     Lib(Error),
     Io(std::io::Error),
+    /// Arguments that clap accepts one by one but not together.
+    Usage(String),
 }
 
 impl From<Error> for Failure {
@@ -113,7 +115,11 @@ pub(crate) fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Lib(e)) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", text::escape(&e.to_string()));
+            ExitCode::from(2)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\nFor more information, try '--help'.");
             ExitCode::from(2)
         }
     }
