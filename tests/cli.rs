@@ -759,3 +759,56 @@ fn threads_are_capped_and_max_runs_is_honoured() {
     assert_eq!(j["runs"], 5000);
     assert_eq!(j["precision"]["reached"], false);
 }
+
+/// Rough edges 14: messages that were wrong or unplaced.
+#[test]
+fn argument_and_refusal_messages() {
+    // simulate refusing an availability-only component: placed, and English.
+    let (_dir, path) = temp_model(
+        "s3.toml",
+        "system = \"s3\"\n[component.s3]\navailability = \"99.9%\"\n",
+    );
+    let out = fivenines().args(["simulate", &path]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains(&format!(
+            "{path}:2:12: component `s3` gives availability alone"
+        )),
+        "{err}"
+    );
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("`s3` gives availability alone"), "{text}");
+
+    let usage = |args: &[&str], want: &str| {
+        let out = fivenines().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(
+            !err.contains("use '--"),
+            "{args:?}: clap's tip does not work: {err}"
+        );
+    };
+    usage(
+        &["simulate", &path, "--precision", "0%"],
+        "the precision must be above 0% and below 100%",
+    );
+    usage(&["nines", "-1 nines"], "must be a finite number above 0");
+    usage(&["nines", "0 nines"], "must be a finite number above 0");
+    usage(
+        &["simulate", &path, "--runs", "-5"],
+        "`-5` is not a whole number of at least 1",
+    );
+    usage(
+        &["simulate", &path, "--runs", "0"],
+        "`0` is not a whole number of at least 1",
+    );
+    usage(&["simulate", &path, "--seed", "-5"], "`-5` is not a seed");
+    usage(
+        &["simulate", &path, "--mission", "-1h"],
+        "a duration cannot be negative",
+    );
+    usage(&["estimate", &path, "--target", "-1 nines"], "above 0");
+}

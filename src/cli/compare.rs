@@ -37,7 +37,7 @@ pub(crate) struct Args {
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines".
-    #[arg(long, value_parser = parse_availability)]
+    #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]

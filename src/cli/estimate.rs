@@ -26,7 +26,7 @@ pub(crate) struct Args {
     /// The model file (TOML); - reads it from standard input.
     file: PathBuf,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when missed.
-    #[arg(long, value_parser = parse_availability)]
+    #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]

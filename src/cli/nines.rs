@@ -19,7 +19,7 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
     /// An availability: 99.95%, 0.9995 or "3.3 nines". Without it, the whole table.
-    #[arg(value_parser = parse_availability)]
+    #[arg(value_parser = parse_availability, allow_hyphen_values = true)]
     availability: Option<Availability>,
 }
 

@@ -46,19 +46,19 @@ pub(crate) struct Args {
     #[arg(long, value_parser = parse_count, allow_hyphen_values = true)]
     runs: Option<u64>,
     /// Length of one run: "1y", "30d", "1h 30m", "12 hours". Units: ms, s, m (min, minute), h (hr, hour), d (day), w (week), y (year); plurals and any case, except M.
-    #[arg(long, default_value = "1y", value_parser = parse_mission)]
+    #[arg(long, default_value = "1y", value_parser = parse_mission, allow_hyphen_values = true)]
     mission: f64,
     /// Seed of every random stream (the default is fixed, so runs repeat).
-    #[arg(long, default_value_t = simulate::DEFAULT_SEED)]
+    #[arg(long, default_value_t = simulate::DEFAULT_SEED, value_parser = parse_seed, allow_hyphen_values = true)]
     seed: u64,
     /// Worker threads (default: one per core; more than the cores is capped, with a note). Does not change any figure.
     #[arg(long, value_parser = parse_count, allow_hyphen_values = true)]
     threads: Option<u64>,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when the 95% CI is below it, 3 when the CI straddles it.
-    #[arg(long, value_parser = parse_availability)]
+    #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
     /// Run until the 95% CI half-width of the unavailability is below this share of it: 5% or 0.05.
-    #[arg(long, value_parser = parse_precision)]
+    #[arg(long, value_parser = parse_precision, allow_hyphen_values = true)]
     precision: Option<f64>,
     /// With --precision: stop after this many runs [default: 10000000]; at least --runs.
     #[arg(long, value_parser = parse_count, allow_hyphen_values = true, requires = "precision")]
@@ -79,6 +79,14 @@ fn parse_mission(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A seed: any whole number from 0 to 2^64 - 1.
+fn parse_seed(s: &str) -> Result<u64, String> {
+    s.trim()
+        .replace('_', "")
+        .parse::<u64>()
+        .map_err(|_| format!("`{s}` is not a seed: a whole number from 0 to {}", u64::MAX))
+}
+
 /// A count of at least 1 (runs, threads).
 fn parse_count(s: &str) -> Result<u64, String> {
     match s.trim().replace('_', "").parse::<u64>() {
@@ -90,7 +98,9 @@ fn parse_count(s: &str) -> Result<u64, String> {
 fn parse_precision(s: &str) -> Result<f64, String> {
     match fivenines::parse_probability(s) {
         Ok(p) if p > 0.0 && p < 1.0 => Ok(p),
-        Ok(_) => Err("precision must be between 0 and 1, e.g. 5% or 0.05".to_string()),
+        Ok(_) => Err(format!(
+            "`{s}`: the precision must be above 0% and below 100%, e.g. 5% or 0.05"
+        )),
         Err(e) => Err(e.message),
     }
 }

@@ -513,6 +513,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         notes,
         warnings: Vec::new(),
         catalog_uses,
+        origin: None,
     };
     // The other options of a `choose` are alternatives, not forgotten parts.
     let alternatives: std::collections::HashSet<&str> = spec

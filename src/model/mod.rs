@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::error::{Error, Issue, ModelErrors, into_model_errors};
+use system::Origin;
 pub use system::System;
 
 impl System {
@@ -44,15 +45,29 @@ impl System {
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let shared = Arc::new(text.to_string());
-        let result =
-            spec::read(text).and_then(|(spec, mut issues)| match check::check(spec, stem) {
-                Ok(sys) if issues.is_empty() => Ok(sys),
+        let result = spec::read(text).and_then(|(spec, mut issues)| {
+            let origin = Origin {
+                file: file.to_string(),
+                text: Arc::clone(&shared),
+                components: spec
+                    .components
+                    .iter()
+                    .map(|c| c.name.span.clone())
+                    .collect(),
+                domains: spec.domains.iter().map(|d| d.name.span.clone()).collect(),
+            };
+            match check::check(spec, stem) {
+                Ok(mut sys) if issues.is_empty() => {
+                    sys.origin = Some(Arc::new(origin));
+                    Ok(sys)
+                }
                 Ok(_) => Err(issues),
                 Err(more) => {
                     issues.extend(more);
                     Err(issues)
                 }
-            });
+            }
+        });
         result.map_err(|issues| into_model_errors(file, &shared, issues))
     }
 

@@ -99,15 +99,11 @@ impl Availability {
                     Some(AVAILABILITY_HELP),
                 )
             })?;
-            if !(n.is_finite() && n >= 0.0) {
+            if !(n.is_finite() && n > 0.0) {
                 return Err(QuantityError::new(
-                    format!("`{text}`: the number of nines must be a finite number >= 0"),
-                    Some(AVAILABILITY_HELP),
-                ));
-            }
-            if n == 0.0 {
-                return Err(QuantityError::new(
-                    "0 nines is an availability of 0, outside (0, 1]",
+                    format!(
+                        "`{text}`: the number of nines must be a finite number above 0 (0 nines is an availability of 0)"
+                    ),
                     Some(AVAILABILITY_HELP),
                 ));
             }
@@ -347,6 +343,9 @@ pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
     let t = text.trim();
     if t.is_empty() {
         return Err(bad("empty duration".to_string()));
+    }
+    if t.starts_with('-') {
+        return Err(bad(format!("`{text}`: a duration cannot be negative")));
     }
     let mut rest = t;
     let mut total = 0.0;

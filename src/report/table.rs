@@ -74,9 +74,14 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         _ => {
             row(out, "outages a year", "unknown".to_string(), String::new())?;
             row(out, "mean outage", "unknown".to_string(), String::new())?;
+            let verb = if r.untimed.len() == 1 {
+                "gives"
+            } else {
+                "give"
+            };
             writeln!(
                 out,
-                "  (frequency and duration need a time scale: {} give availability alone; add `mttr`)",
+                "  (frequency and duration need a time scale: {} {verb} availability alone; add `mttr`)",
                 list(&r.untimed, 6)
             )?;
         }

@@ -378,9 +378,12 @@ fn check_time_scales(sys: &System) -> Result<(), Error> {
                 }
                 Owner::Domain(d) => format!("domain `{}`", sys.domains()[d].name),
             };
-            return Err(Error::Evaluation(format!(
-                "{what} gives availability alone: simulation needs a time scale; add `mttr` (or `mtbf`) to it, or use `estimate`"
-            )));
+            return Err(sys.item_error(
+                item.owner,
+                format!("{what} gives availability alone: a simulation needs a time scale"),
+                "availability alone",
+                "add `mttr` (or `mtbf`) to it, or use `estimate`",
+            ));
         }
     }
     Ok(())
