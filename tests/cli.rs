@@ -812,3 +812,79 @@ fn argument_and_refusal_messages() {
     );
     usage(&["estimate", &path, "--target", "-1 nines"], "above 0");
 }
+
+/// Rough edges 8: under `--format json` an error is a JSON object on stdout
+/// too (with every problem placed); warnings name their file.
+#[test]
+fn json_errors_and_warnings_with_their_file() {
+    let out = fivenines()
+        .args([
+            "estimate",
+            "tests/models/bad/several.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let j: Value = serde_json::from_slice(&out.stdout).expect("a JSON error object");
+    assert_eq!(j["error"]["kind"], "model");
+    let problems = j["error"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 3);
+    assert_eq!(problems[0]["file"], "tests/models/bad/several.toml");
+    assert_eq!(
+        (problems[0]["line"].as_u64(), problems[0]["column"].as_u64()),
+        (Some(5), Some(8))
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a duration needs a unit")
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("several.toml:5:8"));
+    for args in [
+        vec!["estimate", "no/such.toml", "--format", "json"],
+        vec![
+            "compare",
+            "models/dx-only.toml",
+            "no/such.toml",
+            "--format",
+            "json",
+        ],
+        vec![
+            "simulate",
+            "tests/models/good/two-of-three.toml",
+            "--format",
+            "json",
+        ],
+    ] {
+        let out = fivenines().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let j: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        assert!(j["error"]["message"].is_string(), "{args:?}");
+    }
+    // Without --format json, stdout stays empty.
+    let out = fivenines()
+        .args(["estimate", "no/such.toml"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty());
+
+    // Warnings under compare say which file they are about.
+    let unused = "system = \"x\"\n[component.x]\navailability = \"99%\"\n[component.spare]\navailability = \"99%\"\n";
+    let (_a, first) = temp_model("first.toml", unused);
+    let (_b, second) = temp_model("second.toml", unused);
+    let out = fivenines()
+        .args(["compare", &first, &second])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    for file in [&first, &second] {
+        assert!(
+            err.contains(&format!("warning: {file}: component `spare` is not used")),
+            "{err}"
+        );
+    }
+}

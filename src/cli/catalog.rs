@@ -56,6 +56,13 @@ fn figures(e: &Entry) -> String {
     parts.join(", ")
 }
 
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let entries = match &args.pattern {
         Some(p) => catalog::search(p),

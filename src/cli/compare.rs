@@ -51,11 +51,18 @@ struct Entry<'a> {
     report: &'a Report,
 }
 
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == CompareFormat::Json
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let mut reports = Vec::with_capacity(args.files.len());
     for file in &args.files {
         let sys = load(file)?;
-        print_warnings(sys.warnings());
+        print_warnings(file, sys.warnings());
         let a = analytic::evaluate(&sys)?;
         reports.push((
             file.display().to_string(),

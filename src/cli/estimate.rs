@@ -33,9 +33,16 @@ pub(crate) struct Args {
     format: Format,
 }
 
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let sys = load(&args.file)?;
-    print_warnings(sys.warnings());
+    print_warnings(&args.file, sys.warnings());
     let a = analytic::evaluate(&sys)?;
     let r = Report::analytic(&sys, &a, args.target);
     let mut out = std::io::stdout().lock();

@@ -96,6 +96,13 @@ impl From<std::io::Error> for Failure {
 
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = match &cli.command {
+        Command::Estimate(args) => args.json(),
+        Command::Simulate(args) => args.json(),
+        Command::Compare(args) => args.json(),
+        Command::Catalog(args) => args.json(),
+        Command::Nines(_) => false,
+    };
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
         Command::Nines(args) => nines::run(args),
@@ -103,26 +110,62 @@ pub(crate) fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Compare(args) => compare::run(args),
     };
-    match result {
-        Ok(code) => code,
-        Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Io(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+    let failure = match result {
+        Ok(code) => return code,
+        Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return ExitCode::SUCCESS;
         }
-        Err(Failure::Lib(Error::Model(errors))) => {
-            print_model_errors(&errors);
-            ExitCode::from(2)
-        }
-        Err(Failure::Lib(e)) => {
-            eprintln!("error: {}", text::escape(&e.to_string()));
-            ExitCode::from(2)
-        }
-        Err(Failure::Usage(message)) => {
+        Err(f) => f,
+    };
+    if json {
+        print_error_json(&failure);
+    }
+    match failure {
+        Failure::Io(e) => eprintln!("error: {e}"),
+        Failure::Lib(Error::Model(errors)) => print_model_errors(&errors),
+        Failure::Lib(e) => eprintln!("error: {}", text::escape(&e.to_string())),
+        Failure::Usage(message) => {
             eprintln!("error: {message}\n\nFor more information, try '--help'.");
-            ExitCode::from(2)
         }
     }
+    ExitCode::from(2)
+}
+
+/// Under `--format json`, an error is also one JSON object on stdout, so
+/// that a program reading stdout gets JSON either way:
+/// `{"error": {"kind", "message", "problems": [...]}}`. Not for a failure
+/// to write stdout itself.
+fn print_error_json(failure: &Failure) {
+    let (kind, message, problems) = match failure {
+        Failure::Io(_) => return,
+        Failure::Usage(m) => ("usage", m.clone(), Vec::new()),
+        Failure::Lib(Error::Model(errors)) => (
+            "model",
+            errors.to_string(),
+            errors
+                .errors
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "file": e.file,
+                        "line": e.line,
+                        "column": e.column,
+                        "message": e.message,
+                        "help": e.help,
+                    })
+                })
+                .collect(),
+        ),
+        Failure::Lib(e @ Error::Io { .. }) => ("io", e.to_string(), Vec::new()),
+        Failure::Lib(e) => ("evaluation", e.to_string(), Vec::new()),
+    };
+    let value = serde_json::json!({
+        "error": { "kind": kind, "message": message, "problems": problems }
+    });
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = serde_json::to_writer_pretty(&mut out, &value);
+    let _ = writeln!(out);
+    let _ = out.flush();
 }
 
 /// Whether stderr gets colour: a terminal, and no `NO_COLOR`.
@@ -161,9 +204,10 @@ fn print_model_errors(errors: &ModelErrors) {
     let _ = std::io::stderr().write_all(out.as_bytes());
 }
 
-/// Prints the model's warnings on stderr.
-pub(crate) fn print_warnings(warnings: &[String]) {
+/// Prints the model's warnings on stderr, each with its file.
+pub(crate) fn print_warnings(file: &std::path::Path, warnings: &[String]) {
+    let file = file.display().to_string();
     for w in warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}: {}", text::escape(&file), text::escape(w));
     }
 }

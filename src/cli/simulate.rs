@@ -105,6 +105,13 @@ fn parse_precision(s: &str) -> Result<f64, String> {
     }
 }
 
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let max_runs = args.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
     let runs = match (args.runs, args.precision) {
@@ -130,7 +137,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
     });
     let sys = load(&args.file)?;
-    print_warnings(sys.warnings());
+    print_warnings(&args.file, sys.warnings());
     let cfg = simulate::Config {
         runs,
         mission_s: args.mission,
