@@ -68,7 +68,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         Some(p) => catalog::search(p),
         None => catalog::entries().iter().collect(),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &entries).map_err(std::io::Error::from)?;

@@ -73,7 +73,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         .iter()
         .map(|(f, r)| report::Row { file: f, report: r })
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         CompareFormat::Table => report::render_comparison(&rows, &mut out)?,
         CompareFormat::Markdown => report::render_comparison_markdown(&rows, &mut out)?,

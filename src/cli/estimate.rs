@@ -45,7 +45,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     print_warnings(&args.file, sys.warnings());
     let a = analytic::evaluate(&sys)?;
     let r = Report::analytic(&sys, &a, args.target);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         Format::Table => report::render_table(&r, &mut out)?,
         Format::Json => r.write_json(&mut out)?,

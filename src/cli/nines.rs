@@ -24,7 +24,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     report::render_nines_table(args.availability, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

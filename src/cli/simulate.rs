@@ -173,7 +173,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         Format::Table => fivenines::report::render_simulation(&sim, elapsed, &mut out)?,
         Format::Json => {
