@@ -935,3 +935,82 @@ fn output_is_buffered_and_a_closed_pipe_is_quiet() {
         trace.stdout.len()
     );
 }
+
+/// Rough edges 6: names with control characters are escaped in tables,
+/// warnings and errors (an ANSI escape coloured the terminal, a newline
+/// broke the table, a right-to-left override reordered it), and wide (CJK)
+/// names are padded by display width.
+#[test]
+fn hostile_and_wide_names_are_escaped_and_aligned() {
+    let model = r#"name = "evil\u001b[2J name"
+system = "all"
+[component."red\u001b[31m"]
+mtbf = "1000h"
+mttr = "4h"
+[component."two\nlines"]
+mtbf = "2000h"
+mttr = "4h"
+[component."abc\u202Edef"]
+mtbf = "3000h"
+mttr = "4h"
+[component."数据库"]
+mtbf = "4000h"
+mttr = "4h"
+[component."spare\u001b[0m"]
+availability = "99%"
+[block.all]
+series = ["red\u001b[31m", "two\nlines", "abc\u202Edef", "数据库"]
+"#;
+    let (_dir, path) = temp_model("names.toml", model);
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    for s in [&text, &err] {
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}'), "{s}");
+    }
+    assert!(text.starts_with("evil\\u{1b}[2J name\n"), "{text}");
+    assert!(
+        err.contains("component `spare\\u{1b}[0m` is not used"),
+        "{err}"
+    );
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" component ")).collect();
+    assert_eq!(rows.len(), 4, "one line per contributor:\n{text}");
+    for name in ["red\\u{1b}[31m", "two\\nlines", "abc\\u{202e}def", "数据库"] {
+        assert!(rows.iter().any(|r| r.contains(name)), "{name} in\n{text}");
+    }
+    // The kind column starts at the same display column on every row.
+    let column = |row: &str| {
+        let at = row.find(" component ").unwrap();
+        fivenines::text::width(&row[..at])
+    };
+    let first = column(rows[0]);
+    assert!(
+        rows.iter().all(|r| column(r) == first),
+        "misaligned:\n{text}"
+    );
+
+    // Errors escape too, in the message and in the snippet.
+    let bad = "system = \"x\"\n[block.x]\nseries = [\"a\\u001b[31m\"]\n";
+    let (_dir, path) = temp_model("bad-names.toml", bad);
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("unknown name `a\\u{1b}[31m`"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    // The table of a comparison aligns wide file names.
+    let (_dir, wide) = temp_model(
+        "数据库.toml",
+        "system = \"x\"\n[component.x]\navailability = \"99%\"\n",
+    );
+    let out = fivenines()
+        .args(["compare", &wide, "tests/models/good/bridge.toml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = |needle: &str| {
+        let line = text.lines().find(|l| l.contains(needle)).unwrap();
+        fivenines::text::width(&line[..line.find('%').unwrap()])
+    };
+    assert_eq!(at("数据库"), at("bridge"), "{text}");
+}

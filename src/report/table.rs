@@ -6,6 +6,7 @@ use crate::analytic::ContributorKind;
 use crate::model::quantity::{Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3};
 use crate::report::{Report, Target, Verdict};
 use crate::simulate::Simulation;
+use crate::text::{escape, pad, width};
 
 /// How many contributors the table lists.
 const TOP: usize = 10;
@@ -17,8 +18,12 @@ const TOP: usize = 10;
 ///
 /// Errors of the writer.
 pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "{}", r.name)?;
-    writeln!(out, "system `{}`, exact analytic steady state\n", r.system)?;
+    writeln!(out, "{}", escape(&r.name))?;
+    writeln!(
+        out,
+        "system `{}`, exact analytic steady state\n",
+        escape(&r.system)
+    )?;
     let row = |out: &mut dyn Write, k: &str, v: String, note: String| -> io::Result<()> {
         if note.is_empty() {
             writeln!(out, "  {k:<22} {v}")
@@ -144,8 +149,8 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "  {:<28} {:<10} {:>14} {:>6.1}% {:>12.4} {:>10}",
-                c.name,
+                "  {} {:<10} {:>14} {:>6.1}% {:>12.4} {:>10}",
+                pad(&c.name, 28),
                 kind,
                 human_duration(c.downtime_per_year_s),
                 share,
@@ -178,7 +183,7 @@ fn bullets(out: &mut impl Write, title: &str, items: &[String]) -> io::Result<()
     if !items.is_empty() {
         writeln!(out, "\n{title}")?;
         for item in items {
-            writeln!(out, "  - {item}")?;
+            writeln!(out, "  - {}", escape(item))?;
         }
     }
     Ok(())
@@ -194,7 +199,11 @@ fn small(x: f64) -> String {
 }
 
 fn list(names: &[String], max: usize) -> String {
-    let mut s: Vec<String> = names.iter().take(max).map(|n| format!("`{n}`")).collect();
+    let mut s: Vec<String> = names
+        .iter()
+        .take(max)
+        .map(|n| format!("`{}`", escape(n)))
+        .collect();
     if names.len() > max {
         s.push(format!("and {} more", names.len() - max));
     }
@@ -255,11 +264,11 @@ pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io
 ///
 /// Errors of the writer.
 pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "{}", s.name)?;
+    writeln!(out, "{}", escape(&s.name))?;
     writeln!(
         out,
         "system `{}`, Monte Carlo: {} runs of {} each, seed {}, {} thread(s), {:.0} runs/s\n",
-        s.system,
+        escape(&s.system),
         s.runs,
         human_duration(s.mission_s),
         s.seed,
@@ -474,11 +483,21 @@ fn compare_cells(r: &Report) -> [String; 5] {
 ///
 /// Errors of the writer.
 pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<()> {
-    let width = rows.iter().map(|r| r.file.len()).max().unwrap_or(4).max(4);
+    let width = rows
+        .iter()
+        .map(|r| width(&escape(r.file)))
+        .max()
+        .unwrap_or(4)
+        .max(4);
     writeln!(
         out,
-        "{:<width$}  {:>14} {:>6} {:>14} {:>12} {:>12}  target",
-        "file", "availability", "nines", "downtime/year", "outages/year", "mean outage"
+        "{}  {:>14} {:>6} {:>14} {:>12} {:>12}  target",
+        pad("file", width),
+        "availability",
+        "nines",
+        "downtime/year",
+        "outages/year",
+        "mean outage"
     )?;
     for row in rows {
         let c = compare_cells(row.report);
@@ -489,8 +508,13 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
         };
         writeln!(
             out,
-            "{:<width$}  {:>14} {:>6} {:>14} {:>12} {:>12}  {target}",
-            row.file, c[0], c[1], c[2], c[3], c[4]
+            "{}  {:>14} {:>6} {:>14} {:>12} {:>12}  {target}",
+            pad(row.file, width),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
         )?;
     }
     if rows.iter().any(|r| !r.report.approximations.is_empty()) {
@@ -526,7 +550,12 @@ pub fn render_comparison_markdown(rows: &[Row<'_>], out: &mut impl Write) -> io:
         writeln!(
             out,
             "| {} | [`{file}`]({file}) | {} | {} | {} | {} | {} |",
-            row.report.name, c[0], c[1], c[2], c[3], c[4]
+            escape(&row.report.name).replace('|', "\\|"),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
         )?;
     }
     if rows.iter().any(|r| !r.report.approximations.is_empty()) {
