@@ -1014,3 +1014,49 @@ series = ["red\u001b[31m", "two\nlines", "abc\u202Edef", "数据库"]
     };
     assert_eq!(at("数据库"), at("bridge"), "{text}");
 }
+
+/// Rough edges 7: figures that printed wrong: `-0.00` nines, `0%`,
+/// percentage points unmarked, `0.000e0`, `asked 0.00%`, `1 runs`,
+/// `0 runs/s`.
+#[test]
+fn numbers_print_right() {
+    let stdout = |args: &[&str]| {
+        let out = fivenines().args(args).output().unwrap();
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let t = stdout(&["nines", "1e-300"]);
+    assert!(!t.contains("-0.00") && t.contains("1.00e-298%"), "{t}");
+    assert!(t.lines().nth(1).unwrap().contains(" 0.00 "), "{t}");
+    let t = stdout(&["nines", "25 nines"]);
+    assert!(t.contains("100% - 1.00e-23%"), "{t}");
+    let (_dir, perfect) = temp_model(
+        "perfect.toml",
+        "system = \"x\"\n[component.x]\navailability = \"100%\"\n",
+    );
+    let t = stdout(&["estimate", &perfect]);
+    assert!(!t.contains("0.000e0"), "{t}");
+    assert!(
+        t.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["unavailability", "0"]),
+        "{t}"
+    );
+    let (_dir, one) = temp_model(
+        "one.toml",
+        "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n",
+    );
+    let t = stdout(&["simulate", &one, "--runs", "1"]);
+    assert!(t.contains("Monte Carlo: 1 run of 365 d each"), "{t}");
+    assert!(!t.contains(" 0 runs/s") && t.contains(" runs/s in "), "{t}");
+    let t = stdout(&[
+        "simulate",
+        &one,
+        "--runs",
+        "2000",
+        "--precision",
+        "0.0000001%",
+        "--max-runs",
+        "2000",
+    ]);
+    assert!(t.contains("(asked 1.00e-7%)"), "{t}");
+}

@@ -179,20 +179,105 @@ pub fn nines(q: f64) -> f64 {
 }
 
 /// An availability as a percentage with enough digits to show its nines:
-/// `99.9950%`, `99.99999%`.
+/// `99.9950%`, `99.99999%`. Beyond 14 decimals it is written as its
+/// complement in percentage points, `100% - 1.00e-23%` (an unavailability
+/// of 1e-25); an availability too small for the decimals, in exponent form
+/// (`1.00e-298%`).
 pub fn format_percent(a: f64, q: f64) -> String {
+    format_percent_digits(a, q, percent_digits(q))
+}
+
+/// Decimals that show two significant digits of the unavailability.
+fn percent_digits(q: f64) -> usize {
+    if q <= 0.0 {
+        return 2;
+    }
+    ((-(q * 100.0).log10()).floor() as i64 + 2).clamp(2, 14) as usize
+}
+
+fn format_percent_digits(a: f64, q: f64, digits: usize) -> String {
     if q <= 0.0 {
         return "100%".to_string();
     }
-    // Show two significant digits of the unavailability.
-    let digits = ((-(q * 100.0).log10()).floor() as i64 + 2).clamp(2, 14) as usize;
     let s = format!("{:.*}%", digits, a * 100.0);
-    // Rounding may reach 100% although q > 0: then print the complement form.
     if s.starts_with("100.") {
-        format!("100% - {:.2e}", q * 100.0)
+        // Rounding reached 100% although q > 0: the complement, in
+        // percentage points like the 100% it is taken from.
+        format!("100% - {:.2e}%", q * 100.0)
+    } else if a > 0.0 && s.trim_start_matches(['0', '.']) == "%" {
+        format!("{:.2e}%", a * 100.0)
     } else {
         s
     }
+}
+
+/// A mean availability and its confidence interval as percentages with
+/// the same number of decimals, enough that the two bounds differ when
+/// they differ (never `99.989% to 99.989%`). Each argument is `(a, q)`.
+pub fn format_percent_ci(mean: (f64, f64), lo: (f64, f64), hi: (f64, f64)) -> [String; 3] {
+    let mut digits = [mean, lo, hi]
+        .iter()
+        .map(|&(_, q)| percent_digits(q))
+        .max()
+        .unwrap_or(2);
+    loop {
+        let out = [mean, lo, hi].map(|(a, q)| format_percent_digits(a, q, digits));
+        if out[1] != out[2] || lo.0 == hi.0 || digits >= 14 {
+            return out;
+        }
+        digits += 1;
+    }
+}
+
+/// A number in exponent form with four significant digits (`1.013e-4`),
+/// or `0`.
+pub fn format_sci(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{x:.3e}")
+    }
+}
+
+/// A mean and its confidence interval in exponent form, with enough
+/// significant digits that the two bounds differ when they differ.
+pub fn format_sci_ci(mean: f64, lo: f64, hi: f64) -> [String; 3] {
+    let mut digits = 3;
+    loop {
+        let f = |x: f64| {
+            if x == 0.0 {
+                "0".to_string()
+            } else {
+                format!("{x:.digits$e}")
+            }
+        };
+        let out = [f(mean), f(lo), f(hi)];
+        if out[1] != out[2] || lo == hi || digits >= 15 {
+            return out;
+        }
+        digits += 1;
+    }
+}
+
+/// Nines with two decimals; never `-0.00` (an availability near 0 has 0
+/// nines).
+pub fn format_nines(nines: f64) -> String {
+    if !nines.is_finite() {
+        return "inf".to_string();
+    }
+    format!("{:.2}", if nines.abs() < 0.005 { 0.0 } else { nines })
+}
+
+/// A share as a percentage with three significant digits and no trailing
+/// zeros: `5%`, `0.5%`, `1e-5%`... written `1.00e-5%` below 0.0001%.
+pub fn format_share(p: f64) -> String {
+    let s = sig3(100.0 * p);
+    let s = if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    format!("{s}%")
 }
 
 /// Parses a probability, `0.99` or `"99%"`, in [0, 1].
@@ -527,6 +612,34 @@ mod tests {
         assert_eq!(parse_probability("1").unwrap(), 1.0);
         assert!(parse_probability("1.01").is_err());
         assert!(parse_probability("x").is_err());
+    }
+
+    /// Rough edges 7: figures that printed wrong or ambiguously.
+    #[test]
+    fn numbers_print_with_their_unit_and_enough_digits() {
+        // 25 nines: the complement in percentage points, marked as such.
+        let a = Availability::parse("25 nines").unwrap();
+        assert_eq!(a.to_string(), "100% - 1.00e-23%");
+        // An availability of 1e-300: not 0%, and 0 nines, not -0.00.
+        let tiny = Availability::parse("1e-300").unwrap();
+        assert_eq!(tiny.to_string(), "1.00e-298%");
+        assert_eq!(format_nines(tiny.nines()), "0.00");
+        assert_eq!(format_nines(-0.0), "0.00");
+        assert_eq!(format_nines(f64::INFINITY), "inf");
+        assert_eq!(format_sci(0.0), "0");
+        assert_eq!(format_sci(1.013e-4), "1.013e-4");
+        assert_eq!(format_share(1e-9), "1.00e-7%");
+        assert_eq!(format_share(0.05), "5%");
+        assert_eq!(format_share(0.005), "0.5%");
+        // A narrow CI gets the digits that tell its bounds apart.
+        let (lo, hi) = (1.0 - 1.0113e-4, 1.0 - 1.0087e-4);
+        let [m, l, h] =
+            format_percent_ci((1.0 - 1.01e-4, 1.01e-4), (lo, 1.0113e-4), (hi, 1.0087e-4));
+        assert_ne!(l, h);
+        assert_eq!((l.as_str(), h.as_str()), ("99.98989%", "99.98991%"));
+        assert_eq!(m, "99.98990%");
+        let [_, l, h] = format_sci_ci(1.0e-4, 1.00001e-4, 1.00002e-4);
+        assert_ne!(l, h);
     }
 
     #[test]

@@ -3,7 +3,10 @@
 use std::io::{self, Write};
 
 use crate::analytic::ContributorKind;
-use crate::model::quantity::{Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3};
+use crate::model::quantity::{
+    Availability, DAY_S, YEAR_S, format_nines, format_percent, format_percent_ci, format_sci,
+    format_sci_ci, format_share, human_duration, sig3,
+};
 use crate::report::{Report, Target, Verdict};
 use crate::simulate::Simulation;
 use crate::text::{escape, pad, width};
@@ -32,7 +35,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         }
     };
     let nines = if r.nines.is_finite() {
-        format!("{:.2} nines", r.nines)
+        format!("{} nines", format_nines(r.nines))
     } else {
         "never fails".to_string()
     };
@@ -45,7 +48,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
     row(
         out,
         "unavailability",
-        format!("{:.3e}", r.unavailability),
+        format_sci(r.unavailability),
         String::new(),
     )?;
     row(
@@ -167,9 +170,9 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         bullets(out, "Approximations", &r.approximations)?;
         writeln!(
             out,
-            "  (structure exact: unavailability {:.3e}; failovers add {:.3e}, {} a year)",
-            r.structural_unavailability,
-            r.failover_unavailability,
+            "  (structure exact: unavailability {}; failovers add {}, {} a year)",
+            format_sci(r.structural_unavailability),
+            format_sci(r.failover_unavailability),
             human_duration(r.failover_unavailability * YEAR_S)
         )?;
     } else {
@@ -226,21 +229,23 @@ pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io
         .map(|s| Availability::parse(s).expect("fixed table"))
         .collect(),
     };
+    let first = rows
+        .iter()
+        .map(|a| a.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     writeln!(
         out,
-        "{:<14} {:>7} {:>12} {:>12} {:>12} {:>12}",
+        "{:<first$} {:>7} {:>12} {:>12} {:>12} {:>12}",
         "availability", "nines", "per year", "per month", "per week", "per day"
     )?;
     for a in rows {
         let q = a.unavailability();
-        let nines = if q > 0.0 {
-            format!("{:.2}", a.nines())
-        } else {
-            "inf".to_string()
-        };
+        let nines = format_nines(a.nines());
         writeln!(
             out,
-            "{:<14} {:>7} {:>12} {:>12} {:>12} {:>12}",
+            "{:<first$} {:>7} {:>12} {:>12} {:>12} {:>12}",
             a.to_string(),
             nines,
             human_duration(q * YEAR_S),
@@ -267,28 +272,32 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
     writeln!(out, "{}", escape(&s.name))?;
     writeln!(
         out,
-        "system `{}`, Monte Carlo: {} runs of {} each, seed {}, {} thread(s), {:.0} runs/s\n",
+        "system `{}`, Monte Carlo: {} of {} each, seed {}, {}, {} in {}\n",
         escape(&s.system),
-        s.runs,
+        count(s.runs, "run", "runs"),
         human_duration(s.mission_s),
         s.seed,
-        s.threads,
-        s.runs as f64 / elapsed_s.max(1e-9)
+        count(s.threads as u64, "thread", "threads"),
+        runs_per_second(s.runs, elapsed_s),
+        human_duration(elapsed_s)
     )?;
     let a = &s.availability;
     let u = &s.unavailability;
+    let [mean, lo, hi] = format_percent_ci(
+        (a.mean, u.mean),
+        (a.ci95[0], u.ci95[1]),
+        (a.ci95[1], u.ci95[0]),
+    );
     writeln!(
         out,
-        "  {:<24} {}  (95% CI {} to {})",
-        "mean availability",
-        format_percent(a.mean, u.mean),
-        format_percent(a.ci95[0], u.ci95[1]),
-        format_percent(a.ci95[1], u.ci95[0])
+        "  {:<24} {mean}  (95% CI {lo} to {hi})",
+        "mean availability"
     )?;
+    let [mean, lo, hi] = format_sci_ci(u.mean, u.ci95[0], u.ci95[1]);
     writeln!(
         out,
-        "  {:<24} {:.3e}  (95% CI {:.3e} to {:.3e})",
-        "mean unavailability", u.mean, u.ci95[0], u.ci95[1]
+        "  {:<24} {mean}  (95% CI {lo} to {hi})",
+        "mean unavailability"
     )?;
     if let Some(c) = &s.analytic {
         let verdict = match (c.inside_ci95, c.approximate) {
@@ -351,11 +360,14 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
                 "\nTarget {ta}: MISSED (the whole 95% CI of the availability is below it)"
             )?,
             Verdict::Inconclusive => {
+                let [_, lo, hi] = format_percent_ci(
+                    (a.mean, u.mean),
+                    (a.ci95[0], u.ci95[1]),
+                    (a.ci95[1], u.ci95[0]),
+                );
                 writeln!(
                     out,
-                    "\nTarget {ta}: INCONCLUSIVE (the 95% CI of the availability, {} to {}, straddles it; exit status 3)",
-                    format_percent(a.ci95[0], u.ci95[1]),
-                    format_percent(a.ci95[1], u.ci95[0])
+                    "\nTarget {ta}: INCONCLUSIVE (the 95% CI of the availability, {lo} to {hi}, straddles it; exit status 3)"
                 )?;
                 writeln!(out, "  {}", inconclusive_hint(s, t))?;
             }
@@ -378,13 +390,32 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         };
         writeln!(
             out,
-            "\nPrecision: CI half-width {:.2}% of the unavailability (asked {:.2}%): {state}",
-            100.0 * p.achieved,
-            100.0 * p.requested
+            "\nPrecision: CI half-width {} of the unavailability (asked {}): {state}",
+            format_share(p.achieved),
+            format_share(p.requested)
         )?;
     }
     bullets(out, "Approximations", &s.approximations)?;
     bullets(out, "Notes", &s.notes)
+}
+
+/// `1 run`, `2 runs`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", crate::text::thousands(n as usize))
+    }
+}
+
+/// The rate of a run, with its unit: `169,000 runs/s`, `0.52 runs/s`.
+fn runs_per_second(runs: u64, elapsed_s: f64) -> String {
+    let rate = runs as f64 / elapsed_s.max(1e-9);
+    if rate >= 1000.0 {
+        format!("{} runs/s", crate::text::thousands(rate.round() as usize))
+    } else {
+        format!("{} runs/s", sig3(rate))
+    }
 }
 
 /// What to do about an inconclusive verdict: the `--precision` that would
@@ -449,11 +480,7 @@ pub struct Row<'a> {
 }
 
 fn compare_cells(r: &Report) -> [String; 5] {
-    let nines = if r.nines.is_finite() {
-        format!("{:.2}", r.nines)
-    } else {
-        "inf".to_string()
-    };
+    let nines = format_nines(r.nines);
     let (outages, mean) = match (r.outages_per_year, r.mean_outage_s) {
         (Some(f), Some(d)) => (sig3(f), human_duration(d)),
         (Some(_), None) => ("0".to_string(), "-".to_string()),
