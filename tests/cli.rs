@@ -1060,3 +1060,94 @@ fn numbers_print_right() {
     ]);
     assert!(t.contains("(asked 1.00e-7%)"), "{t}");
 }
+
+/// Runs `estimate` on a model that must be refused; returns stderr.
+fn refused(text: &str) -> (String, String) {
+    let (dir, path) = temp_model("m.toml", text);
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    drop(dir);
+    (err, path)
+}
+
+/// Rough edges 10: `domain` in a block says that blocks have no domain and
+/// how to place the members, not that `domain` is a top-level key.
+#[test]
+fn domain_in_a_block_explains_where_domains_go() {
+    let (err, path) = refused(
+        "system = \"b\"\n[component.x]\navailability = \"99%\"\n[domain.az]\navailability = \"99.9%\"\n[block.b]\nparallel = [\"x\"]\ndomain = \"az\"\n",
+    );
+    assert!(
+        err.contains(&format!("{path}:8:1: unknown key `domain` in a block")),
+        "{err}"
+    );
+    assert!(err.contains("blocks have no domain"), "{err}");
+    assert!(
+        err.contains("`domain = \"...\"` to each component"),
+        "{err}"
+    );
+    assert!(!err.contains("top-level key"), "{err}");
+    // A real top-level key in a table still gets the TOML explanation.
+    let (err, _) = refused("[component.x]\navailability = \"99%\"\nsystem = \"x\"\n");
+    assert!(err.contains("`system` is a top-level key"), "{err}");
+}
+
+/// Rough edges 11: `availability = 1.5` says the range instead of
+/// suggesting "1.5%"; `like` suggests entries that share words, or says
+/// nothing is close; a name that differs only by a zero-width space is
+/// shown with its escape.
+#[test]
+fn suggestions_that_help() {
+    let (err, _) = refused("system = \"x\"\n[component.x]\navailability = 1.5\n");
+    assert!(!err.contains("did you mean \"1.5%\""), "{err}");
+    assert!(err.contains("a fraction in (0, 1]"), "{err}");
+    let (err, _) = refused("system = \"x\"\n[component.x]\navailability = 99.95\n");
+    assert!(err.contains("did you mean \"99.95%\""), "{err}");
+
+    let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.elasticache\"\n");
+    assert!(
+        err.contains("no catalog entry is close to `aws.elasticache`"),
+        "{err}"
+    );
+    assert!(!err.contains("aws.elb"), "unrelated suggestion: {err}");
+    let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.rds.multiaz\"\n");
+    assert!(err.contains("did you mean `aws.rds.multi-az`"), "{err}");
+
+    let (err, _) = refused(
+        "system = \"b\"\n[component.\"web\\u200b\"]\navailability = \"99%\"\n[block.b]\nseries = [\"web\"]\n",
+    );
+    assert!(err.contains("did you mean `web\\u{200b}`?"), "{err}");
+    assert!(err.contains("differ only in invisible characters"), "{err}");
+}
+
+/// Rough edges 15: every problem of a file in one pass: a block with an
+/// unknown key still has its `like` checked, and a component with a bad
+/// value still has its `like` looked up.
+#[test]
+fn all_problems_in_one_pass() {
+    let (err, path) = refused(
+        "system = \"b\"\n[component.x]\navailability = \"99%\"\n[component.y]\navailability = \"99%\"\n[block.b]\nparallel = [\"x\", \"y\"]\nlike = \"aws.rds.multi-az.failover\"\nfailovr = \"30s\"\n[component.z]\navailability = 1.5\nlike = \"aws.nowhere\"\n",
+    );
+    for (place, message) in [
+        ("8:8", "`like` in a block applies to standby blocks"),
+        ("9:1", "unknown key `failovr` in a block"),
+        (
+            "11:16",
+            "`availability`: availability `1.5` is outside (0, 1]",
+        ),
+        ("12:8", "unknown catalog entry `aws.nowhere`"),
+    ] {
+        assert!(
+            err.contains(&format!("{path}:{place}: {message}")),
+            "{place}: {err}"
+        );
+    }
+    assert!(err.contains("4 errors in the model"), "{err}");
+    // A misspelt kind is one error, not two ("unknown key" and "no kind").
+    let (err, _) = refused(
+        "system = \"b\"\n[component.x]\navailability = \"99%\"\n[block.b]\nparalel = [\"x\"]\n",
+    );
+    assert!(err.contains("did you mean `parallel`?"), "{err}");
+    assert!(err.contains("1 error in the model"), "{err}");
+}

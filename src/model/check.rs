@@ -183,6 +183,11 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let tainted = |name: &str| spec.tainted.contains(name);
     for d in &spec.domains {
         domain_res.push(if tainted(&d.name.v) {
+            // Its figures are incomplete: no resolving (that would only
+            // repeat the error), but an unknown `like` is reported now.
+            if let Some(like) = &d.rel.like {
+                lookup_entry(like, Role::Domain, &mut issues);
+            }
             None
         } else {
             apply_like(
@@ -203,6 +208,9 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let mut item_count = nd;
     for c in &spec.components {
         let res = if tainted(&c.name.v) {
+            if let Some(like) = &c.rel.like {
+                lookup_entry(like, Role::Component, &mut issues);
+            }
             None
         } else {
             apply_like(
@@ -233,8 +241,10 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let mut members: Vec<Vec<Kind>> = vec![Vec::new(); nb];
     let mut block_like: Vec<Option<&'static catalog::Entry>> = vec![None; nb];
     for (i, b) in spec.blocks.iter().enumerate() {
-        if !tainted(&b.name.v) {
-            check_block_keys(b, &mut issues);
+        // Every problem in one pass: a block with an unknown key or a bad
+        // value still has its other keys checked.
+        {
+            check_block_keys(b, tainted(&b.name.v), &mut issues);
             if let Some(like) = &b.like {
                 let standby = b
                     .kind
@@ -610,16 +620,24 @@ fn lookup_entry(
             .iter()
             .map(|id| format!("`{id}`"))
             .collect();
+        let help = if near.is_empty() {
+            format!(
+                "no catalog entry is close to `{}`: `fivenines catalog` lists every entry; for a service it does not have, give the figures yourself (availability, mttr)",
+                like.v
+            )
+        } else {
+            format!(
+                "did you mean {}? `fivenines catalog` lists every entry",
+                near.join(", ")
+            )
+        };
         issues.push(
             Issue::new(
                 like.span.clone(),
                 format!("unknown catalog entry `{}`", like.v),
                 "not in the catalog",
             )
-            .help(format!(
-                "did you mean {}? `fivenines catalog` lists every entry",
-                near.join(", ")
-            )),
+            .help(help),
         );
         return None;
     };
@@ -890,9 +908,14 @@ struct Placement {
     need: u32,
 }
 
-/// Kind-specific keys of a block.
-fn check_block_keys(b: &BlockSpec, issues: &mut Vec<Issue>) {
+/// Kind-specific keys of a block. `tainted`: reading the block found a
+/// problem already (perhaps a misspelt kind), so a missing kind is not
+/// reported again.
+fn check_block_keys(b: &BlockSpec, tainted: bool, issues: &mut Vec<Issue>) {
     let Some(kind) = &b.kind else {
+        if tainted {
+            return;
+        }
         issues.push(
             Issue::new(b.name.span.clone(), format!("block `{}` has no kind", b.name.v), "no series, parallel, standby or choose")
                 .help("give exactly one of series = [...], parallel = [...], standby = [...], choose = [...]"),

@@ -125,8 +125,16 @@ impl Availability {
             ));
         };
         if !(a > 0.0 && a <= 1.0) || q < 0.0 {
-            let hint = if !percent && a > 1.0 && a <= 100.0 {
+            // A bare 99.95 is a percentage without its sign; a bare 1.5 is
+            // not likely to mean 1.5% (down 98.5% of the time): then say
+            // the range instead of guessing.
+            let hint = if !percent && (50.0..=100.0).contains(&a) {
                 format!("did you mean \"{digits}%\"?")
+            } else if !percent && a > 1.0 {
+                format!(
+                    "an availability is a fraction in (0, 1] such as 0.995, or a percentage such as \"99.5%\"; {digits} is neither (as a percentage, \"{digits}%\" would be down {}% of the time)",
+                    sig3(100.0 - a)
+                )
             } else {
                 AVAILABILITY_HELP.to_string()
             };
@@ -546,6 +554,13 @@ mod tests {
         }
         let e = Availability::parse("99.95").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean \"99.95%\"?"));
+        // Rough edges 11: 1.5 does not suggest "1.5%"; it says the range.
+        let help = Availability::parse("1.5").unwrap_err().help.unwrap();
+        assert!(!help.contains("did you mean"), "{help}");
+        assert!(
+            help.contains("a fraction in (0, 1]") && help.contains("\"99.5%\""),
+            "{help}"
+        );
     }
 
     #[test]
