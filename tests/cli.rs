@@ -1151,3 +1151,71 @@ fn all_problems_in_one_pass() {
     assert!(err.contains("did you mean `parallel`?"), "{err}");
     assert!(err.contains("1 error in the model"), "{err}");
 }
+
+/// Rough edges 16: what the docs promise holds.
+#[test]
+fn docs_promises_hold() {
+    // Every report has `catalog` and `warnings`: simulate too.
+    let (_dir, path) = temp_model(
+        "m.toml",
+        "system = \"x\"\n[component.x]\nlike = \"aws.ec2.instance\"\nmttr = \"1h\"\n[component.spare]\navailability = \"99%\"\n",
+    );
+    let out = fivenines()
+        .args(["simulate", &path, "--runs", "500", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["catalog"][0]["entry"], "aws.ec2.instance", "{j}");
+    assert!(
+        j["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("`spare` is not used"),
+        "{j}"
+    );
+
+    // The help's `&& echo meets` example meets its target.
+    let help = fivenines().args(["estimate", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let example = help
+        .lines()
+        .find(|l| l.contains("&& echo meets"))
+        .expect("the example");
+    let args: Vec<&str> = example
+        .split("&&")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .collect();
+    let out = fivenines().args(&args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "`{example}` does not meet its target"
+    );
+
+    // Markdown links keep the directory of the path given.
+    let out = fivenines()
+        .args(["compare", "models/dx-only.toml", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("[`models/dx-only.toml`](models/dx-only.toml)"),
+        "{md}"
+    );
+
+    // `optimize` is planned, not a command; catalog's exit status 1 is documented.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for line in readme.lines().filter(|l| l.contains("optimize")) {
+        assert!(
+            line.contains("planned"),
+            "README presents optimize as available: {line}"
+        );
+    }
+    assert!(readme.contains("exit status 1 when no entry matches"));
+    let out = fivenines().args(["optimize"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -13,6 +13,7 @@ Examples:
   fivenines compare models/dx-*.toml
   fivenines compare models/multi-az-three-tier.toml models/route53-multi-region.toml --target 99.99%
   fivenines compare models/*.toml --format markdown > table.md
+  (cd models && fivenines compare *.toml --format markdown) > models/table.md
 
 Each model is evaluated exactly (as `estimate`). Exit status: 0 when every
 model meets the target (or none is given), 1 when one misses it, 2 for a
@@ -25,7 +26,7 @@ pub(crate) enum CompareFormat {
     Table,
     /// JSON for programs: a list of `estimate` reports, each with its `file`.
     Json,
-    /// A Markdown table.
+    /// A Markdown table; links are the paths as given (relative to where the command runs).
     Markdown,
 }
 

@@ -13,7 +13,7 @@ Examples:
   fivenines estimate models/multi-az-three-tier.toml
   fivenines estimate models/multi-az-three-tier.toml --target 99.99%
   fivenines estimate models/dx-vpn-backup.toml --target \"4 nines\" --format json
-  fivenines estimate models/s3-endpoint-chain.toml --target 0.999 && echo meets
+  fivenines estimate models/s3-endpoint-chain.toml --target 99.5% && echo meets
 
 The table gives availability, nines, expected downtime a year and a month,
 outage frequency and mean duration, and the components that cost the most.

@@ -697,7 +697,7 @@ impl Reader {
                     _ => {
                         self.push(
                             Issue::new(val.span(), format!("`count` range `{s}` is not of the form \"LOW..HIGH\" with 1 <= LOW <= HIGH <= {MAX_COUNT}"), "bad range")
-                                .help("write a replica count as a whole number (count = 3) or a range for optimize (count = \"1..4\")"),
+                                .help("write a replica count as a whole number (count = 3) or a range for the planned `optimize` command (count = \"1..4\"; other commands use its lower end)"),
                         );
                         None
                     }

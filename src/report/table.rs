@@ -570,13 +570,17 @@ pub fn render_comparison_markdown(rows: &[Row<'_>], out: &mut impl Write) -> io:
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|")?;
     for row in rows {
         let c = compare_cells(row.report);
-        let file = std::path::Path::new(row.file)
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or(row.file);
+        // The path as given, so that the link works from where the
+        // command ran (run it beside the Markdown file for bare names).
+        let file = escape(row.file).replace('|', "\\|");
+        let href = if file.contains([' ', '(', ')', '<', '>']) {
+            format!("<{file}>")
+        } else {
+            file.clone()
+        };
         writeln!(
             out,
-            "| {} | [`{file}`]({file}) | {} | {} | {} | {} | {} |",
+            "| {} | [`{file}`]({href}) | {} | {} | {} | {} | {} |",
             escape(&row.report.name).replace('|', "\\|"),
             c[0],
             c[1],

@@ -173,6 +173,11 @@ pub struct Simulation {
     pub approximations: Vec<String>,
     /// How the model was read where it could be read several ways.
     pub notes: Vec<String>,
+    /// Parts of the model the system does not use.
+    pub warnings: Vec<String>,
+    /// Parts whose figures come from the catalog, with the kind of figure
+    /// (as in `estimate`).
+    pub catalog: Vec<crate::model::system::CatalogUse>,
 }
 
 /// The analytic availability next to the simulated one.
@@ -364,6 +369,8 @@ fn summarise(
         analytic: None,
         approximations,
         notes: sys.notes().to_vec(),
+        warnings: sys.warnings().to_vec(),
+        catalog: sys.catalog_uses().to_vec(),
     }
 }
 
