@@ -60,6 +60,7 @@ pub mod markov;
 pub mod model;
 pub mod report;
 pub mod simulate;
+pub mod text;
 
 pub use analytic::{Analytic, Analyzer, Contributor, ContributorKind};
 pub use builder::{BlockBuilder, ModelBuilder, PartBuilder};

@@ -418,3 +418,804 @@ fn a_long_chain_of_domains_is_fast_and_exact() {
     let want = 1.0 - 0.99 * (n as f64 * (-1e-8f64).ln_1p()).exp();
     close(num(&j, "unavailability"), want, 1e-12, "long chain");
 }
+
+/// Writes `text` as `name` in a fresh directory; the directory lives as long
+/// as the returned guard.
+fn temp_model(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let shown = path.to_str().unwrap().to_string();
+    (dir, shown)
+}
+
+/// Rough edges 2: locating 20,000 errors is linear (it took 46 s), and only
+/// the first 50 are printed in full, the rest counted.
+#[test]
+fn thousands_of_errors_are_fast_and_capped() {
+    let n = 20_000;
+    let mut text = String::from("system = \"c0\"\n");
+    for i in 0..n {
+        text += &format!("[component.c{i}]\navailability = \"x{i}\"\n");
+    }
+    let (_dir, path) = temp_model("many.toml", &text);
+    let started = std::time::Instant::now();
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(elapsed < 15.0, "20,000 errors took {elapsed:.1} s");
+    assert_eq!(err.matches("  × ").count(), 50, "50 errors in full");
+    assert!(err.contains("... and 19,950 more"), "{err}");
+    assert!(err.contains("20,000 errors in the model"), "{err}");
+    // The last one shown is the 50th, at its own line.
+    assert!(
+        err.contains(&format!("{path}:101:16: `availability`")),
+        "{err}"
+    );
+
+    // 20,000 unknown names on one line of 170,000 characters: no snippet of
+    // that line (it made the renderer panic), no quadratic suggestions.
+    let names: Vec<String> = (0..n).map(|i| format!("\"n{i}\"")).collect();
+    let mut text = format!(
+        "system = \"b\"\n[block.b]\nseries = [{}]\n",
+        names.join(", ")
+    );
+    for i in 0..n {
+        text += &format!("[component.m{i}]\navailability = \"99%\"\n");
+    }
+    let (_dir, path) = temp_model("long-line.toml", &text);
+    let started = std::time::Instant::now();
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(elapsed < 15.0, "20,000 unknown names took {elapsed:.1} s");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(&format!("{path}:3:11: unknown name `n0`")),
+        "{err}"
+    );
+    assert!(err.contains("... and 19,950 more"), "{err}");
+}
+
+/// Rough edges 12: after non-ASCII text, the header and the snippet give
+/// the same column, counted in characters.
+#[test]
+fn line_and_column_count_characters() {
+    let (_dir, path) = temp_model(
+        "accents.toml",
+        "system = \"b\"\n[component.\"dé\"]\navailability = \"99%\"\n[block.b]\nseries = [\"dé\", \"nope\"]\n",
+    );
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    // `"nope"` starts at character 17 of line 5 (byte 18: é is two bytes).
+    assert!(
+        err.contains(&format!("{path}:5:17: unknown name `nope`")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("[{path}:5:17]")), "{err}");
+    assert!(!err.contains(":5:18"), "{err}");
+}
+
+/// Rough edges 3: a model is at most 16 MiB (`/dev/zero` read until memory
+/// ran out), and `-` reads standard input.
+#[test]
+fn model_size_is_capped_and_dash_reads_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    let line = "# a comment line that makes the file large\n";
+    std::fs::write(&big, line.repeat((17 << 20) / line.len())).unwrap();
+    for path in [big.to_str().unwrap(), "/dev/zero"] {
+        if !Path::new(path).exists() {
+            continue;
+        }
+        let out = fivenines().args(["estimate", path]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{path}: {err}");
+        assert!(
+            err.contains(&format!("cannot read {path}: larger than 16 MiB")),
+            "{path}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let text = std::fs::read("tests/models/good/two-of-three.toml").unwrap();
+    let out = fivenines()
+        .args(["estimate", "-", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    close(
+        num(&j, "availability"),
+        0.999702,
+        1e-12,
+        "2 of 3 from stdin",
+    );
+    // An error in standard input is placed like any other.
+    let out = fivenines()
+        .args(["estimate", "-"])
+        .write_stdin("system = \"x\"\n[component.x]\navailability = 2\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("<stdin>:3:16: `availability`"));
+}
+
+/// Rough edges 14: UTF-16 and binary files get a place and a hint, not
+/// "stream did not contain valid UTF-8".
+#[test]
+fn files_that_are_not_utf8_text_say_what_they_are() {
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "system = \"x\"\n"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        )
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, Vec<u8>, &str, &str); 3] = [
+        (
+            "utf16.toml",
+            utf16,
+            "1:1: this file looks like UTF-16 text",
+            "iconv -f UTF-16",
+        ),
+        (
+            "latin1.toml",
+            b"system = \"x\"\nname = \"caf\xe9\"\n".to_vec(),
+            "2:12: not UTF-8 text: byte 0xe9",
+            "UTF-8",
+        ),
+        (
+            "binary.toml",
+            b"system = \"x\"\n\0\x01\x02".to_vec(),
+            "2:1: a NUL byte: this is not a text file",
+            "binary file",
+        ),
+    ];
+    for (name, bytes, place_message, hint) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let path = path.to_str().unwrap();
+        let out = fivenines().args(["estimate", path]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{path}:{place_message}")),
+            "{name}: {err}"
+        );
+        assert!(err.contains(hint), "{name}: {err}");
+        assert!(!err.contains("stream did not contain valid UTF-8"), "{err}");
+    }
+}
+
+/// Rough edges 13: long unit names are accepted in a model; `M` is refused
+/// as ambiguous, with the accepted units listed.
+#[test]
+fn duration_units_in_a_model() {
+    let model = |mttr: &str| {
+        format!("system = \"x\"\n[component.x]\navailability = \"99.9%\"\nmttr = \"{mttr}\"\n")
+    };
+    let mut means = Vec::new();
+    for mttr in ["4h", "4 hours", "4hrs", "4H", "240 minutes", "240 Min"] {
+        let (_dir, path) = temp_model("m.toml", &model(mttr));
+        let (j, code) = estimate_json(&path, &[]);
+        assert_eq!(code, 0, "{mttr}");
+        means.push(num(&j, "mean_outage_s"));
+    }
+    assert!(
+        means.iter().all(|m| (m - 14400.0).abs() < 1e-6),
+        "{means:?}"
+    );
+    let (_dir, path) = temp_model("m.toml", &model("4M"));
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains(":4:8: `mttr`: `M` is ambiguous"), "{err}");
+    assert!(err.contains("h (hr, hour)"), "{err}");
+    let out = fivenines()
+        .args([
+            "simulate",
+            "models/dx-vpn-backup.toml",
+            "--mission",
+            "2 Days",
+            "--runs",
+            "500",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(num(&j, "mission_s"), 2.0 * 86400.0);
+}
+
+/// Rough edges 1: when the 95% CI straddles the target the verdict is
+/// "inconclusive" and the exit status 3, whatever the seed (it flipped
+/// between met and missed with the seed); met and missed need the whole CI.
+#[test]
+fn simulate_verdict_is_inconclusive_when_the_ci_straddles_the_target() {
+    // Exact availability 1000/1004: the target sits on the true value.
+    let (_dir, path) = temp_model(
+        "one.toml",
+        "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n",
+    );
+    let target = "0.99601593625";
+    let target_q = 4.0 / 1004.0;
+    for seed in ["1", "2", "3", "4"] {
+        let out = fivenines()
+            .args(["simulate", &path, "--runs", "2000", "--seed", seed])
+            .args(["--target", target, "--format", "json"])
+            .output()
+            .unwrap();
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ci = &j["unavailability"]["ci95"];
+        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+        assert!(lo <= target_q && target_q <= hi, "seed {seed}: {lo}..{hi}");
+        assert_eq!(out.status.code(), Some(3), "seed {seed}");
+        assert_eq!(j["target"]["verdict"], "inconclusive", "seed {seed}");
+        assert_eq!(j["target"]["met"], false, "seed {seed}");
+    }
+    let out = fivenines()
+        .args(["simulate", &path, "--runs", "2000", "--target", target])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text.contains("INCONCLUSIVE (the 95% CI of the availability"),
+        "{text}"
+    );
+    assert!(text.contains("--precision 0."), "{text}");
+    for (target, code, verdict) in [("99%", 0, "met"), ("99.9%", 1, "missed")] {
+        let out = fivenines()
+            .args(["simulate", &path, "--runs", "2000", "--target", target])
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{target}");
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(j["target"]["verdict"], verdict, "{target}");
+        assert_eq!(j["target"]["met"], code == 0, "{target}");
+    }
+    let help = fivenines().args(["simulate", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("3 inconclusive"));
+    // The exact engine never says inconclusive.
+    let (j, _) = estimate_json(
+        "tests/models/good/two-of-three.toml",
+        &["--target", "99.99%"],
+    );
+    assert_eq!(j["target"]["verdict"], "missed");
+}
+
+/// Rough edges 4: `--threads` beyond the cores is capped with a note (10,000
+/// threads took 62 s); `--max-runs` below `--runs` is an error, and
+/// `--max-runs` below the default first round is honoured, not overridden.
+#[test]
+fn threads_are_capped_and_max_runs_is_honoured() {
+    let (_dir, path) = temp_model(
+        "one.toml",
+        "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n",
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let started = std::time::Instant::now();
+    let out = fivenines()
+        .args([
+            "simulate",
+            &path,
+            "--runs",
+            "2000",
+            "--threads",
+            "10000",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(started.elapsed().as_secs_f64() < 20.0);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "note: --threads 10000 is more than the {cores} cores of this machine: using {cores}"
+        )),
+        "{err}"
+    );
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["threads"], cores);
+
+    let run = |args: &[&str]| {
+        fivenines()
+            .args(["simulate", &path, "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--precision", "1%", "--runs", "10000", "--max-runs", "5000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--max-runs 5000 is below --runs 10000"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without --precision, --max-runs has no effect: refused, not ignored.
+    let out = run(&["--max-runs", "5000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--precision"));
+    // Below the default 10,000 runs of the first round: honoured.
+    let out = run(&["--precision", "0.1%", "--max-runs", "5000"]);
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["runs"], 5000);
+    assert_eq!(j["precision"]["reached"], false);
+}
+
+/// Rough edges 14: messages that were wrong or unplaced.
+#[test]
+fn argument_and_refusal_messages() {
+    // simulate refusing an availability-only component: placed, and English.
+    let (_dir, path) = temp_model(
+        "s3.toml",
+        "system = \"s3\"\n[component.s3]\navailability = \"99.9%\"\n",
+    );
+    let out = fivenines().args(["simulate", &path]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains(&format!(
+            "{path}:2:12: component `s3` gives availability alone"
+        )),
+        "{err}"
+    );
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("`s3` gives availability alone"), "{text}");
+
+    let usage = |args: &[&str], want: &str| {
+        let out = fivenines().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(
+            !err.contains("use '--"),
+            "{args:?}: clap's tip does not work: {err}"
+        );
+    };
+    usage(
+        &["simulate", &path, "--precision", "0%"],
+        "the precision must be above 0% and below 100%",
+    );
+    usage(&["nines", "-1 nines"], "must be a finite number above 0");
+    usage(&["nines", "0 nines"], "must be a finite number above 0");
+    usage(
+        &["simulate", &path, "--runs", "-5"],
+        "`-5` is not a whole number of at least 1",
+    );
+    usage(
+        &["simulate", &path, "--runs", "0"],
+        "`0` is not a whole number of at least 1",
+    );
+    usage(&["simulate", &path, "--seed", "-5"], "`-5` is not a seed");
+    usage(
+        &["simulate", &path, "--mission", "-1h"],
+        "a duration cannot be negative",
+    );
+    usage(&["estimate", &path, "--target", "-1 nines"], "above 0");
+}
+
+/// Rough edges 8: under `--format json` an error is a JSON object on stdout
+/// too (with every problem placed); warnings name their file.
+#[test]
+fn json_errors_and_warnings_with_their_file() {
+    let out = fivenines()
+        .args([
+            "estimate",
+            "tests/models/bad/several.toml",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let j: Value = serde_json::from_slice(&out.stdout).expect("a JSON error object");
+    assert_eq!(j["error"]["kind"], "model");
+    let problems = j["error"]["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 3);
+    assert_eq!(problems[0]["file"], "tests/models/bad/several.toml");
+    assert_eq!(
+        (problems[0]["line"].as_u64(), problems[0]["column"].as_u64()),
+        (Some(5), Some(8))
+    );
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a duration needs a unit")
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("several.toml:5:8"));
+    for args in [
+        vec!["estimate", "no/such.toml", "--format", "json"],
+        vec![
+            "compare",
+            "models/dx-only.toml",
+            "no/such.toml",
+            "--format",
+            "json",
+        ],
+        vec![
+            "simulate",
+            "tests/models/good/two-of-three.toml",
+            "--format",
+            "json",
+        ],
+    ] {
+        let out = fivenines().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let j: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        assert!(j["error"]["message"].is_string(), "{args:?}");
+    }
+    // Without --format json, stdout stays empty.
+    let out = fivenines()
+        .args(["estimate", "no/such.toml"])
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty());
+
+    // Warnings under compare say which file they are about.
+    let unused = "system = \"x\"\n[component.x]\navailability = \"99%\"\n[component.spare]\navailability = \"99%\"\n";
+    let (_a, first) = temp_model("first.toml", unused);
+    let (_b, second) = temp_model("second.toml", unused);
+    let out = fivenines()
+        .args(["compare", &first, &second])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    for file in [&first, &second] {
+        assert!(
+            err.contains(&format!("warning: {file}: component `spare` is not used")),
+            "{err}"
+        );
+    }
+}
+
+/// Rough edges 9: stdout is buffered (the d2 bench model's 209 kB report
+/// took 8,048 `write` calls; checked under strace where it runs), and a
+/// closed pipe exits 0 quietly.
+#[test]
+fn output_is_buffered_and_a_closed_pipe_is_quiet() {
+    let bin = assert_cmd::cargo::cargo_bin("fivenines");
+    let model = "benches/models/analytic-d2.toml";
+    let mut child = std::process::Command::new(&bin)
+        .args(["estimate", model, "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once, like `| head -0`
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let trace = std::process::Command::new("strace")
+        .args(["-f", "-c", "-e", "trace=write", "-o", "/dev/stderr"])
+        .arg(&bin)
+        .args(["estimate", model, "--format", "json"])
+        .output();
+    let Ok(trace) = trace else {
+        return; // no strace here
+    };
+    let report = String::from_utf8_lossy(&trace.stderr);
+    let Some(calls) = report
+        .lines()
+        .find(|l| l.trim_end().ends_with(" write"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse::<u64>().ok())
+    else {
+        return; // strace cannot trace in this sandbox
+    };
+    assert!(trace.stdout.len() > 200_000);
+    assert!(
+        calls < 100,
+        "{calls} write calls for {} bytes",
+        trace.stdout.len()
+    );
+}
+
+/// Rough edges 6: names with control characters are escaped in tables,
+/// warnings and errors (an ANSI escape coloured the terminal, a newline
+/// broke the table, a right-to-left override reordered it), and wide (CJK)
+/// names are padded by display width.
+#[test]
+fn hostile_and_wide_names_are_escaped_and_aligned() {
+    let model = r#"name = "evil\u001b[2J name"
+system = "all"
+[component."red\u001b[31m"]
+mtbf = "1000h"
+mttr = "4h"
+[component."two\nlines"]
+mtbf = "2000h"
+mttr = "4h"
+[component."abc\u202Edef"]
+mtbf = "3000h"
+mttr = "4h"
+[component."数据库"]
+mtbf = "4000h"
+mttr = "4h"
+[component."spare\u001b[0m"]
+availability = "99%"
+[block.all]
+series = ["red\u001b[31m", "two\nlines", "abc\u202Edef", "数据库"]
+"#;
+    let (_dir, path) = temp_model("names.toml", model);
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    for s in [&text, &err] {
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}'), "{s}");
+    }
+    assert!(text.starts_with("evil\\u{1b}[2J name\n"), "{text}");
+    assert!(
+        err.contains("component `spare\\u{1b}[0m` is not used"),
+        "{err}"
+    );
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" component ")).collect();
+    assert_eq!(rows.len(), 4, "one line per contributor:\n{text}");
+    for name in ["red\\u{1b}[31m", "two\\nlines", "abc\\u{202e}def", "数据库"] {
+        assert!(rows.iter().any(|r| r.contains(name)), "{name} in\n{text}");
+    }
+    // The kind column starts at the same display column on every row.
+    let column = |row: &str| {
+        let at = row.find(" component ").unwrap();
+        fivenines::text::width(&row[..at])
+    };
+    let first = column(rows[0]);
+    assert!(
+        rows.iter().all(|r| column(r) == first),
+        "misaligned:\n{text}"
+    );
+
+    // Errors escape too, in the message and in the snippet.
+    let bad = "system = \"x\"\n[block.x]\nseries = [\"a\\u001b[31m\"]\n";
+    let (_dir, path) = temp_model("bad-names.toml", bad);
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("unknown name `a\\u{1b}[31m`"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    // The table of a comparison aligns wide file names.
+    let (_dir, wide) = temp_model(
+        "数据库.toml",
+        "system = \"x\"\n[component.x]\navailability = \"99%\"\n",
+    );
+    let out = fivenines()
+        .args(["compare", &wide, "tests/models/good/bridge.toml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = |needle: &str| {
+        let line = text.lines().find(|l| l.contains(needle)).unwrap();
+        fivenines::text::width(&line[..line.find('%').unwrap()])
+    };
+    assert_eq!(at("数据库"), at("bridge"), "{text}");
+}
+
+/// Rough edges 7: figures that printed wrong: `-0.00` nines, `0%`,
+/// percentage points unmarked, `0.000e0`, `asked 0.00%`, `1 runs`,
+/// `0 runs/s`.
+#[test]
+fn numbers_print_right() {
+    let stdout = |args: &[&str]| {
+        let out = fivenines().args(args).output().unwrap();
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let t = stdout(&["nines", "1e-300"]);
+    assert!(!t.contains("-0.00") && t.contains("1.00e-298%"), "{t}");
+    assert!(t.lines().nth(1).unwrap().contains(" 0.00 "), "{t}");
+    let t = stdout(&["nines", "25 nines"]);
+    assert!(t.contains("100% - 1.00e-23%"), "{t}");
+    let (_dir, perfect) = temp_model(
+        "perfect.toml",
+        "system = \"x\"\n[component.x]\navailability = \"100%\"\n",
+    );
+    let t = stdout(&["estimate", &perfect]);
+    assert!(!t.contains("0.000e0"), "{t}");
+    assert!(
+        t.lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["unavailability", "0"]),
+        "{t}"
+    );
+    let (_dir, one) = temp_model(
+        "one.toml",
+        "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n",
+    );
+    let t = stdout(&["simulate", &one, "--runs", "1"]);
+    assert!(t.contains("Monte Carlo: 1 run of 365 d each"), "{t}");
+    assert!(!t.contains(" 0 runs/s") && t.contains(" runs/s in "), "{t}");
+    let t = stdout(&[
+        "simulate",
+        &one,
+        "--runs",
+        "2000",
+        "--precision",
+        "0.0000001%",
+        "--max-runs",
+        "2000",
+    ]);
+    assert!(t.contains("(asked 1.00e-7%)"), "{t}");
+}
+
+/// Runs `estimate` on a model that must be refused; returns stderr.
+fn refused(text: &str) -> (String, String) {
+    let (dir, path) = temp_model("m.toml", text);
+    let out = fivenines().args(["estimate", &path]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    drop(dir);
+    (err, path)
+}
+
+/// Rough edges 10: `domain` in a block says that blocks have no domain and
+/// how to place the members, not that `domain` is a top-level key.
+#[test]
+fn domain_in_a_block_explains_where_domains_go() {
+    let (err, path) = refused(
+        "system = \"b\"\n[component.x]\navailability = \"99%\"\n[domain.az]\navailability = \"99.9%\"\n[block.b]\nparallel = [\"x\"]\ndomain = \"az\"\n",
+    );
+    assert!(
+        err.contains(&format!("{path}:8:1: unknown key `domain` in a block")),
+        "{err}"
+    );
+    assert!(err.contains("blocks have no domain"), "{err}");
+    assert!(
+        err.contains("`domain = \"...\"` to each component"),
+        "{err}"
+    );
+    assert!(!err.contains("top-level key"), "{err}");
+    // A real top-level key in a table still gets the TOML explanation.
+    let (err, _) = refused("[component.x]\navailability = \"99%\"\nsystem = \"x\"\n");
+    assert!(err.contains("`system` is a top-level key"), "{err}");
+}
+
+/// Rough edges 11: `availability = 1.5` says the range instead of
+/// suggesting "1.5%"; `like` suggests entries that share words, or says
+/// nothing is close; a name that differs only by a zero-width space is
+/// shown with its escape.
+#[test]
+fn suggestions_that_help() {
+    let (err, _) = refused("system = \"x\"\n[component.x]\navailability = 1.5\n");
+    assert!(!err.contains("did you mean \"1.5%\""), "{err}");
+    assert!(err.contains("a fraction in (0, 1]"), "{err}");
+    let (err, _) = refused("system = \"x\"\n[component.x]\navailability = 99.95\n");
+    assert!(err.contains("did you mean \"99.95%\""), "{err}");
+
+    let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.elasticache\"\n");
+    assert!(
+        err.contains("no catalog entry is close to `aws.elasticache`"),
+        "{err}"
+    );
+    assert!(!err.contains("aws.elb"), "unrelated suggestion: {err}");
+    let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.rds.multiaz\"\n");
+    assert!(err.contains("did you mean `aws.rds.multi-az`"), "{err}");
+
+    let (err, _) = refused(
+        "system = \"b\"\n[component.\"web\\u200b\"]\navailability = \"99%\"\n[block.b]\nseries = [\"web\"]\n",
+    );
+    assert!(err.contains("did you mean `web\\u{200b}`?"), "{err}");
+    assert!(err.contains("differ only in invisible characters"), "{err}");
+}
+
+/// Rough edges 15: every problem of a file in one pass: a block with an
+/// unknown key still has its `like` checked, and a component with a bad
+/// value still has its `like` looked up.
+#[test]
+fn all_problems_in_one_pass() {
+    let (err, path) = refused(
+        "system = \"b\"\n[component.x]\navailability = \"99%\"\n[component.y]\navailability = \"99%\"\n[block.b]\nparallel = [\"x\", \"y\"]\nlike = \"aws.rds.multi-az.failover\"\nfailovr = \"30s\"\n[component.z]\navailability = 1.5\nlike = \"aws.nowhere\"\n",
+    );
+    for (place, message) in [
+        ("8:8", "`like` in a block applies to standby blocks"),
+        ("9:1", "unknown key `failovr` in a block"),
+        (
+            "11:16",
+            "`availability`: availability `1.5` is outside (0, 1]",
+        ),
+        ("12:8", "unknown catalog entry `aws.nowhere`"),
+    ] {
+        assert!(
+            err.contains(&format!("{path}:{place}: {message}")),
+            "{place}: {err}"
+        );
+    }
+    assert!(err.contains("4 errors in the model"), "{err}");
+    // A misspelt kind is one error, not two ("unknown key" and "no kind").
+    let (err, _) = refused(
+        "system = \"b\"\n[component.x]\navailability = \"99%\"\n[block.b]\nparalel = [\"x\"]\n",
+    );
+    assert!(err.contains("did you mean `parallel`?"), "{err}");
+    assert!(err.contains("1 error in the model"), "{err}");
+}
+
+/// Rough edges 16: what the docs promise holds.
+#[test]
+fn docs_promises_hold() {
+    // Every report has `catalog` and `warnings`: simulate too.
+    let (_dir, path) = temp_model(
+        "m.toml",
+        "system = \"x\"\n[component.x]\nlike = \"aws.ec2.instance\"\nmttr = \"1h\"\n[component.spare]\navailability = \"99%\"\n",
+    );
+    let out = fivenines()
+        .args(["simulate", &path, "--runs", "500", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["catalog"][0]["entry"], "aws.ec2.instance", "{j}");
+    assert!(
+        j["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("`spare` is not used"),
+        "{j}"
+    );
+
+    // The help's `&& echo meets` example meets its target.
+    let help = fivenines().args(["estimate", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let example = help
+        .lines()
+        .find(|l| l.contains("&& echo meets"))
+        .expect("the example");
+    let args: Vec<&str> = example
+        .split("&&")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .collect();
+    let out = fivenines().args(&args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "`{example}` does not meet its target"
+    );
+
+    // Markdown links keep the directory of the path given.
+    let out = fivenines()
+        .args(["compare", "models/dx-only.toml", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("[`models/dx-only.toml`](models/dx-only.toml)"),
+        "{md}"
+    );
+
+    // `optimize` is planned, not a command; catalog's exit status 1 is documented.
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for line in readme.lines().filter(|l| l.contains("optimize")) {
+        assert!(
+            line.contains("planned"),
+            "README presents optimize as available: {line}"
+        );
+    }
+    assert!(readme.contains("exit status 1 when no entry matches"));
+    let out = fivenines().args(["optimize"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

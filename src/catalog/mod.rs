@@ -209,11 +209,49 @@ pub fn search(pattern: &str) -> Vec<&'static Entry> {
         .collect()
 }
 
-/// The closest ids to `id`, best first, for "did you mean" hints.
+/// How close an id written in a model is to a catalog id, in [0, 1]: the
+/// better of the whole ids compared (without the common `aws.` prefix,
+/// which made every `aws.el...` look alike) and their words compared one
+/// by one (`aws.rds.multiaz` has the words of `aws.rds.multi-az`).
+pub(crate) fn closeness(written: &str, id: &str) -> f64 {
+    let strip = |s: &str| {
+        let s = s.trim().to_lowercase();
+        s.strip_prefix("aws.").map(str::to_string).unwrap_or(s)
+    };
+    let (w, e) = (strip(written), strip(id));
+    let whole = strsim::jaro_winkler(&w, &e);
+    let words = |s: &str| -> Vec<String> {
+        s.split(['.', '-', '_', ' '])
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (ww, ew) = (words(&w), words(&e));
+    if ww.is_empty() || ew.is_empty() {
+        return whole;
+    }
+    let word = |a: &str, b: &str| {
+        strsim::jaro_winkler(a, b).max(strsim::normalized_damerau_levenshtein(a, b))
+    };
+    let by_word = ww
+        .iter()
+        .map(|a| ew.iter().map(|b| word(a, b)).fold(0.0, f64::max))
+        .sum::<f64>()
+        / ww.len() as f64;
+    whole.max(by_word)
+}
+
+/// Closeness from which an entry is suggested.
+const CLOSE: f64 = 0.85;
+
+/// The ids close to `id`, best first, at most `n`, for "did you mean"
+/// hints; empty when nothing is close (then say so rather than suggest
+/// unrelated entries).
 pub fn closest(id: &str, n: usize) -> Vec<&'static str> {
     let mut scored: Vec<(f64, &'static str)> = entries()
         .iter()
-        .map(|e| (strsim::jaro_winkler(id, &e.id), e.id.as_str()))
+        .map(|e| (closeness(id, &e.id), e.id.as_str()))
+        .filter(|(s, _)| *s >= CLOSE)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(n).map(|(_, id)| id).collect()
@@ -336,5 +374,29 @@ mod tests {
                 .any(|e| e.id == "aws.dx.location")
         );
         assert_eq!(closest("aws.elb.abl", 1), vec!["aws.elb.alb"]);
+    }
+
+    /// Rough edges 11: suggestions match words, and nothing unrelated is
+    /// suggested (`aws.elasticache` suggested three `aws.el...` entries).
+    #[test]
+    fn suggestions_match_words_or_are_none() {
+        assert_eq!(closest("aws.rds.multiaz", 1), vec!["aws.rds.multi-az"]);
+        assert_eq!(closest("aws.dynamo", 1), vec!["aws.dynamodb"]);
+        assert_eq!(closest("aws.route-53", 1), vec!["aws.route53"]);
+        assert_eq!(closest("aws.lamda", 1), vec!["aws.lambda"]);
+        assert_eq!(closest("aws.s3.onezone", 1), vec!["aws.s3.one-zone-ia"]);
+        for nothing in [
+            "aws.elasticache",
+            "aws.opensearch",
+            "aws.sqs",
+            "aws.redshift",
+            "aws.efs",
+        ] {
+            assert!(
+                closest(nothing, 3).is_empty(),
+                "{nothing}: {:?}",
+                closest(nothing, 3)
+            );
+        }
     }
 }

@@ -67,12 +67,19 @@ fn figures(e: &Entry) -> String {
     parts.join(", ")
 }
 
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let entries = match &args.pattern {
         Some(p) => catalog::search(p),
         None => catalog::entries().iter().collect(),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &entries).map_err(std::io::Error::from)?;

@@ -4,15 +4,16 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use fivenines::{Availability, Report, System, analytic, report};
+use fivenines::{Availability, Report, analytic, report};
 
-use super::{Failure, parse_availability, print_warnings};
+use super::{Failure, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
   fivenines compare models/dx-*.toml
   fivenines compare models/multi-az-three-tier.toml models/route53-multi-region.toml --target 99.99%
   fivenines compare models/*.toml --format markdown > table.md
+  (cd models && fivenines compare *.toml --format markdown) > models/table.md
 
 Each model is evaluated exactly (as `estimate`). Exit status: 0 when every
 model meets the target (or none is given), 1 when one misses it, 2 for a
@@ -25,7 +26,7 @@ pub(crate) enum CompareFormat {
     Table,
     /// JSON for programs: a list of `estimate` reports, each with its `file`.
     Json,
-    /// A Markdown table.
+    /// A Markdown table; links are the paths as given (relative to where the command runs).
     Markdown,
 }
 
@@ -33,11 +34,11 @@ pub(crate) enum CompareFormat {
 #[derive(clap::Args, Debug)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// The model files (TOML).
+    /// The model files (TOML); - reads one from standard input.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines".
-    #[arg(long, value_parser = parse_availability)]
+    #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
@@ -51,11 +52,18 @@ struct Entry<'a> {
     report: &'a Report,
 }
 
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == CompareFormat::Json
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let mut reports = Vec::with_capacity(args.files.len());
     for file in &args.files {
-        let sys = System::from_path(file)?;
-        print_warnings(sys.warnings());
+        let sys = load(file)?;
+        print_warnings(file, sys.warnings());
         let a = analytic::evaluate(&sys)?;
         reports.push((
             file.display().to_string(),
@@ -66,7 +74,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         .iter()
         .map(|(f, r)| report::Row { file: f, report: r })
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         CompareFormat::Table => report::render_comparison(&rows, &mut out)?,
         CompareFormat::Markdown => report::render_comparison_markdown(&rows, &mut out)?,

@@ -4,16 +4,16 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use fivenines::{Availability, Report, System, analytic, report};
+use fivenines::{Availability, Report, analytic, report};
 
-use super::{Failure, Format, parse_availability, print_warnings};
+use super::{Failure, Format, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
   fivenines estimate models/multi-az-three-tier.toml
   fivenines estimate models/multi-az-three-tier.toml --target 99.99%
   fivenines estimate models/dx-vpn-backup.toml --target \"4 nines\" --format json
-  fivenines estimate models/s3-endpoint-chain.toml --target 0.999 && echo meets
+  fivenines estimate models/s3-endpoint-chain.toml --target 99.5% && echo meets
 
 The table gives availability, nines, expected downtime a year and a month,
 outage frequency and mean duration, and the components that cost the most.
@@ -23,22 +23,29 @@ Exit status: 0 target met (or none), 1 target missed, 2 bad model or usage.";
 #[derive(clap::Args, Debug)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// The model file (TOML).
+    /// The model file (TOML); - reads it from standard input.
     file: PathBuf,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when missed.
-    #[arg(long, value_parser = parse_availability)]
+    #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
 }
 
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = System::from_path(&args.file)?;
-    print_warnings(sys.warnings());
+    let sys = load(&args.file)?;
+    print_warnings(&args.file, sys.warnings());
     let a = analytic::evaluate(&sys)?;
     let r = Report::analytic(&sys, &a, args.target);
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         Format::Table => report::render_table(&r, &mut out)?,
         Format::Json => r.write_json(&mut out)?,

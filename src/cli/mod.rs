@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions, dispatch, and error display.
 //! Exit status: 0 ran fine (target met or none), 1 ran fine but the target
-//! was missed, 2 bad input or usage.
+//! was missed, 2 bad input or usage, 3 a simulation whose 95% confidence
+//! interval straddles the target (inconclusive).
 
 mod catalog;
 mod compare;
@@ -12,7 +13,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fivenines::{Availability, Error, ModelErrors};
+use fivenines::{Availability, Error, ModelErrors, text};
 
 const ABOUT: &str =
     "Availability and downtime of a system from its parts: exact, and by Monte Carlo";
@@ -28,7 +29,8 @@ Examples:
   fivenines catalog elb
 
 Exit status: 0 when the target is met (or none is given), 1 when it is
-missed, 2 for bad input or usage.";
+missed, 2 for bad input or usage, 3 when a simulation is inconclusive (its
+95% confidence interval straddles the target).";
 
 #[derive(Parser, Debug)]
 #[command(name = "fivenines", version, about = ABOUT, after_help = EXAMPLES)]
@@ -63,10 +65,29 @@ pub(crate) fn parse_availability(s: &str) -> Result<Availability, String> {
     })
 }
 
+/// Standard output, buffered: a report is a few large writes, not one
+/// `write` call per JSON token (the d2 bench model's 209 kB report took
+/// 8,048). Callers flush at the end, so that a write error (other than a
+/// closed pipe, which exits 0 quietly) is reported.
+pub(crate) fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock())
+}
+
+/// Reads a model: a file, or standard input for `-` (named `<stdin>`).
+pub(crate) fn load(path: &std::path::Path) -> Result<fivenines::System, Error> {
+    if path.as_os_str() == "-" {
+        fivenines::System::from_reader("<stdin>", std::io::stdin().lock())
+    } else {
+        fivenines::System::from_path(path)
+    }
+}
+
 /// What went wrong in a command.
 pub(crate) enum Failure {
     Lib(Error),
     Io(std::io::Error),
+    /// Arguments that clap accepts one by one but not together.
+    Usage(String),
 }
 
 impl From<Error> for Failure {
@@ -83,6 +104,13 @@ impl From<std::io::Error> for Failure {
 
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = match &cli.command {
+        Command::Estimate(args) => args.json(),
+        Command::Simulate(args) => args.json(),
+        Command::Compare(args) => args.json(),
+        Command::Catalog(args) => args.json(),
+        Command::Nines(_) => false,
+    };
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
         Command::Nines(args) => nines::run(args),
@@ -90,22 +118,62 @@ pub(crate) fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Compare(args) => compare::run(args),
     };
-    match result {
-        Ok(code) => code,
-        Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(Failure::Io(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+    let failure = match result {
+        Ok(code) => return code,
+        Err(Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            return ExitCode::SUCCESS;
         }
-        Err(Failure::Lib(Error::Model(errors))) => {
-            print_model_errors(&errors);
-            ExitCode::from(2)
-        }
-        Err(Failure::Lib(e)) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+        Err(f) => f,
+    };
+    if json {
+        print_error_json(&failure);
+    }
+    match failure {
+        Failure::Io(e) => eprintln!("error: {e}"),
+        Failure::Lib(Error::Model(errors)) => print_model_errors(&errors),
+        Failure::Lib(e) => eprintln!("error: {}", text::escape(&e.to_string())),
+        Failure::Usage(message) => {
+            eprintln!("error: {message}\n\nFor more information, try '--help'.");
         }
     }
+    ExitCode::from(2)
+}
+
+/// Under `--format json`, an error is also one JSON object on stdout, so
+/// that a program reading stdout gets JSON either way:
+/// `{"error": {"kind", "message", "problems": [...]}}`. Not for a failure
+/// to write stdout itself.
+fn print_error_json(failure: &Failure) {
+    let (kind, message, problems) = match failure {
+        Failure::Io(_) => return,
+        Failure::Usage(m) => ("usage", m.clone(), Vec::new()),
+        Failure::Lib(Error::Model(errors)) => (
+            "model",
+            errors.to_string(),
+            errors
+                .errors
+                .iter()
+                .map(|e| {
+                    serde_json::json!({
+                        "file": e.file,
+                        "line": e.line,
+                        "column": e.column,
+                        "message": e.message,
+                        "help": e.help,
+                    })
+                })
+                .collect(),
+        ),
+        Failure::Lib(e @ Error::Io { .. }) => ("io", e.to_string(), Vec::new()),
+        Failure::Lib(e) => ("evaluation", e.to_string(), Vec::new()),
+    };
+    let value = serde_json::json!({
+        "error": { "kind": kind, "message": message, "problems": problems }
+    });
+    let mut out = stdout();
+    let _ = serde_json::to_writer_pretty(&mut out, &value);
+    let _ = writeln!(out);
+    let _ = out.flush();
 }
 
 /// Whether stderr gets colour: a terminal, and no `NO_COLOR`.
@@ -113,7 +181,11 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Prints every model error with its snippet, then a summary line.
+/// How many model errors are printed in full; the rest are counted.
+const SHOWN_ERRORS: usize = 50;
+
+/// Prints the model errors with their snippets (the first
+/// [`SHOWN_ERRORS`]), then a summary line.
 fn print_model_errors(errors: &ModelErrors) {
     let theme = if color() {
         miette::GraphicalTheme::unicode()
@@ -122,20 +194,28 @@ fn print_model_errors(errors: &ModelErrors) {
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    for e in &errors.errors {
+    for e in errors.errors.iter().take(SHOWN_ERRORS) {
         out.push_str(&format!("error: {}\n", e.short()));
         if handler.render_report(&mut out, e).is_err() {
             out.push_str(&format!("  {}\n", e.message));
         }
         out.push('\n');
     }
+    let hidden = errors.errors.len().saturating_sub(SHOWN_ERRORS);
+    if hidden > 0 {
+        out.push_str(&format!(
+            "error: ... and {} more (the first {SHOWN_ERRORS} are shown; `--format json` lists them all)\n",
+            text::thousands(hidden)
+        ));
+    }
     out.push_str(&format!("error: {errors}\n"));
     let _ = std::io::stderr().write_all(out.as_bytes());
 }
 
-/// Prints the model's warnings on stderr.
-pub(crate) fn print_warnings(warnings: &[String]) {
+/// Prints the model's warnings on stderr, each with its file.
+pub(crate) fn print_warnings(file: &std::path::Path, warnings: &[String]) {
+    let file = file.display().to_string();
     for w in warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}: {}", text::escape(&file), text::escape(w));
     }
 }

@@ -19,12 +19,12 @@ Examples:
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
     /// An availability: 99.95%, 0.9995 or "3.3 nines". Without it, the whole table.
-    #[arg(value_parser = parse_availability)]
+    #[arg(value_parser = parse_availability, allow_hyphen_values = true)]
     availability: Option<Availability>,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     report::render_nines_table(args.availability, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use fivenines::{Availability, System, simulate};
+use fivenines::report::Verdict;
+use fivenines::{Availability, simulate};
 
-use super::{Failure, Format, parse_availability, print_warnings};
+use super::{Failure, Format, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -19,35 +20,49 @@ Examples:
 Each run simulates one mission (default one year) of the whole system from
 steady state: failures, repairs and failovers drawn from their
 distributions. The same seed gives the same numbers whatever --threads.
-Exit status: 0 target met by the mean (or none), 1 missed, 2 bad model or usage.";
+
+With --target, the verdict comes from the 95% confidence interval of the
+availability: met when the whole interval is at or above the target, missed
+when it is all below, inconclusive when it straddles the target (then run
+more, e.g. with --precision, as the report suggests).
+Exit status: 0 target met (or none given), 1 target missed, 2 bad model or
+usage, 3 inconclusive (a pipeline must not pass on it).";
+
+/// Runs without --runs.
+const DEFAULT_RUNS: u64 = 10_000;
+/// Most runs under --precision without --max-runs.
+const DEFAULT_MAX_RUNS: u64 = 10_000_000;
+
+/// Exit status when the confidence interval straddles the target.
+const INCONCLUSIVE: u8 = 3;
 
 /// Distribution of downtime over missions, by parallel Monte Carlo.
 #[derive(clap::Args, Debug)]
 #[command(after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// The model file (TOML).
+    /// The model file (TOML); - reads it from standard input.
     file: PathBuf,
-    /// Number of runs (missions).
-    #[arg(long, default_value_t = 10_000)]
-    runs: u64,
-    /// Length of one run: "1y", "30d", "1h 30m".
-    #[arg(long, default_value = "1y", value_parser = parse_mission)]
+    /// Number of runs (missions) [default: 10000; with --precision, the first round, at most --max-runs].
+    #[arg(long, value_parser = parse_count, allow_hyphen_values = true)]
+    runs: Option<u64>,
+    /// Length of one run: "1y", "30d", "1h 30m", "12 hours". Units: ms, s, m (min, minute), h (hr, hour), d (day), w (week), y (year); plurals and any case, except M.
+    #[arg(long, default_value = "1y", value_parser = parse_mission, allow_hyphen_values = true)]
     mission: f64,
     /// Seed of every random stream (the default is fixed, so runs repeat).
-    #[arg(long, default_value_t = simulate::DEFAULT_SEED)]
+    #[arg(long, default_value_t = simulate::DEFAULT_SEED, value_parser = parse_seed, allow_hyphen_values = true)]
     seed: u64,
-    /// Worker threads (default: one per core). Does not change any figure.
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when the mean misses it.
-    #[arg(long, value_parser = parse_availability)]
+    /// Worker threads (default: one per core; more than the cores is capped, with a note). Does not change any figure.
+    #[arg(long, value_parser = parse_count, allow_hyphen_values = true)]
+    threads: Option<u64>,
+    /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when the 95% CI is below it, 3 when the CI straddles it.
+    #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
     /// Run until the 95% CI half-width of the unavailability is below this share of it: 5% or 0.05.
-    #[arg(long, value_parser = parse_precision)]
+    #[arg(long, value_parser = parse_precision, allow_hyphen_values = true)]
     precision: Option<f64>,
-    /// With --precision: stop after this many runs.
-    #[arg(long, default_value_t = 10_000_000)]
-    max_runs: u64,
+    /// With --precision: stop after this many runs [default: 10000000]; at least --runs.
+    #[arg(long, value_parser = parse_count, allow_hyphen_values = true, requires = "precision")]
+    max_runs: Option<u64>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -64,30 +79,73 @@ fn parse_mission(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A seed: any whole number from 0 to 2^64 - 1.
+fn parse_seed(s: &str) -> Result<u64, String> {
+    s.trim()
+        .replace('_', "")
+        .parse::<u64>()
+        .map_err(|_| format!("`{s}` is not a seed: a whole number from 0 to {}", u64::MAX))
+}
+
+/// A count of at least 1 (runs, threads).
+fn parse_count(s: &str) -> Result<u64, String> {
+    match s.trim().replace('_', "").parse::<u64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("`{s}` is not a whole number of at least 1")),
+    }
+}
+
 fn parse_precision(s: &str) -> Result<f64, String> {
     match fivenines::parse_probability(s) {
         Ok(p) if p > 0.0 && p < 1.0 => Ok(p),
-        Ok(_) => Err("precision must be between 0 and 1, e.g. 5% or 0.05".to_string()),
+        Ok(_) => Err(format!(
+            "`{s}`: the precision must be above 0% and below 100%, e.g. 5% or 0.05"
+        )),
         Err(e) => Err(e.message),
     }
 }
 
-pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = System::from_path(&args.file)?;
-    print_warnings(sys.warnings());
-    if args.threads == Some(0) {
-        return Err(Failure::Lib(fivenines::Error::Evaluation(
-            "--threads must be at least 1".to_string(),
-        )));
+impl Args {
+    /// Whether the output is JSON (errors are then JSON on stdout too).
+    pub(crate) fn json(&self) -> bool {
+        self.format == Format::Json
     }
+}
+
+pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    let max_runs = args.max_runs.unwrap_or(DEFAULT_MAX_RUNS);
+    let runs = match (args.runs, args.precision) {
+        (Some(runs), Some(_)) if runs > max_runs => {
+            return Err(Failure::Usage(format!(
+                "--max-runs {max_runs} is below --runs {runs}: with --precision, --runs is the first round and --max-runs the most runs; raise --max-runs or lower --runs"
+            )));
+        }
+        (Some(runs), _) => runs,
+        (None, Some(_)) => DEFAULT_RUNS.min(max_runs),
+        (None, None) => DEFAULT_RUNS,
+    };
+    let threads = args.threads.map(|t| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let t = usize::try_from(t).unwrap_or(usize::MAX);
+        if t > cores {
+            eprintln!(
+                "note: --threads {t} is more than the {cores} cores of this machine: using {cores} (more threads only add overhead; no figure depends on them)"
+            );
+            cores
+        } else {
+            t
+        }
+    });
+    let sys = load(&args.file)?;
+    print_warnings(&args.file, sys.warnings());
     let cfg = simulate::Config {
-        runs: args.runs,
+        runs,
         mission_s: args.mission,
         seed: args.seed,
-        threads: args.threads,
+        threads,
         target: args.target,
         precision: args.precision,
-        max_runs: args.max_runs,
+        max_runs,
     };
     let total = if cfg.precision.is_some() {
         cfg.max_runs.max(cfg.runs)
@@ -115,7 +173,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     match args.format {
         Format::Table => fivenines::report::render_simulation(&sim, elapsed, &mut out)?,
         Format::Json => {
@@ -124,9 +182,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
     }
     out.flush()?;
-    Ok(if sim.target.as_ref().is_none_or(|t| t.met) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+    Ok(match sim.target.as_ref().map(|t| t.verdict) {
+        None | Some(Verdict::Met) => ExitCode::SUCCESS,
+        Some(Verdict::Missed) => ExitCode::from(1),
+        Some(Verdict::Inconclusive) => ExitCode::from(INCONCLUSIVE),
     })
 }

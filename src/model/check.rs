@@ -19,6 +19,9 @@ use crate::model::system::{
 /// Largest number of basic items (domains plus replicas) in one model.
 pub(crate) const MAX_ITEMS: usize = 50_000;
 
+/// Name comparisons spent on "did you mean" hints in one model.
+const SUGGEST_BUDGET: usize = 2_000_000;
+
 /// Relative tolerance for a distribution's mean against an explicit
 /// `mtbf`/`mttr` in the same component.
 const MEAN_TOLERANCE: f64 = 1e-3;
@@ -82,11 +85,21 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     for (i, b) in spec.blocks.iter().enumerate() {
         register(&mut names, &b.name, Kind::Block(i), &mut issues);
     }
+    // "Did you mean" compares a name with every name: a budget of
+    // comparisons keeps a file with thousands of unknown names linear.
+    let suggestions_left = std::cell::Cell::new(SUGGEST_BUDGET);
     let lookup = |name: &Sp<String>, issues: &mut Vec<Issue>, wanted: &str| -> Option<Kind> {
         match names.get(name.v.as_str()) {
             Some((k, _)) => Some(*k),
             None => {
-                let hint = suggest(&name.v, names.keys().copied()).unwrap_or_else(|| {
+                let near = match suggestions_left.get().checked_sub(names.len()) {
+                    Some(left) => {
+                        suggestions_left.set(left);
+                        suggest(&name.v, names.keys().copied())
+                    }
+                    None => None,
+                };
+                let hint = near.unwrap_or_else(|| {
                     let kinds: Vec<String> = wanted
                         .split(" or ")
                         .map(|k| format!("[{k}.{}]", name.v))
@@ -170,6 +183,11 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let tainted = |name: &str| spec.tainted.contains(name);
     for d in &spec.domains {
         domain_res.push(if tainted(&d.name.v) {
+            // Its figures are incomplete: no resolving (that would only
+            // repeat the error), but an unknown `like` is reported now.
+            if let Some(like) = &d.rel.like {
+                lookup_entry(like, Role::Domain, &mut issues);
+            }
             None
         } else {
             apply_like(
@@ -190,6 +208,9 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let mut item_count = nd;
     for c in &spec.components {
         let res = if tainted(&c.name.v) {
+            if let Some(like) = &c.rel.like {
+                lookup_entry(like, Role::Component, &mut issues);
+            }
             None
         } else {
             apply_like(
@@ -220,8 +241,10 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let mut members: Vec<Vec<Kind>> = vec![Vec::new(); nb];
     let mut block_like: Vec<Option<&'static catalog::Entry>> = vec![None; nb];
     for (i, b) in spec.blocks.iter().enumerate() {
-        if !tainted(&b.name.v) {
-            check_block_keys(b, &mut issues);
+        // Every problem in one pass: a block with an unknown key or a bad
+        // value still has its other keys checked.
+        {
+            check_block_keys(b, tainted(&b.name.v), &mut issues);
             if let Some(like) = &b.like {
                 let standby = b
                     .kind
@@ -500,6 +523,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         notes,
         warnings: Vec::new(),
         catalog_uses,
+        origin: None,
     };
     // The other options of a `choose` are alternatives, not forgotten parts.
     let alternatives: std::collections::HashSet<&str> = spec
@@ -596,16 +620,24 @@ fn lookup_entry(
             .iter()
             .map(|id| format!("`{id}`"))
             .collect();
+        let help = if near.is_empty() {
+            format!(
+                "no catalog entry is close to `{}`: `fivenines catalog` lists every entry; for a service it does not have, give the figures yourself (availability, mttr)",
+                like.v
+            )
+        } else {
+            format!(
+                "did you mean {}? `fivenines catalog` lists every entry",
+                near.join(", ")
+            )
+        };
         issues.push(
             Issue::new(
                 like.span.clone(),
                 format!("unknown catalog entry `{}`", like.v),
                 "not in the catalog",
             )
-            .help(format!(
-                "did you mean {}? `fivenines catalog` lists every entry",
-                near.join(", ")
-            )),
+            .help(help),
         );
         return None;
     };
@@ -876,9 +908,14 @@ struct Placement {
     need: u32,
 }
 
-/// Kind-specific keys of a block.
-fn check_block_keys(b: &BlockSpec, issues: &mut Vec<Issue>) {
+/// Kind-specific keys of a block. `tainted`: reading the block found a
+/// problem already (perhaps a misspelt kind), so a missing kind is not
+/// reported again.
+fn check_block_keys(b: &BlockSpec, tainted: bool, issues: &mut Vec<Issue>) {
     let Some(kind) = &b.kind else {
+        if tainted {
+            return;
+        }
         issues.push(
             Issue::new(b.name.span.clone(), format!("block `{}` has no kind", b.name.v), "no series, parallel, standby or choose")
                 .help("give exactly one of series = [...], parallel = [...], standby = [...], choose = [...]"),

@@ -7,10 +7,12 @@ pub mod quantity;
 pub(crate) mod spec;
 pub mod system;
 
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::error::{Error, ModelErrors, into_model_errors};
+use crate::error::{Error, Issue, ModelErrors, into_model_errors};
+use system::Origin;
 pub use system::System;
 
 impl System {
@@ -43,31 +45,136 @@ impl System {
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let shared = Arc::new(text.to_string());
-        let result =
-            spec::read(text).and_then(|(spec, mut issues)| match check::check(spec, stem) {
-                Ok(sys) if issues.is_empty() => Ok(sys),
+        let result = spec::read(text).and_then(|(spec, mut issues)| {
+            let origin = Origin {
+                file: file.to_string(),
+                text: Arc::clone(&shared),
+                components: spec
+                    .components
+                    .iter()
+                    .map(|c| c.name.span.clone())
+                    .collect(),
+                domains: spec.domains.iter().map(|d| d.name.span.clone()).collect(),
+            };
+            match check::check(spec, stem) {
+                Ok(mut sys) if issues.is_empty() => {
+                    sys.origin = Some(Arc::new(origin));
+                    Ok(sys)
+                }
                 Ok(_) => Err(issues),
                 Err(more) => {
                     issues.extend(more);
                     Err(issues)
                 }
-            });
+            }
+        });
         result.map_err(|issues| into_model_errors(file, &shared, issues))
     }
 
-    /// Reads and checks a model file.
+    /// Reads and checks a model file (at most [`MAX_MODEL_BYTES`]).
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] when the file cannot be read, [`Error::Model`] for
-    /// problems in the model.
+    /// [`Error::Io`] when the file cannot be read or is too large,
+    /// [`Error::Model`] for problems in the model (text that is not UTF-8
+    /// included, at its place).
     pub fn from_path(path: impl AsRef<Path>) -> Result<System, Error> {
         let path = path.as_ref();
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
             path: shown.clone(),
             source,
         })?;
-        Ok(System::from_str(&shown, &text)?)
+        System::from_reader(&shown, file)
     }
+
+    /// Reads and checks a model from a reader (standard input, say), reading
+    /// at most [`MAX_MODEL_BYTES`]. `file` names it in messages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let text = "system = \"x\"\n[component.x]\navailability = \"99%\"\n";
+    /// let sys = fivenines::System::from_reader("<stdin>", text.as_bytes())?;
+    /// assert_eq!(sys.system(), "x");
+    /// let zeros = std::io::repeat(0); // endless, like /dev/zero
+    /// assert!(fivenines::System::from_reader("zeros", zeros).is_err());
+    /// # Ok::<(), fivenines::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`System::from_path`].
+    pub fn from_reader(file: &str, reader: impl Read) -> Result<System, Error> {
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_MODEL_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::Io {
+                path: file.to_string(),
+                source,
+            })?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(Error::Io {
+                path: file.to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::FileTooLarge,
+                    format!(
+                        "larger than {} MiB, the most fivenines reads as a model (is it the right file?)",
+                        MAX_MODEL_BYTES >> 20
+                    ),
+                ),
+            });
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                return Err(Error::Model(not_text(
+                    file,
+                    e.as_bytes(),
+                    e.utf8_error().valid_up_to(),
+                )));
+            }
+        };
+        if let Some(nul) = text.find('\0') {
+            return Err(Error::Model(not_text(file, text.as_bytes(), nul)));
+        }
+        Ok(System::from_str(file, &text)?)
+    }
+}
+
+/// Largest model read, in bytes (16 MiB): a model file is text a person
+/// writes; anything larger is the wrong file (or `/dev/zero`).
+pub const MAX_MODEL_BYTES: u64 = 16 << 20;
+
+/// The error for bytes that are not UTF-8 text, at the first bad byte.
+fn not_text(file: &str, bytes: &[u8], at: usize) -> ModelErrors {
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || (bytes.len() >= 2 && (bytes[0] == 0) != (bytes[1] == 0));
+    let (message, help) = if utf16 {
+        (
+            "this file looks like UTF-16 text; a model is UTF-8".to_string(),
+            "convert it to UTF-8, e.g. `iconv -f UTF-16 -t UTF-8 model.toml > model-utf8.toml`, or save it as UTF-8 in the editor",
+        )
+    } else if bytes[at] == 0 {
+        (
+            "a NUL byte: this is not a text file".to_string(),
+            "a model is a TOML text file in UTF-8; is this a binary file?",
+        )
+    } else {
+        (
+            format!(
+                "not UTF-8 text: byte 0x{:02x} cannot be read as a character",
+                bytes[at]
+            ),
+            "a model is a TOML text file in UTF-8: convert it (e.g. `iconv -f LATIN1 -t UTF-8`), or check that it is not a binary file",
+        )
+    };
+    // Everything before `at` is valid: its offsets are the same in the
+    // lossy copy, where the bad byte becomes one replacement character.
+    let shown = Arc::new(String::from_utf8_lossy(bytes).into_owned());
+    let end = shown[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+    let issue = Issue::new(at..end, message, "here").help(help);
+    into_model_errors(file, &shown, vec![issue])
 }

@@ -99,15 +99,11 @@ impl Availability {
                     Some(AVAILABILITY_HELP),
                 )
             })?;
-            if !(n.is_finite() && n >= 0.0) {
+            if !(n.is_finite() && n > 0.0) {
                 return Err(QuantityError::new(
-                    format!("`{text}`: the number of nines must be a finite number >= 0"),
-                    Some(AVAILABILITY_HELP),
-                ));
-            }
-            if n == 0.0 {
-                return Err(QuantityError::new(
-                    "0 nines is an availability of 0, outside (0, 1]",
+                    format!(
+                        "`{text}`: the number of nines must be a finite number above 0 (0 nines is an availability of 0)"
+                    ),
                     Some(AVAILABILITY_HELP),
                 ));
             }
@@ -129,8 +125,16 @@ impl Availability {
             ));
         };
         if !(a > 0.0 && a <= 1.0) || q < 0.0 {
-            let hint = if !percent && a > 1.0 && a <= 100.0 {
+            // A bare 99.95 is a percentage without its sign; a bare 1.5 is
+            // not likely to mean 1.5% (down 98.5% of the time): then say
+            // the range instead of guessing.
+            let hint = if !percent && (50.0..=100.0).contains(&a) {
                 format!("did you mean \"{digits}%\"?")
+            } else if !percent && a > 1.0 {
+                format!(
+                    "an availability is a fraction in (0, 1] such as 0.995, or a percentage such as \"99.5%\"; {digits} is neither (as a percentage, \"{digits}%\" would be down {}% of the time)",
+                    sig3(100.0 - a)
+                )
             } else {
                 AVAILABILITY_HELP.to_string()
             };
@@ -183,20 +187,105 @@ pub fn nines(q: f64) -> f64 {
 }
 
 /// An availability as a percentage with enough digits to show its nines:
-/// `99.9950%`, `99.99999%`.
+/// `99.9950%`, `99.99999%`. Beyond 14 decimals it is written as its
+/// complement in percentage points, `100% - 1.00e-23%` (an unavailability
+/// of 1e-25); an availability too small for the decimals, in exponent form
+/// (`1.00e-298%`).
 pub fn format_percent(a: f64, q: f64) -> String {
+    format_percent_digits(a, q, percent_digits(q))
+}
+
+/// Decimals that show two significant digits of the unavailability.
+fn percent_digits(q: f64) -> usize {
+    if q <= 0.0 {
+        return 2;
+    }
+    ((-(q * 100.0).log10()).floor() as i64 + 2).clamp(2, 14) as usize
+}
+
+fn format_percent_digits(a: f64, q: f64, digits: usize) -> String {
     if q <= 0.0 {
         return "100%".to_string();
     }
-    // Show two significant digits of the unavailability.
-    let digits = ((-(q * 100.0).log10()).floor() as i64 + 2).clamp(2, 14) as usize;
     let s = format!("{:.*}%", digits, a * 100.0);
-    // Rounding may reach 100% although q > 0: then print the complement form.
     if s.starts_with("100.") {
-        format!("100% - {:.2e}", q * 100.0)
+        // Rounding reached 100% although q > 0: the complement, in
+        // percentage points like the 100% it is taken from.
+        format!("100% - {:.2e}%", q * 100.0)
+    } else if a > 0.0 && s.trim_start_matches(['0', '.']) == "%" {
+        format!("{:.2e}%", a * 100.0)
     } else {
         s
     }
+}
+
+/// A mean availability and its confidence interval as percentages with
+/// the same number of decimals, enough that the two bounds differ when
+/// they differ (never `99.989% to 99.989%`). Each argument is `(a, q)`.
+pub fn format_percent_ci(mean: (f64, f64), lo: (f64, f64), hi: (f64, f64)) -> [String; 3] {
+    let mut digits = [mean, lo, hi]
+        .iter()
+        .map(|&(_, q)| percent_digits(q))
+        .max()
+        .unwrap_or(2);
+    loop {
+        let out = [mean, lo, hi].map(|(a, q)| format_percent_digits(a, q, digits));
+        if out[1] != out[2] || lo.0 == hi.0 || digits >= 14 {
+            return out;
+        }
+        digits += 1;
+    }
+}
+
+/// A number in exponent form with four significant digits (`1.013e-4`),
+/// or `0`.
+pub fn format_sci(x: f64) -> String {
+    if x == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{x:.3e}")
+    }
+}
+
+/// A mean and its confidence interval in exponent form, with enough
+/// significant digits that the two bounds differ when they differ.
+pub fn format_sci_ci(mean: f64, lo: f64, hi: f64) -> [String; 3] {
+    let mut digits = 3;
+    loop {
+        let f = |x: f64| {
+            if x == 0.0 {
+                "0".to_string()
+            } else {
+                format!("{x:.digits$e}")
+            }
+        };
+        let out = [f(mean), f(lo), f(hi)];
+        if out[1] != out[2] || lo == hi || digits >= 15 {
+            return out;
+        }
+        digits += 1;
+    }
+}
+
+/// Nines with two decimals; never `-0.00` (an availability near 0 has 0
+/// nines).
+pub fn format_nines(nines: f64) -> String {
+    if !nines.is_finite() {
+        return "inf".to_string();
+    }
+    format!("{:.2}", if nines.abs() < 0.005 { 0.0 } else { nines })
+}
+
+/// A share as a percentage with three significant digits and no trailing
+/// zeros: `5%`, `0.5%`, `1e-5%`... written `1.00e-5%` below 0.0001%.
+pub fn format_share(p: f64) -> String {
+    let s = sig3(100.0 * p);
+    let s = if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    format!("{s}%")
 }
 
 /// Parses a probability, `0.99` or `"99%"`, in [0, 1].
@@ -287,28 +376,69 @@ fn decimal_and_complement(text: &str, extra_scale: i32) -> Option<(f64, f64)> {
     Some((value, complement))
 }
 
+/// The duration units, as the help and error messages list them.
+pub const DURATION_UNITS: &str = "ms (msec, millisecond), s (sec, second), m (min, minute), h (hr, hour), d (day), w (wk, week), y (yr, year = 365 d); plurals too, any case except `M`";
+
+/// Seconds in one `unit`, or why it is not one. Units are matched without
+/// regard to case, singular or plural, except `M` alone: minutes or
+/// months? Months are not a unit (their length varies).
+fn unit_seconds(unit: &str) -> Result<f64, String> {
+    if unit == "M" {
+        return Err("`M` is ambiguous (minutes or months?): write `m` or `min` for minutes; for months, days such as `30d`".to_string());
+    }
+    let lower = unit.to_ascii_lowercase();
+    Ok(match lower.as_str() {
+        "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 1e-3,
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+        "d" | "day" | "days" => DAY_S,
+        "w" | "wk" | "wks" | "week" | "weeks" => 7.0 * DAY_S,
+        "y" | "yr" | "yrs" | "year" | "years" => YEAR_S,
+        "mo" | "mon" | "mons" | "month" | "months" => {
+            return Err(format!(
+                "`{unit}`: months vary in length; write days (`30d`) or hours (`730h`)"
+            ));
+        }
+        _ => return Err(format!("unknown unit `{unit}`")),
+    })
+}
+
 /// Parses a duration with units: `"90s"`, `"15m"`, `"4h"`, `"30d"`, `"1y"`,
-/// `"1h 30m"`, `"1.5h"`, `"250ms"`, `"2w"`. Returns seconds. A bare number
-/// is an error: units are never guessed.
+/// `"1h 30m"`, `"1.5h"`, `"250ms"`, `"2w"`, and the long forms `"4 hours"`,
+/// `"2 days"`, `"1 minute"` (units: [`DURATION_UNITS`]). Returns seconds.
+/// A bare number is an error: units are never guessed.
 ///
 /// # Examples
 ///
 /// ```
 /// assert_eq!(fivenines::parse_duration("1h 30m")?, 5400.0);
+/// assert_eq!(fivenines::parse_duration("1 hour 30 minutes")?, 5400.0);
+/// assert_eq!(fivenines::parse_duration("1H")?, 3600.0);
 /// assert_eq!(fivenines::parse_duration("1y")?, 365.0 * 86400.0);
 /// assert!(fivenines::parse_duration("90").is_err());
+/// assert!(fivenines::parse_duration("1M").is_err()); // minutes or months?
 /// # Ok::<(), fivenines::QuantityError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// Text without a unit, an unknown unit, or a negative or non-finite value.
+/// Text without a unit, an unknown or ambiguous unit, or a negative or
+/// non-finite value.
 pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
-    const HELP: &str = "write a duration with a unit: \"90s\", \"15m\", \"4h\", \"30d\", \"1y\", \"1h 30m\" (units: ms, s, m, h, d, w, y)";
-    let bad = |msg: String| QuantityError::new(msg, Some(HELP));
+    let help = format!(
+        "write a duration with a unit: \"90s\", \"15m\", \"4h\", \"4 hours\", \"30d\", \"1y\", \"1h 30m\"; units: {DURATION_UNITS}"
+    );
+    let bad = |msg: String| QuantityError {
+        message: msg,
+        help: Some(help.clone()),
+    };
     let t = text.trim();
     if t.is_empty() {
         return Err(bad("empty duration".to_string()));
+    }
+    if t.starts_with('-') {
+        return Err(bad(format!("`{text}`: a duration cannot be negative")));
     }
     let mut rest = t;
     let mut total = 0.0;
@@ -333,16 +463,7 @@ pub fn parse_duration(text: &str) -> Result<f64, QuantityError> {
             return Err(bad(format!("`{text}` has a number without a unit")));
         }
         let unit = &rest[..unit_len];
-        let factor = match unit {
-            "ms" => 1e-3,
-            "s" | "sec" | "secs" => 1.0,
-            "m" | "min" | "mins" => 60.0,
-            "h" | "hr" | "hrs" => 3600.0,
-            "d" | "day" | "days" => DAY_S,
-            "w" | "week" | "weeks" => 7.0 * DAY_S,
-            "y" | "yr" | "year" | "years" => YEAR_S,
-            _ => return Err(bad(format!("unknown unit `{unit}` in `{text}`"))),
-        };
+        let factor = unit_seconds(unit).map_err(|why| bad(format!("{why} in `{text}`")))?;
         total += number * factor;
         rest = rest[unit_len..].trim_start();
     }
@@ -433,6 +554,13 @@ mod tests {
         }
         let e = Availability::parse("99.95").unwrap_err();
         assert_eq!(e.help.as_deref(), Some("did you mean \"99.95%\"?"));
+        // Rough edges 11: 1.5 does not suggest "1.5%"; it says the range.
+        let help = Availability::parse("1.5").unwrap_err().help.unwrap();
+        assert!(!help.contains("did you mean"), "{help}");
+        assert!(
+            help.contains("a fraction in (0, 1]") && help.contains("\"99.5%\""),
+            "{help}"
+        );
     }
 
     #[test]
@@ -451,12 +579,82 @@ mod tests {
         }
     }
 
+    /// Rough edges 13: long forms, plurals and any case, consistently;
+    /// `M` (minutes or months?) and months are refused with a reason.
+    #[test]
+    fn duration_units_long_forms_and_case() {
+        for (text, seconds) in [
+            ("4 hours", 14400.0),
+            ("4hrs", 14400.0),
+            ("1 hour", 3600.0),
+            ("1H", 3600.0),
+            ("1Hr", 3600.0),
+            ("4 minutes", 240.0),
+            ("1 minute", 60.0),
+            ("2 MIN", 120.0),
+            ("1m", 60.0),
+            ("2 days", 2.0 * DAY_S),
+            ("1 Day", DAY_S),
+            ("3 seconds", 3.0),
+            ("1 sec", 1.0),
+            ("250 milliseconds", 0.25),
+            ("250 msec", 0.25),
+            ("2 weeks", 14.0 * DAY_S),
+            ("1 wk", 7.0 * DAY_S),
+            ("1 year", YEAR_S),
+            ("2 yrs", 2.0 * YEAR_S),
+            ("1 hour 30 minutes", 5400.0),
+            ("1D 12H", 1.5 * DAY_S),
+        ] {
+            assert_eq!(parse_duration(text).unwrap(), seconds, "{text}");
+        }
+        let e = parse_duration("1M").unwrap_err();
+        assert!(e.message.contains("ambiguous"), "{}", e.message);
+        let e = parse_duration("2 months").unwrap_err();
+        assert!(e.message.contains("months vary in length"), "{}", e.message);
+        let e = parse_duration("4 parsecs").unwrap_err();
+        assert!(
+            e.message.contains("unknown unit `parsecs`"),
+            "{}",
+            e.message
+        );
+        assert!(e.help.unwrap().contains("h (hr, hour)"));
+    }
+
     #[test]
     fn probabilities() {
         assert_eq!(parse_probability("99%").unwrap(), 0.99);
         assert_eq!(parse_probability("1").unwrap(), 1.0);
         assert!(parse_probability("1.01").is_err());
         assert!(parse_probability("x").is_err());
+    }
+
+    /// Rough edges 7: figures that printed wrong or ambiguously.
+    #[test]
+    fn numbers_print_with_their_unit_and_enough_digits() {
+        // 25 nines: the complement in percentage points, marked as such.
+        let a = Availability::parse("25 nines").unwrap();
+        assert_eq!(a.to_string(), "100% - 1.00e-23%");
+        // An availability of 1e-300: not 0%, and 0 nines, not -0.00.
+        let tiny = Availability::parse("1e-300").unwrap();
+        assert_eq!(tiny.to_string(), "1.00e-298%");
+        assert_eq!(format_nines(tiny.nines()), "0.00");
+        assert_eq!(format_nines(-0.0), "0.00");
+        assert_eq!(format_nines(f64::INFINITY), "inf");
+        assert_eq!(format_sci(0.0), "0");
+        assert_eq!(format_sci(1.013e-4), "1.013e-4");
+        assert_eq!(format_share(1e-9), "1.00e-7%");
+        assert_eq!(format_share(0.05), "5%");
+        assert_eq!(format_share(0.005), "0.5%");
+        // A narrow CI gets the digits that tell its bounds apart.
+        let (lo, hi) = (1.0 - 1.0113e-4, 1.0 - 1.0087e-4);
+        let [m, l, h] =
+            format_percent_ci((1.0 - 1.01e-4, 1.01e-4), (lo, 1.0113e-4), (hi, 1.0087e-4));
+        assert_ne!(l, h);
+        assert_eq!((l.as_str(), h.as_str()), ("99.98989%", "99.98991%"));
+        assert_eq!(m, "99.98990%");
+        let [_, l, h] = format_sci_ci(1.0e-4, 1.00001e-4, 1.00002e-4);
+        assert_ne!(l, h);
     }
 
     #[test]

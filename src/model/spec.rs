@@ -244,7 +244,9 @@ impl Reader {
         place: &str,
     ) {
         let k: &str = key.get_ref();
-        let hint = if TOP_KEYS.contains(&k) && !allowed.contains(&k) {
+        let hint = if let Some(hint) = misplaced_key_hint(k, place) {
+            hint.to_string()
+        } else if ["name", "system", "currency"].contains(&k) && !allowed.contains(&k) {
             format!(
                 "`{k}` is a top-level key: in TOML it must come before the first [table] header"
             )
@@ -695,7 +697,7 @@ impl Reader {
                     _ => {
                         self.push(
                             Issue::new(val.span(), format!("`count` range `{s}` is not of the form \"LOW..HIGH\" with 1 <= LOW <= HIGH <= {MAX_COUNT}"), "bad range")
-                                .help("write a replica count as a whole number (count = 3) or a range for optimize (count = \"1..4\")"),
+                                .help("write a replica count as a whole number (count = 3) or a range for the planned `optimize` command (count = \"1..4\"; other commands use its lower end)"),
                         );
                         None
                     }
@@ -798,6 +800,23 @@ impl Reader {
         }
         b
     }
+}
+
+/// Keys that belong to another kind of entry, with what to write instead.
+fn misplaced_key_hint(key: &str, place: &str) -> Option<&'static str> {
+    Some(match (place, key) {
+        ("in a block", "domain" | "spread" | "within") => {
+            "blocks have no domain: a block is up or down with its members. To place the members in a domain, give `domain = \"...\"` to each component (or `spread = [...]` to a replicated one)"
+        }
+        ("in a component", "within") => {
+            "`within` nests a domain in another; place a component in a domain with `domain = \"...\"`"
+        }
+        ("in a domain", "domain") => "a domain sits inside another with `within = \"...\"`",
+        ("in a component" | "in a domain", "series" | "parallel" | "standby" | "choose") => {
+            "structure goes in a block: [block.NAME] with series, parallel, standby or choose = [...]"
+        }
+        _ => return None,
+    })
 }
 
 fn article(type_str: &str) -> String {

@@ -1,5 +1,9 @@
 //! The checked, compiled model that every engine reads.
 
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::error::{Error, Issue, into_model_errors};
 use crate::model::dist::Distribution;
 use crate::model::quantity::Availability;
 
@@ -226,9 +230,49 @@ pub struct System {
     pub(crate) notes: Vec<String>,
     pub(crate) warnings: Vec<String>,
     pub(crate) catalog_uses: Vec<CatalogUse>,
+    /// The text the model was read from, to place errors found later.
+    pub(crate) origin: Option<Arc<Origin>>,
+}
+
+/// Where a model came from: its file name, its text, and where each
+/// component and domain is defined, so that an engine that refuses a part
+/// can point at it like any model error.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub file: String,
+    pub text: Arc<String>,
+    /// Span of each component's name, in [`System::components`] order.
+    pub components: Vec<Range<usize>>,
+    /// Span of each domain's name, in [`System::domains`] order.
+    pub domains: Vec<Range<usize>>,
 }
 
 impl System {
+    /// An error about one item, found after checking (a simulation that
+    /// needs a time scale, say): a model error at the definition of the
+    /// item's component or domain when the model came from text, else an
+    /// evaluation error.
+    pub(crate) fn item_error(
+        &self,
+        owner: Owner,
+        message: String,
+        label: &str,
+        help: &str,
+    ) -> Error {
+        let span = self.origin.as_ref().and_then(|o| match owner {
+            Owner::Component { component, .. } => o.components.get(component).cloned(),
+            Owner::Domain(d) => o.domains.get(d).cloned(),
+        });
+        match (&self.origin, span) {
+            (Some(o), Some(span)) => Error::Model(into_model_errors(
+                &o.file,
+                &o.text,
+                vec![Issue::new(span, message, label).help(help)],
+            )),
+            _ => Error::Evaluation(format!("{message}; {help}")),
+        }
+    }
+
     /// The model's `name` (the file stem when it has none).
     pub fn name(&self) -> &str {
         &self.name

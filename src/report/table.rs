@@ -3,9 +3,13 @@
 use std::io::{self, Write};
 
 use crate::analytic::ContributorKind;
-use crate::model::quantity::{Availability, DAY_S, YEAR_S, format_percent, human_duration, sig3};
-use crate::report::Report;
+use crate::model::quantity::{
+    Availability, DAY_S, YEAR_S, format_nines, format_percent, format_percent_ci, format_sci,
+    format_sci_ci, format_share, human_duration, sig3,
+};
+use crate::report::{Report, Target, Verdict};
 use crate::simulate::Simulation;
+use crate::text::{escape, pad, width};
 
 /// How many contributors the table lists.
 const TOP: usize = 10;
@@ -27,7 +31,7 @@ fn share_percent(share: f64) -> String {
 ///
 /// Errors of the writer.
 pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "{}", r.name)?;
+    writeln!(out, "{}", escape(&r.name))?;
     let method = if r.approximations.is_empty() {
         r.engine.describe().to_string()
     } else {
@@ -36,7 +40,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
             share_percent(r.approximate_share)
         )
     };
-    writeln!(out, "system `{}`, {method}\n", r.system)?;
+    writeln!(out, "system `{}`, {method}\n", escape(&r.system))?;
     let row = |out: &mut dyn Write, k: &str, v: String, note: String| -> io::Result<()> {
         if note.is_empty() {
             writeln!(out, "  {k:<22} {v}")
@@ -45,7 +49,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         }
     };
     let nines = if r.nines.is_finite() {
-        format!("{:.2} nines", r.nines)
+        format!("{} nines", format_nines(r.nines))
     } else {
         "never fails".to_string()
     };
@@ -58,7 +62,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
     row(
         out,
         "unavailability",
-        format!("{:.3e}", r.unavailability),
+        format_sci(r.unavailability),
         String::new(),
     )?;
     row(
@@ -92,9 +96,14 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         _ => {
             row(out, "outages a year", "unknown".to_string(), String::new())?;
             row(out, "mean outage", "unknown".to_string(), String::new())?;
+            let verb = if r.untimed.len() == 1 {
+                "gives"
+            } else {
+                "give"
+            };
             writeln!(
                 out,
-                "  (frequency and duration need a time scale: {} give availability alone; add `mttr`)",
+                "  (frequency and duration need a time scale: {} {verb} availability alone; add `mttr`)",
                 list(&r.untimed, 6)
             )?;
         }
@@ -157,8 +166,8 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
             };
             writeln!(
                 out,
-                "  {:<28} {:<10} {:>14} {:>6.1}% {:>12.4} {:>10}",
-                c.name,
+                "  {} {:<10} {:>14} {:>6.1}% {:>12.4} {:>10}",
+                pad(&c.name, 28),
                 kind,
                 human_duration(c.downtime_per_year_s),
                 share,
@@ -175,10 +184,10 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         bullets(out, "Approximations", &r.approximations)?;
         writeln!(
             out,
-            "  ({} of the downtime rests on these; structure exact: unavailability {:.3e}; standby dynamics add {:.3e}, {} a year)",
+            "  ({} of the downtime rests on these; structure exact: unavailability {}; standby dynamics add {}, {} a year)",
             share_percent(r.approximate_share),
-            r.structural_unavailability,
-            r.failover_unavailability,
+            format_sci(r.structural_unavailability),
+            format_sci(r.failover_unavailability),
             human_duration(r.failover_unavailability * YEAR_S)
         )?;
     } else {
@@ -199,7 +208,7 @@ fn bullets(out: &mut impl Write, title: &str, items: &[String]) -> io::Result<()
     if !items.is_empty() {
         writeln!(out, "\n{title}")?;
         for item in items {
-            writeln!(out, "  - {item}")?;
+            writeln!(out, "  - {}", escape(item))?;
         }
     }
     Ok(())
@@ -215,7 +224,11 @@ fn small(x: f64) -> String {
 }
 
 fn list(names: &[String], max: usize) -> String {
-    let mut s: Vec<String> = names.iter().take(max).map(|n| format!("`{n}`")).collect();
+    let mut s: Vec<String> = names
+        .iter()
+        .take(max)
+        .map(|n| format!("`{}`", escape(n)))
+        .collect();
     if names.len() > max {
         s.push(format!("and {} more", names.len() - max));
     }
@@ -238,21 +251,23 @@ pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io
         .map(|s| Availability::parse(s).expect("fixed table"))
         .collect(),
     };
+    let first = rows
+        .iter()
+        .map(|a| a.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     writeln!(
         out,
-        "{:<14} {:>7} {:>12} {:>12} {:>12} {:>12}",
+        "{:<first$} {:>7} {:>12} {:>12} {:>12} {:>12}",
         "availability", "nines", "per year", "per month", "per week", "per day"
     )?;
     for a in rows {
         let q = a.unavailability();
-        let nines = if q > 0.0 {
-            format!("{:.2}", a.nines())
-        } else {
-            "inf".to_string()
-        };
+        let nines = format_nines(a.nines());
         writeln!(
             out,
-            "{:<14} {:>7} {:>12} {:>12} {:>12} {:>12}",
+            "{:<first$} {:>7} {:>12} {:>12} {:>12} {:>12}",
             a.to_string(),
             nines,
             human_duration(q * YEAR_S),
@@ -276,31 +291,35 @@ pub fn render_nines_table(one: Option<Availability>, out: &mut impl Write) -> io
 ///
 /// Errors of the writer.
 pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -> io::Result<()> {
-    writeln!(out, "{}", s.name)?;
+    writeln!(out, "{}", escape(&s.name))?;
     writeln!(
         out,
-        "system `{}`, Monte Carlo: {} runs of {} each, seed {}, {} thread(s), {:.0} runs/s\n",
-        s.system,
-        s.runs,
+        "system `{}`, Monte Carlo: {} of {} each, seed {}, {}, {} in {}\n",
+        escape(&s.system),
+        count(s.runs, "run", "runs"),
         human_duration(s.mission_s),
         s.seed,
-        s.threads,
-        s.runs as f64 / elapsed_s.max(1e-9)
+        count(s.threads as u64, "thread", "threads"),
+        runs_per_second(s.runs, elapsed_s),
+        human_duration(elapsed_s)
     )?;
     let a = &s.availability;
     let u = &s.unavailability;
+    let [mean, lo, hi] = format_percent_ci(
+        (a.mean, u.mean),
+        (a.ci95[0], u.ci95[1]),
+        (a.ci95[1], u.ci95[0]),
+    );
     writeln!(
         out,
-        "  {:<24} {}  (95% CI {} to {})",
-        "mean availability",
-        format_percent(a.mean, u.mean),
-        format_percent(a.ci95[0], u.ci95[1]),
-        format_percent(a.ci95[1], u.ci95[0])
+        "  {:<24} {mean}  (95% CI {lo} to {hi})",
+        "mean availability"
     )?;
+    let [mean, lo, hi] = format_sci_ci(u.mean, u.ci95[0], u.ci95[1]);
     writeln!(
         out,
-        "  {:<24} {:.3e}  (95% CI {:.3e} to {:.3e})",
-        "mean unavailability", u.mean, u.ci95[0], u.ci95[1]
+        "  {:<24} {mean}  (95% CI {lo} to {hi})",
+        "mean unavailability"
     )?;
     if !s.ci_reliable {
         writeln!(
@@ -361,12 +380,28 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
     )?;
     if let Some(t) = &s.target {
         let ta = t.label();
-        let verdict = if t.met {
-            "MET by the mean"
-        } else {
-            "MISSED by the mean"
-        };
-        writeln!(out, "\nTarget {ta}: {verdict}")?;
+        match t.verdict {
+            Verdict::Met => writeln!(
+                out,
+                "\nTarget {ta}: MET (the whole 95% CI of the availability is at or above it)"
+            )?,
+            Verdict::Missed => writeln!(
+                out,
+                "\nTarget {ta}: MISSED (the whole 95% CI of the availability is below it)"
+            )?,
+            Verdict::Inconclusive => {
+                let [_, lo, hi] = format_percent_ci(
+                    (a.mean, u.mean),
+                    (a.ci95[0], u.ci95[1]),
+                    (a.ci95[1], u.ci95[0]),
+                );
+                writeln!(
+                    out,
+                    "\nTarget {ta}: INCONCLUSIVE (the 95% CI of the availability, {lo} to {hi}, straddles it; exit status 3)"
+                )?;
+                writeln!(out, "  {}", inconclusive_hint(s, t))?;
+            }
+        }
         if let Some(p) = s.p_meets_target {
             writeln!(
                 out,
@@ -385,13 +420,84 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
         };
         writeln!(
             out,
-            "\nPrecision: CI half-width {:.2}% of the unavailability (asked {:.2}%): {state}",
-            100.0 * p.achieved,
-            100.0 * p.requested
+            "\nPrecision: CI half-width {} of the unavailability (asked {}): {state}",
+            format_share(p.achieved),
+            format_share(p.requested)
         )?;
     }
     bullets(out, "Approximations", &s.approximations)?;
     bullets(out, "Notes", &s.notes)
+}
+
+/// `1 run`, `2 runs`.
+fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", crate::text::thousands(n as usize))
+    }
+}
+
+/// The rate of a run, with its unit: `169,000 runs/s`, `0.52 runs/s`.
+fn runs_per_second(runs: u64, elapsed_s: f64) -> String {
+    let rate = runs as f64 / elapsed_s.max(1e-9);
+    if rate >= 1000.0 {
+        format!("{} runs/s", crate::text::thousands(rate.round() as usize))
+    } else {
+        format!("{} runs/s", sig3(rate))
+    }
+}
+
+/// What to do about an inconclusive verdict: the `--precision` that would
+/// separate the estimate from the target, and about how many runs it takes.
+fn inconclusive_hint(s: &Simulation, t: &Target) -> String {
+    let u = s.unavailability.mean;
+    let target_q = t.budget_per_year_s / YEAR_S;
+    let half_width = (s.unavailability.ci95[1] - s.unavailability.ci95[0]) / 2.0;
+    let gap = if u > 0.0 {
+        (u - target_q).abs() / u
+    } else {
+        0.0
+    };
+    if gap < 1e-3 {
+        return format!(
+            "the estimate is within 0.1% of the target: the system sits at the target, and more runs are unlikely to decide ({} runs so far)",
+            crate::text::thousands(s.runs as usize)
+        );
+    }
+    // Half the gap, rounded down to one significant digit: the CI then
+    // clears the target even if the estimate moves a little.
+    let p = {
+        let x = gap / 2.0;
+        let unit = 10f64.powf(x.log10().floor());
+        ((x / unit).floor() * unit).min(0.5)
+    };
+    let runs = s.runs as f64 * (half_width / u / p).powi(2);
+    let runs = {
+        let unit = 10f64.powf(runs.log10().floor() - 1.0).max(1.0);
+        ((runs / unit).ceil() * unit) as usize
+    };
+    let more = if runs as u64 > 10_000_000 {
+        format!(" and --max-runs {}", runs)
+    } else {
+        String::new()
+    };
+    format!(
+        "to decide, run more: e.g. --precision {}%{more} (about {} runs; {} so far)",
+        short_number(100.0 * p),
+        crate::text::thousands(runs),
+        crate::text::thousands(s.runs as usize)
+    )
+}
+
+/// Three significant digits without trailing zeros: `0.5`, `20`, `100`.
+fn short_number(x: f64) -> String {
+    let s = sig3(x);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// One row of a comparison: a report and the file it came from.
@@ -404,11 +510,7 @@ pub struct Row<'a> {
 }
 
 fn compare_cells(r: &Report) -> [String; 5] {
-    let nines = if r.nines.is_finite() {
-        format!("{:.2}", r.nines)
-    } else {
-        "inf".to_string()
-    };
+    let nines = format_nines(r.nines);
     let (outages, mean) = match (r.outages_per_year, r.mean_outage_s) {
         (Some(f), Some(d)) => (sig3(f), human_duration(d)),
         (Some(_), None) => ("0".to_string(), "-".to_string()),
@@ -438,11 +540,21 @@ fn compare_cells(r: &Report) -> [String; 5] {
 ///
 /// Errors of the writer.
 pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<()> {
-    let width = rows.iter().map(|r| r.file.len()).max().unwrap_or(4).max(4);
+    let width = rows
+        .iter()
+        .map(|r| width(&escape(r.file)))
+        .max()
+        .unwrap_or(4)
+        .max(4);
     writeln!(
         out,
-        "{:<width$}  {:>14} {:>6} {:>14} {:>12} {:>12}  target",
-        "file", "availability", "nines", "downtime/year", "outages/year", "mean outage"
+        "{}  {:>14} {:>6} {:>14} {:>12} {:>12}  target",
+        pad("file", width),
+        "availability",
+        "nines",
+        "downtime/year",
+        "outages/year",
+        "mean outage"
     )?;
     for row in rows {
         let c = compare_cells(row.report);
@@ -453,8 +565,13 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
         };
         writeln!(
             out,
-            "{:<width$}  {:>14} {:>6} {:>14} {:>12} {:>12}  {target}",
-            row.file, c[0], c[1], c[2], c[3], c[4]
+            "{}  {:>14} {:>6} {:>14} {:>12} {:>12}  {target}",
+            pad(row.file, width),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
         )?;
     }
     if rows.iter().any(|r| !r.report.approximations.is_empty()) {
@@ -483,14 +600,23 @@ pub fn render_comparison_markdown(rows: &[Row<'_>], out: &mut impl Write) -> io:
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|")?;
     for row in rows {
         let c = compare_cells(row.report);
-        let file = std::path::Path::new(row.file)
-            .file_name()
-            .and_then(|f| f.to_str())
-            .unwrap_or(row.file);
+        // The path as given, so that the link works from where the
+        // command ran (run it beside the Markdown file for bare names).
+        let file = escape(row.file).replace('|', "\\|");
+        let href = if file.contains([' ', '(', ')', '<', '>']) {
+            format!("<{file}>")
+        } else {
+            file.clone()
+        };
         writeln!(
             out,
-            "| {} | [`{file}`]({file}) | {} | {} | {} | {} | {} |",
-            row.report.name, c[0], c[1], c[2], c[3], c[4]
+            "| {} | [`{file}`]({href}) | {} | {} | {} | {} | {} |",
+            escape(&row.report.name).replace('|', "\\|"),
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4]
         )?;
     }
     if rows.iter().any(|r| !r.report.approximations.is_empty()) {

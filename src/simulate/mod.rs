@@ -179,7 +179,8 @@ pub struct Simulation {
     /// Probability that one mission's downtime is within the target's budget.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub p_meets_target: Option<f64>,
-    /// Target, and whether the mean availability meets it.
+    /// Target, and its verdict: met or missed by the whole 95% confidence
+    /// interval, or inconclusive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::report::Target>,
     /// With `precision`: what was asked and reached.
@@ -193,6 +194,11 @@ pub struct Simulation {
     pub approximations: Vec<String>,
     /// How the model was read where it could be read several ways.
     pub notes: Vec<String>,
+    /// Parts of the model the system does not use.
+    pub warnings: Vec<String>,
+    /// Parts whose figures come from the catalog, with the kind of figure
+    /// (as in `estimate`).
+    pub catalog: Vec<crate::model::system::CatalogUse>,
 }
 
 /// The analytic availability next to the simulated one.
@@ -387,7 +393,9 @@ fn summarise(
             max: stats.max_longest(),
         },
         p_meets_target: stats.p_meets(),
-        target: cfg.target.map(|t| crate::report::Target::new(t, u)),
+        target: cfg
+            .target
+            .map(|t| crate::report::Target::with_ci(t, u, [lo_u, hi_u])),
         precision: cfg.precision.map(|p| Precision {
             requested: p,
             achieved: if u > 0.0 { hw / u } else { f64::INFINITY },
@@ -396,6 +404,8 @@ fn summarise(
         analytic: None,
         approximations,
         notes: sys.notes().to_vec(),
+        warnings: sys.warnings().to_vec(),
+        catalog: sys.catalog_uses().to_vec(),
     }
 }
 
@@ -410,9 +420,12 @@ fn check_time_scales(sys: &System) -> Result<(), Error> {
                 }
                 Owner::Domain(d) => format!("domain `{}`", sys.domains()[d].name),
             };
-            return Err(Error::Evaluation(format!(
-                "{what} gives availability alone: simulation needs a time scale; add `mttr` (or `mtbf`) to it, or use `estimate`"
-            )));
+            return Err(sys.item_error(
+                item.owner,
+                format!("{what} gives availability alone: a simulation needs a time scale"),
+                "availability alone",
+                "add `mttr` (or `mtbf`) to it, or use `estimate`",
+            ));
         }
     }
     Ok(())
