@@ -190,13 +190,19 @@ fn json_has_the_contract_keys() {
         assert!(j.get(key).is_some(), "missing key {key}");
     }
     assert!(num(&j["target"], "availability") == 0.9999);
+    // The RDS pair is solved as a Markov chain; its fixed 90 s failover
+    // is an Erlang fit, named, with the share of the downtime resting on it.
+    assert_eq!(j["engine"], "markov_chain");
+    assert!(j["markov_states"].as_u64().unwrap() > 10);
     let approx = j["approximations"].as_array().unwrap();
     assert!(
         approx
             .iter()
-            .any(|a| a.as_str().unwrap().contains("first-order")),
-        "the failover approximation is named"
+            .any(|a| a.as_str().unwrap().contains("exponential phases")),
+        "the Erlang fit of the fixed failover is named: {approx:?}"
     );
+    let share = num(&j, "approximate_share");
+    assert!(share > 0.0 && share < 0.2, "{share}");
     let contributors = j["contributors"].as_array().unwrap();
     for c in contributors {
         for key in ["name", "downtime_per_year_s", "criticality", "birnbaum"] {
@@ -236,7 +242,8 @@ fn table_names_units_and_approximations() {
         "mean outage",
         "MISSED",
         "Top contributors",
-        "first-order",
+        "with approximations (5% of the downtime rests on them)",
+        "as 4 exponential phases",
     ] {
         assert!(text.contains(needle), "table lacks {needle:?}:\n{text}");
     }

@@ -861,9 +861,17 @@ impl<'s> Analyzer<'s> {
                     let fj = dy.outages * importance;
                     let t = fj * p_others;
                     f += fj;
+                    let mean = dy.down / dy.outages;
                     let r = match dy.fixed {
-                        Some(v) => Outage::Fixed(v),
-                        None => Outage::Exponential(dy.down / dy.outages),
+                        // Successful takeovers last the fixed delay, failed
+                        // switches (a share 1 - c) a repair.
+                        Some((v, c_inner)) if c_inner < 1.0 => Outage::Mix {
+                            p_fixed: c_inner,
+                            fixed: v,
+                            mean: ((mean - c_inner * v) / (1.0 - c_inner)).max(0.0),
+                        },
+                        Some((v, _)) => Outage::Fixed(v),
+                        None => Outage::Exponential(mean),
                     };
                     let (k, o, w) = per_failure(r);
                     cost += t * k;
@@ -922,7 +930,7 @@ impl<'s> Analyzer<'s> {
             }
         }
         block.fixed = match s.failover {
-            Distribution::Fixed(v) if c == 1.0 && detect == 0.0 && !s.revert => Some(v),
+            Distribution::Fixed(v) if v > 0.0 && detect == 0.0 && !s.revert => Some((v, c)),
             _ => None,
         };
         let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
@@ -946,8 +954,9 @@ struct Dynamics {
     down: f64,
     /// Takeover outages per second.
     outages: f64,
-    /// The duration of each, when fixed.
-    fixed: Option<f64>,
+    /// The duration of a successful takeover, when fixed, and the
+    /// switch success (the rest last a repair).
+    fixed: Option<(f64, f64)>,
 }
 
 /// The duration of a member's outage, for the detection arithmetic.
@@ -955,6 +964,12 @@ struct Dynamics {
 enum Outage {
     Fixed(f64),
     Exponential(f64),
+    /// Fixed with probability `p_fixed`, else exponential.
+    Mix {
+        p_fixed: f64,
+        fixed: f64,
+        mean: f64,
+    },
 }
 
 impl Outage {
@@ -977,6 +992,21 @@ impl Outage {
                 } else {
                     (0.0, r, 0.0)
                 }
+            }
+            Outage::Mix {
+                p_fixed,
+                fixed,
+                mean,
+            } => {
+                let (a, b, c) = Outage::Fixed(fixed).against(dt);
+                let (x, y, z) = Outage::Exponential(mean).against(dt);
+                let p = p_fixed * a + (1.0 - p_fixed) * x;
+                let excess = if p > 0.0 {
+                    (p_fixed * a * c + (1.0 - p_fixed) * x * z) / p
+                } else {
+                    0.0
+                };
+                (p, p_fixed * b + (1.0 - p_fixed) * y, excess)
             }
             Outage::Exponential(r) => {
                 if dt <= 0.0 || r <= 0.0 {
