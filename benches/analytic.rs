@@ -94,5 +94,38 @@ fn shapes(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, analytic, shapes);
+/// Standby blocks end to end (read, check, build the diagrams, build and
+/// solve the Markov chain, evaluate with every contributor): the shipped
+/// models whose standby blocks the chain solves, and the two published
+/// cases of docs/availability-math.md. The chain's size is printed.
+fn standby(c: &mut Criterion) {
+    let mut g = c.benchmark_group("standby");
+    let dir = env!("CARGO_MANIFEST_DIR");
+    for name in [
+        "multi-az-three-tier",
+        "dx-two-locations-vpn",
+        "transit-gateway-hub",
+        "route53-multi-region",
+    ] {
+        let path = format!("{dir}/models/{name}.toml");
+        let text = std::fs::read_to_string(&path).expect("model");
+        let sys = System::from_str(&path, &text).expect("valid");
+        let a = Analyzer::new(&sys).expect("builds").evaluate();
+        eprintln!(
+            "{name}: engine {:?}, {} Markov states, {} diagram nodes",
+            a.engine,
+            a.markov_states.unwrap_or(0),
+            a.bdd_nodes
+        );
+        g.bench_function(format!("{name}/end-to-end"), |b| {
+            b.iter(|| {
+                let sys = System::from_str(&path, black_box(&text)).expect("valid");
+                Analyzer::new(&sys).expect("builds").evaluate()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, analytic, shapes, standby);
 criterion_main!(benches);

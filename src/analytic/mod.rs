@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::markov::{self, Chain, ChainError, Overrides};
 use crate::model::dist::Distribution;
-use crate::model::quantity::{YEAR_S, human_duration};
+use crate::model::quantity::{Availability, YEAR_S, human_duration};
 use crate::model::system::{ItemId, Node, NodeId, System};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 use dynamic::{DynamicDiagram, Solved};
@@ -178,6 +178,8 @@ pub struct Analyzer<'s> {
     diagram: Diagram,
     standbys: Vec<StandbyModel>,
     exact: Option<Exact>,
+    /// Whether evaluations list contributors (what-if evaluations do not).
+    contributors: bool,
     /// Why the standby blocks fell back to the first order.
     fallback: Option<String>,
 }
@@ -317,6 +319,7 @@ impl<'s> Analyzer<'s> {
             standbys,
             exact,
             fallback,
+            contributors: true,
         })
     }
 
@@ -460,17 +463,10 @@ impl<'s> Analyzer<'s> {
                 "{why}: standby blocks fall back to the first-order approximation"
             ));
         }
-        let mut q_failover = 0.0;
-        let mut f_failover = 0.0;
+        let (q_failover, f_failover, penalties) = self.first_order(a, q);
         let mut contributors = Vec::new();
-        let mut dynamics: Vec<Dynamics> = Vec::with_capacity(self.standbys.len());
-        for st in &self.standbys {
+        for (st, p) in self.standbys.iter().zip(&penalties) {
             let s = &sys.standbys()[st.index];
-            let p = self.takeover_penalty(st, a, q, &dynamics);
-            dynamics.push(p.block);
-            let (dq, df, crit) = (p.unavailability, p.frequency, p.birnbaum);
-            q_failover += dq;
-            f_failover += df;
             approximations.push(format!(
                 "standby `{}`: takeovers (detection {}, failover {}, switch success {}{}) by the first-order approximation (members mostly up and independent, delays short beside times between failures, outages exponential unless fixed, detection at its mean); `simulate` gives the exact dynamics",
                 s.name,
@@ -483,12 +479,26 @@ impl<'s> Analyzer<'s> {
                     ", non-revertive".to_string()
                 }
             ));
+            if !self.contributors {
+                continue;
+            }
+            // What disappears with an instant, always successful switch,
+            // nested blocks' effects included: the model evaluated again
+            // (exactly, when the chain then fits).
+            let without = self.what_if(|m| {
+                let sb = &mut m.standbys[st.index];
+                sb.failover = Distribution::Fixed(0.0);
+                sb.detect = Distribution::Fixed(0.0);
+                sb.failback = Distribution::Fixed(0.0);
+                sb.switch_success = 1.0;
+            });
             contributors.push(Contributor {
                 name: format!("{} (failover)", s.name),
                 kind: ContributorKind::Failover,
-                downtime_per_year_s: dq * YEAR_S,
+                downtime_per_year_s: without.map_or(0.0, |u| (q_struct + q_failover - u).max(0.0))
+                    * YEAR_S,
                 criticality: 0.0,
-                birnbaum: crit,
+                birnbaum: p.birnbaum,
             });
         }
         let unavailability = (q_struct + q_failover).min(1.0);
@@ -513,7 +523,37 @@ impl<'s> Analyzer<'s> {
                 0.0
             }
         };
-        for c in sys.components() {
+        // What disappears when the items at `levels` never fail: the
+        // structure's part, and the takeovers' when there are standby blocks.
+        let improvement = |levels: &[usize]| -> f64 {
+            if levels.len() == 1 && self.standbys.is_empty() {
+                return q[levels[0]] * birnbaum[levels[0]];
+            }
+            if self.standbys.is_empty() {
+                let mut a2 = a.to_vec();
+                let mut q2 = q.to_vec();
+                for &l in levels {
+                    a2[l] = 1.0;
+                    q2[l] = 0.0;
+                }
+                let p2 = self.diagram.forward(&a2, &q2);
+                return (q_struct - self.diagram.root_probabilities(&p2).1).max(0.0);
+            }
+            // With standby blocks: the model evaluated again with these
+            // items perfect (exactly, when the chain then fits).
+            let after = self.what_if(|m| {
+                for &l in levels {
+                    let item = &mut m.items[self.item_at[l].0 as usize];
+                    item.rates.availability = Availability::PERFECT;
+                    item.rates.mtbf_s = Some(f64::INFINITY);
+                    item.rates.mttr_s = None;
+                    item.failure = None;
+                    item.repair = None;
+                }
+            });
+            after.map_or(0.0, |u| (q_struct + q_failover - u).max(0.0))
+        };
+        for c in sys.components().iter().filter(|_| self.contributors) {
             let levels: Vec<usize> = c
                 .items
                 .iter()
@@ -522,33 +562,21 @@ impl<'s> Analyzer<'s> {
             if levels.is_empty() {
                 continue;
             }
-            let improvement = if levels.len() == 1 {
-                q[levels[0]] * birnbaum[levels[0]]
-            } else {
-                let mut a2 = a.to_vec();
-                let mut q2 = q.to_vec();
-                for &l in &levels {
-                    a2[l] = 1.0;
-                    q2[l] = 0.0;
-                }
-                let p2 = self.diagram.forward(&a2, &q2);
-                (q_struct - self.diagram.root_probabilities(&p2).1).max(0.0)
-            };
             contributors.push(Contributor {
                 name: c.name.clone(),
                 kind: ContributorKind::Component,
-                downtime_per_year_s: improvement * YEAR_S,
+                downtime_per_year_s: improvement(&levels) * YEAR_S,
                 criticality: levels.iter().map(|&l| crit(l)).sum(),
                 birnbaum: levels.iter().map(|&l| birnbaum[l]).sum(),
             });
         }
-        for d in sys.domains() {
+        for d in sys.domains().iter().filter(|_| self.contributors) {
             if let Some(l) = self.level_of[d.item.0 as usize] {
                 let l = l as usize;
                 contributors.push(Contributor {
                     name: d.name.clone(),
                     kind: ContributorKind::Domain,
-                    downtime_per_year_s: q[l] * birnbaum[l] * YEAR_S,
+                    downtime_per_year_s: improvement(&[l]) * YEAR_S,
                     criticality: crit(l),
                     birnbaum: birnbaum[l],
                 });
@@ -666,7 +694,7 @@ impl<'s> Analyzer<'s> {
         };
         let used = sys.used_items();
         let mut contributors = Vec::new();
-        for c in sys.components() {
+        for c in sys.components().iter().filter(|_| self.contributors) {
             let items: Vec<ItemId> = c
                 .items
                 .iter()
@@ -685,7 +713,7 @@ impl<'s> Analyzer<'s> {
                 birnbaum: b,
             });
         }
-        for d in sys.domains() {
+        for d in sys.domains().iter().filter(|_| self.contributors) {
             if !used[d.item.0 as usize] {
                 continue;
             }
@@ -700,7 +728,7 @@ impl<'s> Analyzer<'s> {
         }
         let mut dynamics: Vec<Dynamics> = Vec::with_capacity(self.standbys.len());
         let mut failover_lines = 0.0;
-        for st in &self.standbys {
+        for st in self.standbys.iter().filter(|_| self.contributors) {
             let sb = &sys.standbys()[st.index];
             // The block's structural importance, for its line.
             let birnbaum = self.takeover_penalty(st, a, q, &dynamics);
@@ -764,6 +792,33 @@ impl<'s> Analyzer<'s> {
             contributors,
             bdd_nodes: ex.dd.diagram.len(),
         }
+    }
+
+    /// The unavailability of a changed copy of the model, by a fresh
+    /// analysis without contributors (`None` if it cannot be evaluated).
+    fn what_if(&self, change: impl FnOnce(&mut System)) -> Option<f64> {
+        let mut m = self.sys.clone();
+        change(&mut m);
+        let mut an = Analyzer::new(&m).ok()?;
+        an.contributors = false;
+        Some(an.evaluate().unavailability)
+    }
+
+    /// The first-order penalties of every standby block, inner first:
+    /// total unavailability and outage frequency added, and each block's
+    /// penalty.
+    fn first_order(&self, a: &[f64], q: &[f64]) -> (f64, f64, Vec<Penalty>) {
+        let (mut dq, mut df) = (0.0, 0.0);
+        let mut dynamics: Vec<Dynamics> = Vec::with_capacity(self.standbys.len());
+        let mut penalties = Vec::with_capacity(self.standbys.len());
+        for st in &self.standbys {
+            let p = self.takeover_penalty(st, a, q, &dynamics);
+            dq += p.unavailability;
+            df += p.frequency;
+            dynamics.push(p.block);
+            penalties.push(p);
+        }
+        (dq, df, penalties)
     }
 
     /// The first-order takeover penalty of one standby block
@@ -839,6 +894,9 @@ impl<'s> Analyzer<'s> {
                         continue;
                     }
                     let item = self.sys.item(self.item_at[l]);
+                    if q[l] <= 0.0 {
+                        continue;
+                    }
                     let fj = item.rates.frequency().unwrap_or(0.0) * b[l];
                     let t = fj * (p_others - a[l] * bo[l]).max(0.0);
                     f += fj;

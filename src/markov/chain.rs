@@ -19,8 +19,13 @@ use crate::model::system::{ItemId, Node, NodeId, Owner, System};
 /// Phases of the Erlang fit of a fixed delay.
 pub const ERLANG_PHASES: u8 = 4;
 
-/// Largest chain built before giving up (states).
-pub const MAX_STATES: usize = 250_000;
+/// Largest chain built before giving up (states, the product over
+/// independent groups of blocks).
+pub const MAX_STATES: usize = 500_000;
+
+/// Largest chain of one group of blocks that share items (states): each
+/// is solved by a sparse LU, whose fill grows quickly beyond this.
+pub const MAX_GROUP_STATES: usize = 20_000;
 
 /// A delay as exponential phases in sequence (`k = 0`: instant).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -218,6 +223,51 @@ pub struct Chain {
     /// Modes, `blocks.len()` per state.
     modes: Vec<Mode>,
     n_states: usize,
+    /// For a chain of independent groups of blocks: each group's chain
+    /// (the state is the tuple of theirs, the first group varying fastest).
+    parts: Vec<Chain>,
+}
+
+/// Groups of standby blocks that share no item: their chains are
+/// independent and their product is the whole chain.
+fn independent_groups(sys: &System, standbys: &[usize]) -> Vec<Vec<usize>> {
+    let n = standbys.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut owner: FxHashMap<u32, usize> = FxHashMap::default();
+    for (k, &s) in standbys.iter().enumerate() {
+        let mark = dynamic_nodes(sys, &[s]);
+        for (i, node) in sys.nodes().iter().enumerate() {
+            if let (true, Node::Item(it)) = (mark[i], node) {
+                match owner.get(&it.0) {
+                    Some(&o) => {
+                        let (a, b) = (find(&mut parent, o), find(&mut parent, k));
+                        parent[a] = b;
+                    }
+                    None => {
+                        owner.insert(it.0, k);
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut index: FxHashMap<usize, usize> = FxHashMap::default();
+    for k in 0..n {
+        let r = find(&mut parent, k);
+        let g = *index.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(standbys[k]);
+    }
+    groups
 }
 
 /// The standby blocks the chain must carry: used and not ideal.
@@ -258,6 +308,107 @@ impl Chain {
     /// availability alone.
     pub fn build(sys: &System, ov: &Overrides, limit: usize) -> Result<Chain, ChainError> {
         let standbys = dynamic_standbys(sys);
+        let groups = independent_groups(sys, &standbys);
+        let group_limit = limit.min(MAX_GROUP_STATES);
+        if groups.len() <= 1 {
+            return Self::build_group(sys, ov, group_limit, &standbys);
+        }
+        let parts = groups
+            .iter()
+            .map(|g| Self::build_group(sys, ov, group_limit, g))
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::product(parts, limit)
+    }
+
+    /// The chain of independent groups: states are tuples, each group's
+    /// transitions move its own part.
+    fn product(parts: Vec<Chain>, limit: usize) -> Result<Chain, ChainError> {
+        let mut n: usize = 1;
+        for p in &parts {
+            n = n.saturating_mul(p.len());
+        }
+        if n > limit {
+            return Err(ChainError::TooLarge { limit });
+        }
+        let mut strides = Vec::with_capacity(parts.len());
+        let mut stride = 1usize;
+        for p in &parts {
+            strides.push(stride);
+            stride *= p.len();
+        }
+        let mut chain = Chain {
+            classes: parts.iter().flat_map(|p| p.classes.clone()).collect(),
+            blocks: parts.iter().flat_map(|p| p.blocks.clone()).collect(),
+            transitions: Vec::new(),
+            approximations: Vec::new(),
+            causes: Vec::new(),
+            counts: Vec::new(),
+            modes: Vec::new(),
+            n_states: n,
+            parts: Vec::new(),
+        };
+        for p in &parts {
+            for a in &p.approximations {
+                if !chain.approximations.contains(a) {
+                    chain.approximations.push(a.clone());
+                }
+            }
+        }
+        // Each part's transitions by source.
+        let by_source: Vec<Vec<Vec<usize>>> = parts
+            .iter()
+            .map(|p| {
+                let mut v = vec![Vec::new(); p.len()];
+                for (k, t) in p.transitions.iter().enumerate() {
+                    v[t.0 as usize].push(k);
+                }
+                v
+            })
+            .collect();
+        let (mut class_off, mut block_off) = (Vec::new(), Vec::new());
+        let (mut co, mut bo) = (0u32, 0u32);
+        for p in &parts {
+            class_off.push(co);
+            block_off.push(bo);
+            co += p.classes.len() as u32;
+            bo += p.blocks.len() as u32;
+        }
+        for s in 0..n {
+            for (g, p) in parts.iter().enumerate() {
+                let sg = (s / strides[g]) % p.len();
+                let nc = p.classes.len();
+                let nb = p.blocks.len();
+                chain
+                    .counts
+                    .extend_from_slice(&p.counts[sg * nc..(sg + 1) * nc]);
+                chain
+                    .modes
+                    .extend_from_slice(&p.modes[sg * nb..(sg + 1) * nb]);
+                for &k in &by_source[g][sg] {
+                    let (_, to, rate) = p.transitions[k];
+                    let t = s - sg * strides[g] + to as usize * strides[g];
+                    chain.transitions.push((s as u32, t as u32, rate));
+                    chain.causes.push(match p.causes[k] {
+                        Cause::Fail(c) => Cause::Fail(c + class_off[g]),
+                        Cause::Repair(c) => Cause::Repair(c + class_off[g]),
+                        Cause::Phase(b) => Cause::Phase(b + block_off[g]),
+                    });
+                }
+            }
+        }
+        chain.parts = parts;
+        Ok(chain)
+    }
+
+    /// The chain of one group of standby blocks (all of them when they
+    /// share items).
+    fn build_group(
+        sys: &System,
+        ov: &Overrides,
+        limit: usize,
+        standbys: &[usize],
+    ) -> Result<Chain, ChainError> {
+        let standbys = standbys.to_vec();
         let mark = dynamic_nodes(sys, &standbys);
         let mut approximations = Vec::new();
 
@@ -429,7 +580,19 @@ impl Chain {
             counts: Vec::new(),
             modes: Vec::new(),
             n_states: 0,
+            parts: Vec::new(),
         };
+        // Items fail and are repaired independently, so every vector of
+        // down counts is reachable: a lower bound on the states.
+        let mut least = 1.0f64;
+        for c in &chain.classes {
+            if c.fail > 0.0 {
+                least *= (c.items.len() + 1) as f64;
+            }
+        }
+        if least > limit as f64 {
+            return Err(ChainError::TooLarge { limit });
+        }
         chain.explore(&cnodes, limit)?;
         Ok(chain)
     }
@@ -748,6 +911,12 @@ impl Chain {
                 cl.fail = 0.0;
             }
         }
+        let mut off = 0;
+        for part in &mut c.parts {
+            let n = part.classes.len();
+            *part = part.without_failures(&perfect[off..off + n]);
+            off += n;
+        }
         c
     }
 
@@ -803,7 +972,24 @@ impl Chain {
     ///
     /// When the chain cannot be solved (see [`super::solve::SolveError`]).
     pub fn stationary(&self) -> Result<Vec<f64>, super::SolveError> {
-        super::solve::stationary(self.n_states, &self.transitions)
+        if self.parts.is_empty() {
+            return super::solve::stationary(self.n_states, &self.transitions);
+        }
+        // Independent groups: the product of their distributions.
+        let pis = self
+            .parts
+            .iter()
+            .map(Chain::stationary)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut pi = vec![1.0; self.n_states];
+        let mut stride = 1;
+        for (p, part) in pis.iter().zip(&self.parts) {
+            for (s, v) in pi.iter_mut().enumerate() {
+                *v *= p[(s / stride) % part.len()];
+            }
+            stride *= part.len();
+        }
+        Ok(pi)
     }
 }
 
