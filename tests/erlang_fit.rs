@@ -55,7 +55,9 @@ fn fixed_detection_against_outages_as_long_as_itself() {
         failover = "30s"
     "#;
     let (gap, hw, approx) = gap(text, 200_000);
-    println!("detect 60 s fixed vs 60 s outages: Erlang-4 fit vs simulation {gap:+.4} (CI ±{hw:.4})");
+    println!(
+        "detect 60 s fixed vs 60 s outages: Erlang-4 fit vs simulation {gap:+.4} (CI ±{hw:.4})"
+    );
     assert!(approx.iter().any(|a| a.contains("detection")));
     assert!(hw < 0.01, "{hw}");
     assert!(gap < 0.0 && gap > -0.05, "{gap} (CI ±{hw})");

@@ -865,9 +865,9 @@ impl<'s> Analyzer<'s> {
         let per_failure = |r: Outage| -> (f64, f64, f64) {
             let (p_long, e_min, e_excess) = r.against(detect);
             let cost = e_min + p_long * (c * d + (1.0 - c) * e_excess);
-            let outage = if detect > 0.0 {
-                1.0
-            } else if d > 0.0 {
+            // Every failure is a block outage, except with instant
+            // detection and failover: then only failed switches are.
+            let outage = if detect > 0.0 || d > 0.0 {
                 1.0
             } else {
                 1.0 - c

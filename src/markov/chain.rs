@@ -259,13 +259,13 @@ fn independent_groups(sys: &System, standbys: &[usize]) -> Vec<Vec<usize>> {
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut index: FxHashMap<usize, usize> = FxHashMap::default();
-    for k in 0..n {
+    for (k, &s) in standbys.iter().enumerate() {
         let r = find(&mut parent, k);
         let g = *index.entry(r).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
-        groups[g].push(standbys[k]);
+        groups[g].push(s);
     }
     groups
 }
@@ -300,6 +300,29 @@ pub fn dynamic_nodes(sys: &System, standbys: &[usize]) -> Vec<bool> {
 
 impl Chain {
     /// Builds the reachable chain.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::markov::{Chain, MAX_STATES, Overrides};
+    /// let sys = fivenines::System::from_str("pair.toml", r#"
+    ///     system = "db"
+    ///     [component.a]
+    ///     mtbf = "1y"
+    ///     mttr = "2h"
+    ///     [component.b]
+    ///     mtbf = "1y"
+    ///     mttr = "2h"
+    ///     [block.db]
+    ///     standby = ["a", "b"]
+    ///     failover = { exponential = { mean = "90s" } }
+    /// "#)?;
+    /// let chain = Chain::build(&sys, &Overrides::default(), MAX_STATES).expect("small");
+    /// let pi = chain.stationary()?;
+    /// assert_eq!(pi.len(), chain.len());
+    /// assert!((pi.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -30,6 +30,16 @@ pub enum SolveError {
 /// Duplicated pairs are summed. State 0 should be a likely one (its
 /// balance equation is the one replaced).
 ///
+/// # Examples
+///
+/// ```
+/// // Up for a year on average, down for two hours.
+/// let (fail, repair) = (1.0 / 31_536_000.0, 1.0 / 7200.0);
+/// let pi = fivenines::markov::stationary(2, &[(0, 1, fail), (1, 0, repair)])?;
+/// assert!((pi[1] - fail / (fail + repair)).abs() < 1e-18);
+/// # Ok::<(), fivenines::markov::SolveError>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`SolveError`] when the chain has more than one closed class or the
@@ -154,21 +164,21 @@ fn solve(n: usize, transitions: &[(u32, u32, f64)], pinned: bool) -> Result<Vec<
         let next: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + b).collect();
         let r2 = residual(&next);
         let n2 = norm(&r2, &next);
-        if !(n2 < best) {
+        if n2.is_nan() || n2 >= best {
             break;
         }
         x = next;
         r = r2;
         best = n2;
     }
-    if !(best <= 1e-9) {
+    if best.is_nan() || best > 1e-9 {
         return Err(SolveError::NotConverged { residual: best });
     }
     let mut pi = to_pi(&x);
     let total: f64 = pi.iter().sum();
     // A pinned state that is transient gives nonsense: reject it.
     let negative: f64 = pi.iter().filter(|v| **v < 0.0).map(|v| -v).sum();
-    if !(total > 0.0) || negative > 1e-9 * total {
+    if total.is_nan() || total <= 0.0 || negative > 1e-9 * total {
         return Err(SolveError::Singular("not a probability vector".to_string()));
     }
     for v in &mut pi {
