@@ -180,6 +180,8 @@ pub struct Analyzer<'s> {
     exact: Option<Exact>,
     /// Whether evaluations list contributors (what-if evaluations do not).
     contributors: bool,
+    /// Largest standby chain tried (states).
+    max_states: usize,
     /// Why the standby blocks fell back to the first order.
     fallback: Option<String>,
 }
@@ -320,6 +322,7 @@ impl<'s> Analyzer<'s> {
             exact,
             fallback,
             contributors: true,
+            max_states,
         })
     }
 
@@ -373,7 +376,7 @@ impl<'s> Analyzer<'s> {
         let (a, q) = self.static_probabilities(ex, ov);
         if ov.ideal_blocks.iter().any(|&b| b) {
             // Other dynamics: a new chain.
-            let chain = Chain::build(self.sys, ov, markov::MAX_STATES).ok()?;
+            let chain = Chain::build(self.sys, ov, self.max_states).ok()?;
             let pi = chain.stationary().ok()?;
             let cofactors = ex.dd.cofactors(&chain);
             return Some(ex.dd.evaluate(self.sys, &chain, &pi, &cofactors, &a, &q));
@@ -580,6 +583,16 @@ impl<'s> Analyzer<'s> {
                     criticality: crit(l),
                     birnbaum: birnbaum[l],
                 });
+            }
+        }
+        if !self.standbys.is_empty() {
+            // With takeovers, the share of the downtime that would go.
+            for c in &mut contributors {
+                c.criticality = if unavailability > 0.0 {
+                    c.downtime_per_year_s / YEAR_S / unavailability
+                } else {
+                    0.0
+                };
             }
         }
         contributors.sort_by(|x, y| {
@@ -799,7 +812,7 @@ impl<'s> Analyzer<'s> {
     fn what_if(&self, change: impl FnOnce(&mut System)) -> Option<f64> {
         let mut m = self.sys.clone();
         change(&mut m);
-        let mut an = Analyzer::new(&m).ok()?;
+        let mut an = Analyzer::with_state_limit(&m, self.max_states).ok()?;
         an.contributors = false;
         Some(an.evaluate().unavailability)
     }
