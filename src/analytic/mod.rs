@@ -465,6 +465,13 @@ impl<'s> Analyzer<'s> {
             approximations.push(format!(
                 "{why}: standby blocks fall back to the first-order approximation"
             ));
+            if self.contributors && !self.what_if_affordable() {
+                approximations.push(format!(
+                    "contributors of this large model ({} items, {} standby blocks): a component's or domain's line is its structural part only, a failover line its block's own first-order term (not re-evaluated)",
+                    self.item_at.len(),
+                    self.standbys.len()
+                ));
+            }
         }
         let (q_failover, f_failover, penalties) = self.first_order(a, q);
         let mut contributors = Vec::new();
@@ -488,18 +495,24 @@ impl<'s> Analyzer<'s> {
             // What disappears with an instant, always successful switch,
             // nested blocks' effects included: the model evaluated again
             // (exactly, when the chain then fits).
-            let without = self.what_if(|m| {
-                let sb = &mut m.standbys[st.index];
-                sb.failover = Distribution::Fixed(0.0);
-                sb.detect = Distribution::Fixed(0.0);
-                sb.failback = Distribution::Fixed(0.0);
-                sb.switch_success = 1.0;
-            });
+            // A large model keeps each block's own term (re-evaluating
+            // it once per part would be quadratic).
+            let gain = if self.what_if_affordable() {
+                self.what_if(|m| {
+                    let sb = &mut m.standbys[st.index];
+                    sb.failover = Distribution::Fixed(0.0);
+                    sb.detect = Distribution::Fixed(0.0);
+                    sb.failback = Distribution::Fixed(0.0);
+                    sb.switch_success = 1.0;
+                })
+                .map_or(0.0, |u| (q_struct + q_failover - u).max(0.0))
+            } else {
+                p.unavailability
+            };
             contributors.push(Contributor {
                 name: format!("{} (failover)", s.name),
                 kind: ContributorKind::Failover,
-                downtime_per_year_s: without.map_or(0.0, |u| (q_struct + q_failover - u).max(0.0))
-                    * YEAR_S,
+                downtime_per_year_s: gain * YEAR_S,
                 criticality: 0.0,
                 birnbaum: p.birnbaum,
             });
@@ -528,11 +541,12 @@ impl<'s> Analyzer<'s> {
         };
         // What disappears when the items at `levels` never fail: the
         // structure's part, and the takeovers' when there are standby blocks.
+        let affordable = self.what_if_affordable();
         let improvement = |levels: &[usize]| -> f64 {
-            if levels.len() == 1 && self.standbys.is_empty() {
+            if levels.len() == 1 && (self.standbys.is_empty() || !affordable) {
                 return q[levels[0]] * birnbaum[levels[0]];
             }
-            if self.standbys.is_empty() {
+            if self.standbys.is_empty() || !affordable {
                 let mut a2 = a.to_vec();
                 let mut q2 = q.to_vec();
                 for &l in levels {
@@ -805,6 +819,13 @@ impl<'s> Analyzer<'s> {
             contributors,
             bdd_nodes: ex.dd.diagram.len(),
         }
+    }
+
+    /// Whether contributors of the first-order fallback can be found by
+    /// evaluating changed copies of the model (one per part): for models
+    /// of moderate size.
+    fn what_if_affordable(&self) -> bool {
+        self.item_at.len() * self.standbys.len().max(1) <= 20_000
     }
 
     /// The unavailability of a changed copy of the model, by a fresh
