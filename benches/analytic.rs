@@ -1,4 +1,4 @@
-//! The analytic workloads of the benchmark README: d1 (1000 components),
+//! The analytic workloads of README.md ("Performance"): d1 (1000 components),
 //! d2 (the same over 3 shared AZs), d2 with replica groups. Each is measured
 //! in three steps: read and check the model, build the decision diagram, and
 //! evaluate (availability, outage frequency and the importance of every

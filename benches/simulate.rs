@@ -1,4 +1,4 @@
-//! The Monte Carlo workloads of the benchmark README: sys10 (about 175
+//! The Monte Carlo workloads of README.md ("Performance"): sys10 (about 175
 //! events a run) and sys100 (about 1745), one simulated year a run, on one
 //! thread and on two. Throughput is in runs per second.
 

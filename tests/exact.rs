@@ -201,8 +201,8 @@ fn improvement_potential_matches_enumeration() {
     );
 }
 
-/// The benchmark workloads' exact unavailabilities (bench README, computed
-/// there by an independent BDD tool).
+/// The benchmark workloads' exact unavailabilities (docs/math.md; published
+/// in the benchmark README, computed there by an independent BDD tool).
 #[test]
 fn bench_workloads_match_published_values() {
     for (file, want) in [
