@@ -9,7 +9,9 @@
 //! lumped by how many are down. Delays (detection, failover, failback) are
 //! exponential phases: one for an exponential delay (exact), an Erlang fit
 //! for others ([`ERLANG_PHASES`] for a fixed delay), named in
-//! [`Chain::approximations`].
+//! [`Chain::approximations`]. Groups of blocks that share no item are
+//! independent: each group's chain is built and solved apart (at most
+//! [`MAX_GROUP_STATES`] states), and the whole chain is their product.
 
 use rustc_hash::FxHashMap;
 
