@@ -61,12 +61,13 @@ pub mod model;
 pub mod report;
 pub mod simulate;
 pub mod text;
+pub mod value;
 
 pub use analytic::{Analytic, Analyzer, Contributor, ContributorKind};
 pub use builder::{BlockBuilder, ModelBuilder, PartBuilder};
 pub use error::{Error, ModelError, ModelErrors};
-pub use model::dist::Distribution;
-pub use model::quantity::{Availability, QuantityError, YEAR_S, parse_duration, parse_probability};
 pub use model::system::System;
 pub use report::Report;
 pub use simulate::{Config, Simulation};
+pub use value::dist::Distribution;
+pub use value::quantity::{Availability, QuantityError, YEAR_S, parse_duration, parse_probability};

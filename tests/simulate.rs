@@ -17,7 +17,9 @@ fn run(sys: &System, runs: u64, seed: u64) -> fivenines::Simulation {
         seed,
         ..Config::default()
     };
-    simulate::simulate(sys, &cfg, None).unwrap()
+    let mut sim = simulate::simulate(sys, &cfg, None).unwrap();
+    fivenines::report::cross_check(sys, &mut sim);
+    sim
 }
 
 #[test]

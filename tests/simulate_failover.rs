@@ -26,7 +26,9 @@ fn run(sys: &System, runs: u64, seed: u64) -> Simulation {
         seed,
         ..Config::default()
     };
-    simulate::simulate(sys, &cfg, None).unwrap()
+    let mut sim = simulate::simulate(sys, &cfg, None).unwrap();
+    fivenines::report::cross_check(sys, &mut sim);
+    sim
 }
 
 /// The simulated unavailability agrees with `exact` (see the module doc);

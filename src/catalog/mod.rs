@@ -19,8 +19,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::dist::Distribution;
-use crate::model::quantity::{Availability, parse_duration, parse_probability};
+use crate::value::dist::Distribution;
+use crate::value::quantity::{Availability, QuantityError, parse_duration, parse_probability};
 
 const AWS: &str = include_str!("aws.toml");
 
@@ -142,7 +142,7 @@ fn parse(text: &str) -> Result<Vec<Entry>, String> {
     raw.entry
         .into_iter()
         .map(|r| {
-            let ctx = |e: crate::QuantityError| format!("{}: {}", r.id, e.message);
+            let ctx = |e: QuantityError| format!("{}: {}", r.id, e.message);
             let dur =
                 |s: &Option<String>| s.as_deref().map(parse_duration).transpose().map_err(ctx);
             Ok(Entry {

@@ -168,7 +168,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
     };
     let started = Instant::now();
-    let sim = simulate::simulate(&sys, &cfg, Some(&progress))?;
+    let mut sim = simulate::simulate(&sys, &cfg, Some(&progress))?;
+    fivenines::report::cross_check(&sys, &mut sim);
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();

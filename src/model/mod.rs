@@ -2,11 +2,15 @@
 //! the compiled [`System`].
 
 pub(crate) mod check;
-pub mod dist;
-pub mod quantity;
 pub(crate) mod spec;
 pub mod system;
 
+/// Failure, repair and failover time distributions (they live in
+/// [`crate::value::dist`], below the model and the catalog).
+pub use crate::value::dist;
+/// Quantities of the model file (they live in [`crate::value::quantity`],
+/// below the model and the catalog).
+pub use crate::value::quantity;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;

@@ -8,110 +8,15 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::analytic::{Analytic, Contributor};
-use crate::model::quantity::{Availability, YEAR_S};
+use crate::model::quantity::Availability;
 use crate::model::system::{CatalogUse, System};
+use crate::simulate::{CrossCheck, Simulation};
 
+pub use crate::value::target::{Target, Verdict};
 pub use table::{
     Row, render_comparison, render_comparison_markdown, render_nines_table, render_simulation,
     render_table,
 };
-
-/// What a run says about a target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// Met: the exact availability, or the whole 95% confidence interval of
-    /// a simulation, is at or above the target.
-    Met,
-    /// Missed: the exact availability, or the whole interval, is below it.
-    Missed,
-    /// Simulation only: the 95% confidence interval straddles the target;
-    /// more runs (`--precision`) can decide.
-    Inconclusive,
-}
-
-/// A target availability and whether it is met.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Target {
-    /// The target availability.
-    pub availability: f64,
-    /// Whether the target is met: the exact availability is at least the
-    /// target, or (simulation) the whole 95% confidence interval is.
-    pub met: bool,
-    /// `met`, `missed`, or (simulation) `inconclusive` when the 95%
-    /// confidence interval straddles the target.
-    pub verdict: Verdict,
-    /// Downtime a year the target allows, seconds.
-    pub budget_per_year_s: f64,
-    /// Budget minus expected downtime, seconds a year (negative when missed).
-    pub margin_per_year_s: f64,
-}
-
-impl Target {
-    /// The target as a percentage, as a user writes it: `99.99%`.
-    pub fn label(&self) -> String {
-        let q = self.budget_per_year_s / YEAR_S;
-        crate::model::quantity::trim_percent(&crate::model::quantity::format_percent(
-            self.availability,
-            q,
-        ))
-    }
-
-    /// Compares an unavailability with a target.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use fivenines::{Availability, report::Target};
-    /// let t = Target::new(Availability::parse("99.99%")?, 5e-5);
-    /// assert!(t.met);
-    /// assert!((t.margin_per_year_s - 0.5e-4 * fivenines::YEAR_S).abs() < 1e-6);
-    /// # Ok::<(), fivenines::QuantityError>(())
-    /// ```
-    pub fn new(target: Availability, unavailability: f64) -> Self {
-        let budget = target.unavailability() * YEAR_S;
-        let met = unavailability <= target.unavailability();
-        Target {
-            availability: target.value(),
-            met,
-            verdict: if met { Verdict::Met } else { Verdict::Missed },
-            budget_per_year_s: budget,
-            margin_per_year_s: budget - unavailability * YEAR_S,
-        }
-    }
-
-    /// Compares an estimated unavailability and its 95% confidence interval
-    /// `[lo, hi]` with a target: met when the whole interval is within the
-    /// target, missed when the whole interval is beyond it, inconclusive
-    /// otherwise. The margin is that of the estimate.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use fivenines::{Availability, report::{Target, Verdict}};
-    /// let t = Availability::parse("99.99%")?;
-    /// assert_eq!(Target::with_ci(t, 0.9e-4, [0.8e-4, 0.95e-4]).verdict, Verdict::Met);
-    /// assert_eq!(Target::with_ci(t, 0.99e-4, [0.9865e-4, 1.013e-4]).verdict, Verdict::Inconclusive);
-    /// assert!(!Target::with_ci(t, 0.99e-4, [0.9865e-4, 1.013e-4]).met);
-    /// assert_eq!(Target::with_ci(t, 1.2e-4, [1.1e-4, 1.3e-4]).verdict, Verdict::Missed);
-    /// # Ok::<(), fivenines::QuantityError>(())
-    /// ```
-    pub fn with_ci(target: Availability, unavailability: f64, ci95: [f64; 2]) -> Self {
-        let q = target.unavailability();
-        let verdict = if ci95[1] <= q {
-            Verdict::Met
-        } else if ci95[0] > q {
-            Verdict::Missed
-        } else {
-            Verdict::Inconclusive
-        };
-        Target {
-            met: verdict == Verdict::Met,
-            verdict,
-            ..Target::new(target, unavailability)
-        }
-    }
-}
 
 /// The result of `estimate`: the exact steady state of one system.
 ///
@@ -230,4 +135,41 @@ impl Report {
         serde_json::to_writer_pretty(&mut *out, self)?;
         writeln!(out)
     }
+}
+
+/// Puts the exact engine's figure beside a simulation's: fills
+/// `sim.analytic` with the analytic availability and whether it lies inside
+/// the simulation's 95% confidence interval of the unavailability. Leaves it
+/// empty when the exact engine cannot evaluate the model (too large).
+///
+/// The engines do not call each other, so this lives above both;
+/// `fivenines simulate` calls it after [`crate::simulate::simulate`].
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{System, report, simulate};
+/// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n")?;
+/// let cfg = simulate::Config { runs: 2_000, ..Default::default() };
+/// let mut sim = simulate::simulate(&sys, &cfg, None)?;
+/// assert!(sim.analytic.is_none());
+/// report::cross_check(&sys, &mut sim);
+/// let check = sim.analytic.expect("a small model evaluates exactly");
+/// assert!((check.availability - 1000.0 / 1004.0).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cross_check(sys: &System, sim: &mut Simulation) {
+    sim.analytic = crate::analytic::evaluate(sys).ok().map(|a| CrossCheck {
+        availability: a.availability,
+        unavailability: a.unavailability,
+        inside_ci95: inside(sim.unavailability.ci95, a.unavailability),
+        approximate: !a.approximations.is_empty(),
+    });
+}
+
+/// Whether an unavailability lies in a confidence interval of the
+/// unavailability. Availabilities near 1 cannot be compared: 1 - 1e-18 is
+/// 1.0 in double precision.
+fn inside(ci: [f64; 2], u: f64) -> bool {
+    ci[0] <= u && u <= ci[1]
 }

@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::model::quantity::{Availability, YEAR_S};
 use crate::model::system::{Owner, System};
+use crate::value::target::Target;
 use stats::Stats;
 use trajectory::{Model, Runner};
 
@@ -182,12 +183,15 @@ pub struct Simulation {
     /// Target, and its verdict: met or missed by the whole 95% confidence
     /// interval, or inconclusive.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<crate::report::Target>,
+    pub target: Option<Target>,
     /// With `precision`: what was asked and reached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
     /// The exact engine's figure beside the simulated one (absent when the
-    /// model is too large for the exact engine).
+    /// model is too large for the exact engine). [`simulate`] leaves it
+    /// empty, as the engines do not call each other:
+    /// [`report::cross_check`](crate::report::cross_check) fills it, as
+    /// `fivenines simulate` does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analytic: Option<CrossCheck>,
     /// Every approximation, in words.
@@ -219,6 +223,10 @@ pub struct CrossCheck {
 
 /// Simulates a system. `progress` is called with the number of runs done
 /// after each chunk (from worker threads).
+///
+/// The result's `analytic` cross-check is left empty: the Monte Carlo engine
+/// does not call the exact one. [`report::cross_check`](crate::report::cross_check)
+/// adds it.
 ///
 /// # Examples
 ///
@@ -319,21 +327,7 @@ pub fn simulate(
             }
         }
     }
-    let mut sim = summarise(sys, cfg, &stats, threads, reached, start_note);
-    sim.analytic = crate::analytic::evaluate(sys).ok().map(|a| CrossCheck {
-        availability: a.availability,
-        unavailability: a.unavailability,
-        inside_ci95: inside(sim.unavailability.ci95, a.unavailability),
-        approximate: !a.approximations.is_empty(),
-    });
-    Ok(sim)
-}
-
-/// Whether an unavailability lies in a confidence interval of the
-/// unavailability. Availabilities near 1 cannot be compared: 1 - 1e-18 is
-/// 1.0 in double precision.
-fn inside(ci: [f64; 2], u: f64) -> bool {
-    ci[0] <= u && u <= ci[1]
+    Ok(summarise(sys, cfg, &stats, threads, reached, start_note))
 }
 
 fn summarise(
@@ -393,9 +387,7 @@ fn summarise(
             max: stats.max_longest(),
         },
         p_meets_target: stats.p_meets(),
-        target: cfg
-            .target
-            .map(|t| crate::report::Target::with_ci(t, u, [lo_u, hi_u])),
+        target: cfg.target.map(|t| Target::with_ci(t, u, [lo_u, hi_u])),
         precision: cfg.precision.map(|p| Precision {
             requested: p,
             achieved: if u > 0.0 { hw / u } else { f64::INFINITY },

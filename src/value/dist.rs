@@ -53,7 +53,7 @@ impl Distribution {
 
     /// A short description with units, for reports: `weibull(shape 1.5, scale 1000 h)`.
     pub fn describe(&self) -> String {
-        use crate::model::quantity::human_duration as h;
+        use crate::value::quantity::human_duration as h;
         match *self {
             Distribution::Exponential { mean } => format!("exponential(mean {})", h(mean)),
             Distribution::Weibull { shape, scale } => {
