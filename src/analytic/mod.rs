@@ -523,14 +523,6 @@ impl<'s> Analyzer<'s> {
             approximations
                 .push("the first-order failover penalty exceeds 1 and was capped".to_string());
         }
-        for c in &mut contributors {
-            c.criticality = if unavailability > 0.0 {
-                c.downtime_per_year_s / YEAR_S / unavailability
-            } else {
-                0.0
-            };
-        }
-
         // Components and domains.
         let crit = |l: usize| {
             if unavailability > 0.0 {
@@ -600,7 +592,8 @@ impl<'s> Analyzer<'s> {
             }
         }
         if !self.standbys.is_empty() {
-            // With takeovers, the share of the downtime that would go.
+            // With takeovers (and for the failover lines), the share of
+            // the downtime that would go.
             for c in &mut contributors {
                 c.criticality = if unavailability > 0.0 {
                     c.downtime_per_year_s / YEAR_S / unavailability
