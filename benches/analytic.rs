@@ -97,7 +97,7 @@ fn shapes(c: &mut Criterion) {
 /// Standby blocks end to end (read, check, build the diagrams, build and
 /// solve the Markov chain, evaluate with every contributor): the shipped
 /// models whose standby blocks the chain solves, and the two published
-/// cases of docs/availability-math.md. The chain's size is printed.
+/// cases of docs/math.md. The chain's size is printed.
 fn standby(c: &mut Criterion) {
     let mut g = c.benchmark_group("standby");
     let dir = env!("CARGO_MANIFEST_DIR");

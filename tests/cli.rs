@@ -1,4 +1,4 @@
-//! The `fivenines` binary end to end: worked numbers of availability-math.md
+//! The `fivenines` binary end to end: worked numbers of docs/math.md
 //! written as model files, exit statuses, JSON keys, and every error class of
 //! the model contract.
 

@@ -6,7 +6,7 @@
 //! block's switch made instant and always successful (`failover`,
 //! `detect`, `failback` of `"0s"`, `switch_success = 1`); the drop in
 //! downtime must equal that part's `downtime_per_year_s`
-//! (docs/availability-math.md, "Which component eats the budget").
+//! (docs/math.md, "Contributors").
 
 use fivenines::{ContributorKind, System, analytic};
 use toml::{Table, Value};

@@ -3,8 +3,7 @@
 //! text itself and shares no code with the library.
 //!
 //! 1. The oracle is validated first: the two exact values published in
-//!    docs/availability-math.md ("Where the first order breaks, and the
-//!    exact answer"), a static model against its closed form, and small
+//!    docs/math.md ("Where each breaks"), a static model against its closed form, and small
 //!    chains written out by hand.
 //! 2. The analytic engine must then match it on a grid of standby models:
 //!    unavailability within 1e-6 relative, outages a year within 1e-4.
@@ -40,7 +39,7 @@ fn exp(mean: &str) -> String {
     format!("{{ exponential = {{ mean = \"{mean}\" }} }}")
 }
 
-/// Two standby pairs across the same two AZs (docs/availability-math.md):
+/// Two standby pairs across the same two AZs (docs/math.md):
 /// a load balancer pair and a DB pair, one member of each per AZ.
 fn two_pairs(az_mtbf: &str, failover: &str) -> String {
     format!(
@@ -102,7 +101,7 @@ fn standby_of(members: &[(&str, &str, &str)], extra: &str) -> String {
     t
 }
 
-/// Three members, the least reliable preferred (docs/availability-math.md).
+/// Three members, the least reliable preferred (docs/math.md).
 fn three_members_worked() -> String {
     standby_of(
         &[
@@ -361,7 +360,7 @@ fn assert_printed(what: &str, got: f64, printed: f64, digits: i32) {
 
 #[test]
 fn oracle_reproduces_the_published_two_pairs() {
-    // docs/availability-math.md: AZs MTBF 2 y; U = 2.18003e-5 and 1.87698
+    // docs/math.md: AZs MTBF 2 y; U = 2.18003e-5 and 1.87698
     // outages a year.
     let s = exact(&two_pairs("2y", "2m"));
     println!("two pairs: {s:?}");
@@ -371,7 +370,7 @@ fn oracle_reproduces_the_published_two_pairs() {
 
 #[test]
 fn oracle_reproduces_the_published_three_members() {
-    // docs/availability-math.md: U = 9.93576e-6 and 1.94493 outages a year.
+    // docs/math.md: U = 9.93576e-6 and 1.94493 outages a year.
     let s = exact(&three_members_worked());
     println!("three members: {s:?}");
     assert_printed("U", s.unavailability, 9.93576e-6, 6);
@@ -465,7 +464,7 @@ fn oracle_static_model_matches_the_closed_form() {
         (5.0 * y, 1.0),
     ];
     let avail: Vec<f64> = parts.iter().map(|(m, r)| m / (m + r)).collect();
-    // Condition on the two AZs (docs/availability-math.md, Shannon
+    // Condition on the two AZs (docs/math.md, Shannon
     // expansion): given them, everything else is independent.
     let a_sys = |p: &[f64]| {
         let mut a = 0.0;
@@ -490,7 +489,7 @@ fn oracle_static_model_matches_the_closed_form() {
         f += f_i * (a_sys(&hi) - a_sys(&lo));
     }
     let f = f * YEAR_S;
-    // Perfect instant switching is parallel (docs/availability-math.md).
+    // Perfect instant switching is parallel (docs/math.md).
     for kind in ["parallel", "standby"] {
         let s = exact(&static_model(kind));
         println!("static ({kind}): {s:?}; closed form U {u:e}, {f} outages a year");
@@ -922,13 +921,13 @@ fn simulation_check(name: &str, text: &str, runs: u64, years: f64, seed: u64, al
     );
 }
 
-// One-year missions (the default), which docs/model-format.md says start
+// One-year missions (the default), which docs/model.md says start
 // in steady state ("which member serves at its start is drawn as in the
 // long run, not fixed to the first one that is up"). Where the member
 // that serves in the long run is not the first one up, a simulation that
 // starts on the first one is biased on one-year missions: the flaky
 // primary and the published three-member case (+37%, as
-// docs/availability-math.md says) are the clearest.
+// docs/math.md says) are the clearest.
 
 #[test]
 fn simulation_identical_pair() {

@@ -73,7 +73,7 @@ fn weibull_failures_lognormal_repairs_renewal_value() {
 }
 
 /// Steady state of a hot standby pair with an exponential failover delay,
-/// by solving the CTMC of model-format.md's dynamics: unavailability.
+/// by solving the CTMC of docs/model.md's dynamics: unavailability.
 fn standby_pair_ctmc(lambda: f64, mu: f64, delta: f64, c: f64) -> f64 {
     #[derive(Clone, Copy, PartialEq, Debug)]
     enum Mode {
@@ -215,7 +215,7 @@ fn standby_pair_exponential_delay_matches_ctmc() {
 
 #[test]
 fn standby_pair_fixed_delay_against_first_order() {
-    // The example of availability-math.md: 2 failures a year each, 2 h
+    // The example of docs/math.md: 2 failures a year each, 2 h
     // repairs, 90 s fixed failover, switch success 0.99: about 322 s a year
     // lost to takeovers.
     let text = pair("mttr = \"2h\"", "failover = \"90s\"");

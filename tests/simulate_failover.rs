@@ -1,4 +1,4 @@
-//! Standby dynamics in the simulation (model-format.md): detection
+//! Standby dynamics in the simulation (docs/model.md): detection
 //! (`detect`), revertive service (`revert`) and the move back (`failback`),
 //! against closed forms derived here and against a continuous-time Markov
 //! chain of the same rules solved directly; plus random streams keyed
@@ -250,7 +250,7 @@ enum Mode {
     NoneUp,
 }
 
-/// The rules of model-format.md, written out as the mode a block goes to
+/// The rules of docs/model.md, written out as the mode a block goes to
 /// (with probabilities) given its members' states.
 struct Rules {
     n: usize,

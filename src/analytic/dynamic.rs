@@ -1,5 +1,5 @@
 //! Standby blocks solved exactly: the modular approach of dynamic fault
-//! trees (docs/availability-math.md, "Where the first order breaks").
+//! trees (docs/math.md, "Where each breaks").
 //!
 //! The items the standby blocks depend on and the blocks' modes form a
 //! Markov chain ([`crate::markov::Chain`]); everything else is static and

@@ -746,13 +746,9 @@ impl<'s> Analyzer<'s> {
                 birnbaum: b,
             });
         }
-        let mut dynamics: Vec<Dynamics> = Vec::with_capacity(self.standbys.len());
         let mut failover_lines = 0.0;
         for st in self.standbys.iter().filter(|_| self.contributors) {
             let sb = &sys.standbys()[st.index];
-            // The block's structural importance, for its line.
-            let birnbaum = self.takeover_penalty(st, a, q, &dynamics);
-            dynamics.push(birnbaum.block);
             let mut ideal = vec![false; sys.standbys().len()];
             ideal[st.index] = true;
             let ov = Overrides {
@@ -768,7 +764,7 @@ impl<'s> Analyzer<'s> {
                 kind: ContributorKind::Failover,
                 downtime_per_year_s: gain * YEAR_S,
                 criticality: crit(gain),
-                birnbaum: birnbaum.birnbaum,
+                birnbaum: self.block_birnbaum(st, a, q),
             });
         }
         contributors.sort_by(|x, y| {
@@ -831,6 +827,16 @@ impl<'s> Analyzer<'s> {
         Some(an.evaluate().unavailability)
     }
 
+    /// The structural Birnbaum importance of a standby block: the system's
+    /// unavailability with the block down less that with it up.
+    fn block_birnbaum(&self, st: &StandbyModel, a: &[f64], q: &[f64]) -> f64 {
+        let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
+        let (_, q_down) = st
+            .forced_down
+            .root_probabilities(&st.forced_down.forward(a, q));
+        (q_down - q_up).max(0.0)
+    }
+
     /// The first-order penalties of every standby block, inner first:
     /// total unavailability and outage frequency added, and each block's
     /// penalty.
@@ -849,7 +855,7 @@ impl<'s> Analyzer<'s> {
     }
 
     /// The first-order takeover penalty of one standby block
-    /// (availability-math.md, "Standby with a failover delay"). `inner`
+    /// (docs/math.md, "The first-order fallback"). `inner`
     /// holds the dynamics of the standby blocks already evaluated (inner
     /// ones come first).
     fn takeover_penalty(
@@ -1018,11 +1024,7 @@ impl<'s> Analyzer<'s> {
             Distribution::Fixed(v) if v > 0.0 && detect == 0.0 && !s.revert => Some((v, c)),
             _ => None,
         };
-        let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
-        let (_, q_down) = st
-            .forced_down
-            .root_probabilities(&st.forced_down.forward(a, q));
-        let critical = (q_down - q_up).max(0.0);
+        let critical = self.block_birnbaum(st, a, q);
         Penalty {
             unavailability: block.down * critical,
             frequency: block.outages * critical,

@@ -1,6 +1,6 @@
 //! The Markov chain of a system's standby blocks: the items the blocks
 //! depend on (their members' items and every domain above them) and the
-//! blocks' modes (docs/model-format.md, "standby"), as a continuous-time
+//! blocks' modes (docs/model.md, "Standby dynamics"), as a continuous-time
 //! Markov chain over the reachable states.
 //!
 //! Items fail and are repaired at the rates of their means (exact for
@@ -81,7 +81,7 @@ impl Phases {
     }
 }
 
-/// The mode of a standby block (docs/model-format.md). Members are
+/// The mode of a standby block (docs/model.md). Members are
 /// positions in the block's list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -818,7 +818,7 @@ impl Chain {
     }
 
     /// The instant reactions of block `b` in `mode` to its members' states
-    /// (docs/model-format.md), each outcome with its probability.
+    /// (docs/model.md), each outcome with its probability.
     fn react(&self, b: usize, mode: Mode, up: &[bool], p: f64, out: &mut Vec<(f64, Mode)>) {
         let blk = &self.blocks[b];
         let first_up = up.iter().position(|&u| u).map(|j| j as u8);

@@ -2,7 +2,7 @@
 //!
 //! [`chain::Chain`] builds the continuous-time Markov chain of the items
 //! that standby blocks depend on and the blocks' modes
-//! (docs/model-format.md); [`solve::stationary`] solves it. The analytic
+//! (docs/model.md); [`solve::stationary`] solves it. The analytic
 //! engine conditions its decision diagram on the chain's states; the
 //! simulation draws each mission's starting state from the same
 //! stationary distribution.

@@ -46,7 +46,7 @@ enum Kind {
     Standby(u32),
 }
 
-/// The mode of a standby block (model-format.md). Every mode but
+/// The mode of a standby block (docs/model.md). Every mode but
 /// `Serving` is down; `Detecting`, `Moving` and `Failback` run the block's
 /// timer.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,7 +107,7 @@ pub(crate) struct Model {
 }
 
 /// How the standby blocks' modes start a mission
-/// (docs/model-format.md: as in the long run).
+/// (docs/model.md: as in the long run).
 pub(crate) enum Start {
     /// No standby dynamics: each item on its own.
     Independent,
@@ -752,7 +752,7 @@ impl<'m> Runner<'m> {
         }
     }
 
-    /// The standby state machine of model-format.md, driven by its members'
+    /// The standby state machine of docs/model.md, driven by its members'
     /// current states. Returns whether the block is up.
     fn standby_update(&mut self, s: usize, t: f64) -> bool {
         let m = self.m;

@@ -3,7 +3,7 @@
 //! standby block's mode, built from the model file's TOML text by its own
 //! reader and solved directly. It shares no code with the library: the
 //! model is read with the `toml` crate into structures of its own, the
-//! dynamics are written from the text of docs/model-format.md (section
+//! dynamics are written from the text of docs/model.md (section
 //! `[block.NAME]`, standby), and the steady state is solved by its own
 //! dense elimination.
 //!
@@ -12,7 +12,7 @@
 //! delay is instant. Components and domains need `mtbf` and `mttr`
 //! (exponential up and down times).
 //!
-//! Dynamics of one standby block (docs/model-format.md):
+//! Dynamics of one standby block (docs/model.md):
 //!
 //! - serving member `i` fails: with `detect > 0` the block detects
 //!   (down); if `i` is repaired before detection ends, it serves again
@@ -42,11 +42,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
-/// A 365-day year, seconds (docs/availability-math.md, "Units").
+/// A 365-day year, seconds (docs/math.md, "Units").
 pub const YEAR_S: f64 = 365.0 * 86_400.0;
 
 /// Seconds in a duration such as `"90s"`, `"2m"`, `"5min"`, `"6h"`,
-/// `"1y"`, `"1h 30m"`, `"1.5h"` (docs/model-format.md, "Quantities").
+/// `"1y"`, `"1h 30m"`, `"1.5h"` (docs/model.md, "Quantities").
 pub fn duration_s(text: &str) -> f64 {
     let chars: Vec<char> = text.chars().collect();
     let mut total = 0.0;
@@ -425,7 +425,7 @@ impl Model {
         }
     }
 
-    /// A takeover of block `s` from member `from` (docs/model-format.md):
+    /// A takeover of block `s` from member `from` (docs/model.md):
     /// the branches it leads to, with their probabilities.
     fn takeover(&self, s: usize, from: u8, up: &[bool]) -> Vec<(f64, Mode)> {
         let b = &self.standbys[s];
