@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             human_duration(c.downtime_per_year_s)
         );
     }
-    for note in &report.approximations {
+    for note in &report.findings.approximations {
         println!("  approximation: {note}");
     }
 

@@ -21,10 +21,71 @@ pub enum Error {
     /// The model has errors; nothing was evaluated.
     #[error(transparent)]
     Model(#[from] ModelErrors),
-    /// The model is valid but cannot be evaluated as asked (too large for
-    /// the exact engine, no time scale for a figure that needs one, ...).
-    #[error("{0}")]
-    Evaluation(String),
+    /// The model's decision diagram grew past its limit: the model is too
+    /// large for the exact engine (`simulate` still works).
+    #[error(
+        "the model's decision diagram exceeds {limit} nodes; it is too large for the exact engine (use `simulate`)"
+    )]
+    DiagramTooLarge {
+        /// The limit on diagram nodes that was reached.
+        limit: usize,
+    },
+    /// An item the evaluation needs a time scale for gives availability
+    /// alone (no MTBF or MTTR). Models read from a file report this as a
+    /// [`Error::Model`] pointing at the item instead.
+    #[error("{kind} `{name}` gives availability alone: {needed_for} needs a time scale; {help}")]
+    NoTimeScale {
+        /// `component` or `domain`.
+        kind: &'static str,
+        /// Its name.
+        name: String,
+        /// What needs the time scale (`a simulation`, ...).
+        needed_for: &'static str,
+        /// How to fix it.
+        help: &'static str,
+    },
+    /// A setting of the evaluation is out of range (the simulation's
+    /// mission, runs, precision, ...).
+    #[error("{setting}: {message}")]
+    BadSetting {
+        /// The setting, as the command line spells it (`runs`, `mission`,
+        /// `precision`, ...).
+        setting: &'static str,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// The operating system refused a resource the evaluation needs
+    /// (worker threads, a large stack for a deep model).
+    #[error("{what}: {message}")]
+    Resource {
+        /// What could not be had.
+        what: &'static str,
+        /// What the system said.
+        message: String,
+    },
+}
+
+impl Error {
+    /// A stable code for the kind of error, as in the CLI's JSON error
+    /// object (`"code"`): `io`, `model`, `diagram_too_large`,
+    /// `no_time_scale`, `bad_setting` or `resource`.
+    ///
+    /// ```
+    /// use fivenines::{Error, System};
+    /// let e = System::from_str("m.toml", "system = \"nope\"\n").unwrap_err();
+    /// assert!(matches!(e, Error::Model(_)));
+    /// assert_eq!(e.code(), "model");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::Model(_) => "model",
+            Error::DiagramTooLarge { .. } => "diagram_too_large",
+            Error::NoTimeScale { .. } => "no_time_scale",
+            Error::BadSetting { .. } => "bad_setting",
+            Error::Resource { .. } => "resource",
+        }
+    }
 }
 
 /// One problem in a model file, with the place it points to.

@@ -70,4 +70,5 @@ pub use model::system::System;
 pub use report::Report;
 pub use simulate::{Config, Simulation};
 pub use value::dist::Distribution;
+pub use value::finding::{Code, Finding, Findings, Severity};
 pub use value::quantity::{Availability, QuantityError, YEAR_S, parse_duration, parse_probability};

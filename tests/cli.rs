@@ -201,6 +201,20 @@ fn json_has_the_contract_keys() {
             .any(|a| a.as_str().unwrap().contains("exponential phases")),
         "the Erlang fit of the fixed failover is named: {approx:?}"
     );
+    // The same finding as an object with its stable code, naming the block.
+    let findings = j["findings"].as_array().unwrap();
+    let fit = findings
+        .iter()
+        .find(|f| f["code"] == "erlang_fit")
+        .expect("an erlang_fit finding");
+    assert_eq!(fit["severity"], "approximation");
+    assert_eq!(fit["subjects"], serde_json::json!(["link"]));
+    assert!(approx.contains(&fit["text"]), "{fit} in {approx:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "sla_floors" && f["severity"] == "note")
+    );
     let share = num(&j, "approximate_share");
     assert!(share > 0.0 && share < 0.2, "{share}");
     let contributors = j["contributors"].as_array().unwrap();

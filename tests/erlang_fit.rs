@@ -8,7 +8,7 @@ use fivenines::{System, analytic};
 
 /// Relative gap between the exact engine and a long simulation, and the
 /// simulation's relative 95% half-width.
-fn gap(text: &str, runs: u64) -> (f64, f64, Vec<String>) {
+fn gap(text: &str, runs: u64) -> (f64, f64, Vec<fivenines::Finding>) {
     let sys = System::from_str("m.toml", text).unwrap();
     let a = analytic::evaluate(&sys).unwrap();
     let cfg = Config {
@@ -27,7 +27,12 @@ fn fixed_failover_of_the_multi_az_model() {
     let text = std::fs::read_to_string("models/multi-az-three-tier.toml").unwrap();
     let (gap, hw, approx) = gap(&text, 40_000);
     println!("multi-az-three-tier: Erlang-4 fit vs simulation {gap:+.4} (CI ±{hw:.4})");
-    assert!(approx.iter().any(|a| a.contains("4 exponential phases")));
+    assert!(
+        approx
+            .iter()
+            .any(|a| a.code == fivenines::Code::ErlangFit
+                && a.detail.contains("4 exponential phases"))
+    );
     // The 90 s failover is short beside everything else: its shape cannot
     // show; the engine must sit inside the simulation's interval.
     assert!(hw < 0.03, "{hw}");
@@ -58,7 +63,11 @@ fn fixed_detection_against_outages_as_long_as_itself() {
     println!(
         "detect 60 s fixed vs 60 s outages: Erlang-4 fit vs simulation {gap:+.4} (CI ±{hw:.4})"
     );
-    assert!(approx.iter().any(|a| a.contains("detection")));
+    assert!(
+        approx
+            .iter()
+            .any(|a| a.code == fivenines::Code::ErlangFit && a.detail.contains("detection"))
+    );
     assert!(hw < 0.01, "{hw}");
     assert!(gap < 0.0 && gap > -0.05, "{gap} (CI ±{hw})");
 }

@@ -96,7 +96,10 @@ fn extreme_values_are_errors_or_numbers() {
                     assert!(a.unavailability.is_finite(), "{body}");
                 }
                 // Too large for the diagram: a clear error, not a panic.
-                Err(e) => assert!(e.to_string().contains("too large"), "{body}: {e}"),
+                Err(e) => assert!(
+                    matches!(e, fivenines::Error::DiagramTooLarge { .. }),
+                    "{body}: {e}"
+                ),
             }
             let cfg = fivenines::Config {
                 runs: 20,

@@ -21,6 +21,7 @@ use crate::markov::{self, Chain, ChainError, Overrides};
 use crate::model::dist::Distribution;
 use crate::model::quantity::{Availability, YEAR_S, human_duration};
 use crate::model::system::{ItemId, Node, NodeId, System};
+use crate::value::finding::{self, Code, Finding};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 use dynamic::{DynamicDiagram, Solved};
 use order::order_items;
@@ -93,8 +94,8 @@ pub struct Analytic {
     /// Items that matter to the system but give availability alone, so that
     /// frequency and duration are unknown.
     pub untimed: Vec<String>,
-    /// Every approximation made, in words; empty when the figures are exact.
-    pub approximations: Vec<String>,
+    /// Every approximation made; empty when the figures are exact.
+    pub approximations: Vec<Finding>,
     /// Every component, domain and failover, largest downtime first.
     pub contributors: Vec<Contributor>,
     /// Size of the decision diagram (nodes).
@@ -200,7 +201,7 @@ impl std::fmt::Debug for Analyzer<'_> {
 ///
 /// # Errors
 ///
-/// [`Error::Evaluation`] when the decision diagram would exceed
+/// [`Error::DiagramTooLarge`] when the decision diagram would exceed
 /// [`MAX_BDD_NODES`].
 pub fn evaluate(sys: &System) -> Result<Analytic, Error> {
     Ok(Analyzer::new(sys)?.evaluate())
@@ -211,7 +212,7 @@ impl<'s> Analyzer<'s> {
     ///
     /// # Errors
     ///
-    /// [`Error::Evaluation`] when a diagram would exceed [`MAX_BDD_NODES`].
+    /// [`Error::DiagramTooLarge`] when a diagram would exceed [`MAX_BDD_NODES`].
     pub fn new(sys: &'s System) -> Result<Self, Error> {
         Self::with_state_limit(sys, markov::MAX_STATES)
     }
@@ -287,9 +288,9 @@ impl<'s> Analyzer<'s> {
                 forced.push((up, down));
             }
             if m.overflowed() {
-                return Err(Error::Evaluation(format!(
-                    "the model's decision diagram exceeds {MAX_BDD_NODES} nodes; it is too large for the exact engine (use `simulate`)"
-                )));
+                return Err(Error::DiagramTooLarge {
+                    limit: MAX_BDD_NODES,
+                });
             }
             Ok((diagram, standbys))
         };
@@ -298,9 +299,15 @@ impl<'s> Analyzer<'s> {
                 std::thread::Builder::new()
                     .stack_size(16 * 1024 * 1024 + levels * 1024)
                     .spawn_scoped(scope, build)
-                    .map_err(|e| Error::Evaluation(format!("cannot start a thread: {e}")))?
+                    .map_err(|e| Error::Resource {
+                        what: "cannot start the diagram builder's thread",
+                        message: e.to_string(),
+                    })?
                     .join()
-                    .map_err(|_| Error::Evaluation("the diagram builder failed".to_string()))?
+                    .map_err(|_| Error::Resource {
+                        what: "the diagram builder's thread",
+                        message: "it stopped without a result".to_string(),
+                    })?
             })?
         } else {
             build()?
@@ -462,14 +469,20 @@ impl<'s> Analyzer<'s> {
         // Standby takeovers, first order.
         let mut approximations = Vec::new();
         if let Some(why) = &self.fallback {
-            approximations.push(format!(
-                "{why}: standby blocks fall back to the first-order approximation"
+            approximations.push(Finding::approximation(
+                Code::FirstOrderFallback,
+                None,
+                format!("{why}: standby blocks fall back to the first-order approximation"),
             ));
             if self.contributors && !self.what_if_affordable() {
-                approximations.push(format!(
-                    "contributors of this large model ({} items, {} standby blocks): a component's or domain's line is its structural part only, a failover line its block's own first-order term (not re-evaluated)",
-                    self.item_at.len(),
-                    self.standbys.len()
+                approximations.push(Finding::approximation(
+                    Code::LargeModelContributors,
+                    None,
+                    format!(
+                        "contributors of this large model ({} items, {} standby blocks): a component's or domain's line is its structural part only, a failover line its block's own first-order term (not re-evaluated)",
+                        self.item_at.len(),
+                        self.standbys.len()
+                    ),
                 ));
             }
         }
@@ -477,9 +490,8 @@ impl<'s> Analyzer<'s> {
         let mut contributors = Vec::new();
         for (st, p) in self.standbys.iter().zip(&penalties) {
             let s = &sys.standbys()[st.index];
-            approximations.push(format!(
-                "standby `{}`: takeovers (detection {}, failover {}, switch success {}{}) by the first-order approximation (members mostly up and independent, delays short beside times between failures, outages exponential unless fixed, detection at its mean); `simulate` gives the exact dynamics",
-                s.name,
+            approximations.push(Finding::approximation(Code::FirstOrderFailover, Some(&s.name), format!(
+                "takeovers (detection {}, failover {}, switch success {}{}) by the first-order approximation (members mostly up and independent, delays short beside times between failures, outages exponential unless fixed, detection at its mean); `simulate` gives the exact dynamics",
                 s.detect.describe(),
                 s.failover.describe(),
                 s.switch_success,
@@ -488,7 +500,7 @@ impl<'s> Analyzer<'s> {
                 } else {
                     ", non-revertive".to_string()
                 }
-            ));
+            )));
             if !self.contributors {
                 continue;
             }
@@ -520,8 +532,11 @@ impl<'s> Analyzer<'s> {
         let unavailability = (q_struct + q_failover).min(1.0);
         let availability = (a_struct - q_failover).max(0.0);
         if q_struct + q_failover > 1.0 {
-            approximations
-                .push("the first-order failover penalty exceeds 1 and was capped".to_string());
+            approximations.push(Finding::approximation(
+                Code::FirstOrderCapped,
+                None,
+                "the first-order failover penalty exceeds 1 and was capped",
+            ));
         }
         // Components and domains.
         let crit = |l: usize| {
@@ -635,7 +650,7 @@ impl<'s> Analyzer<'s> {
             outages_per_year,
             mean_outage_s,
             untimed,
-            approximations,
+            approximations: finding::group(approximations),
             contributors,
             bdd_nodes: self.diagram.len(),
         }
@@ -785,7 +800,7 @@ impl<'s> Analyzer<'s> {
         } else {
             (Some(0.0), None)
         };
-        let approximations = ex.chain.approximations.clone();
+        let approximations = finding::group(ex.chain.approximations.clone());
         let approximate_share = if approximations.is_empty() || unavailability <= 0.0 {
             0.0
         } else {

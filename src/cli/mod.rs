@@ -141,9 +141,14 @@ pub(crate) fn main() -> ExitCode {
 
 /// Under `--format json`, an error is also one JSON object on stdout, so
 /// that a program reading stdout gets JSON either way:
-/// `{"error": {"kind", "message", "problems": [...]}}`. Not for a failure
-/// to write stdout itself.
+/// `{"error": {"kind", "code", "message", "problems": [...]}}`. Not for a
+/// failure to write stdout itself.
 fn print_error_json(failure: &Failure) {
+    let code = match failure {
+        Failure::Lib(e) => e.code(),
+        Failure::Usage(_) => "usage",
+        Failure::Io(_) => "io",
+    };
     let (kind, message, problems) = match failure {
         Failure::Io(_) => return,
         Failure::Usage(m) => ("usage", m.clone(), Vec::new()),
@@ -168,7 +173,7 @@ fn print_error_json(failure: &Failure) {
         Failure::Lib(e) => ("evaluation", e.to_string(), Vec::new()),
     };
     let value = serde_json::json!({
-        "error": { "kind": kind, "message": message, "problems": problems }
+        "error": { "kind": kind, "code": code, "message": message, "problems": problems }
     });
     let mut out = stdout();
     let _ = serde_json::to_writer_pretty(&mut out, &value);
@@ -213,9 +218,16 @@ fn print_model_errors(errors: &ModelErrors) {
 }
 
 /// Prints the model's warnings on stderr, each with its file.
-pub(crate) fn print_warnings(file: &std::path::Path, warnings: &[String]) {
+pub(crate) fn print_warnings(
+    file: &std::path::Path,
+    warnings: &[fivenines::value::finding::Finding],
+) {
     let file = file.display().to_string();
     for w in warnings {
-        eprintln!("warning: {}: {}", text::escape(&file), text::escape(w));
+        eprintln!(
+            "warning: {}: {}",
+            text::escape(&file),
+            text::escape(&w.to_string())
+        );
     }
 }

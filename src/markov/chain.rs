@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 
 use crate::model::dist::Distribution;
 use crate::model::system::{ItemId, Node, NodeId, Owner, System};
+use crate::value::finding::{Code, Finding};
 
 /// Phases of the Erlang fit of a fixed delay.
 pub const ERLANG_PHASES: u8 = 4;
@@ -216,8 +217,8 @@ pub struct Chain {
     pub blocks: Vec<BlockDyn>,
     /// Transitions `(from, to, rate per second)`.
     pub transitions: Vec<(u32, u32, f64)>,
-    /// Approximations made, in words (empty: exact).
-    pub approximations: Vec<String>,
+    /// Approximations made (empty: exact).
+    pub approximations: Vec<Finding>,
     /// What drives each transition (parallel to `transitions`).
     pub causes: Vec<Cause>,
     /// Down counts, `classes.len()` per state.
@@ -509,9 +510,13 @@ impl Chain {
             class_of.insert(*it, (class, rank));
         }
         if !untimed_means.is_empty() {
-            approximations.push(format!(
-                "in the Markov chain, non-exponential failure or repair times are taken by their means ({})",
-                untimed_means.join(", ")
+            approximations.push(Finding::approximation(
+                Code::ChainMeans,
+                None,
+                format!(
+                    "in the Markov chain, non-exponential failure or repair times are taken by their means ({})",
+                    untimed_means.join(", ")
+                ),
             ));
         }
 
@@ -521,18 +526,21 @@ impl Chain {
         for &s in &standbys {
             let sb = &sys.standbys()[s];
             let ideal = ov.ideal(s);
-            let fit = |d: &Distribution, what: &str, approximations: &mut Vec<String>| {
+            let fit = |d: &Distribution, what: &str, approximations: &mut Vec<Finding>| {
                 if ideal {
                     return Phases { k: 0, rate: 0.0 };
                 }
                 let (p, approx) = Phases::fit(d);
                 if approx {
-                    approximations.push(format!(
-                        "standby `{}`: {what} {} as {} exponential phase{} (Erlang fit of its mean and spread)",
-                        sb.name,
-                        d.describe(),
-                        p.k,
-                        if p.k == 1 { "" } else { "s" }
+                    approximations.push(Finding::approximation(
+                        Code::ErlangFit,
+                        Some(&sb.name),
+                        format!(
+                            "{what} {} as {} exponential phase{} (Erlang fit of its mean and spread)",
+                            d.describe(),
+                            p.k,
+                            if p.k == 1 { "" } else { "s" }
+                        ),
                     ));
                 }
                 p

@@ -15,6 +15,7 @@ use crate::model::system::{
     Block, BlockKind, CatalogUse, Component, Domain, Item, ItemId, Node, NodeId, Owner, Rates,
     Standby, System,
 };
+use crate::value::finding::{Code, Finding};
 
 /// Largest number of basic items (domains plus replicas) in one model.
 pub(crate) const MAX_ITEMS: usize = 50_000;
@@ -446,9 +447,13 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                 },
             ),
             spec::BlockKind::Choose => {
-                notes.push(format!(
-                    "block `{}`: a choice, evaluated at its first member `{}`",
-                    b.name.v, b.members[0].v
+                notes.push(Finding::note(
+                    Code::ChoiceFirstMember,
+                    Some(&b.name.v),
+                    format!(
+                        "a choice, evaluated at its first member `{}`",
+                        b.members[0].v
+                    ),
                 ));
                 kids[0]
             }
@@ -818,7 +823,7 @@ fn place(
     c: &ComponentSpec,
     lookup: &Lookup<'_>,
     issues: &mut Vec<Issue>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Finding>,
 ) -> Option<Placement> {
     let before = issues.len();
     let count = match &c.count {
@@ -830,9 +835,10 @@ fn place(
             v: Count::Range(lo, hi),
             ..
         }) => {
-            notes.push(format!(
-                "component `{}`: count range {lo}..{hi}, evaluated at its lower end, {lo}",
-                c.name.v
+            notes.push(Finding::note(
+                Code::CountRangeLowerEnd,
+                Some(&c.name.v),
+                format!("count range {lo}..{hi}, evaluated at its lower end, {lo}"),
             ));
             *lo
         }
@@ -1041,7 +1047,7 @@ fn block_order(blocks: &[BlockSpec], members: &[Vec<Kind>], issues: &mut Vec<Iss
 }
 
 /// What the catalog figures are: SLA floors and our assumptions, named.
-fn catalog_notes(sys: &System) -> Vec<String> {
+fn catalog_notes(sys: &System) -> Vec<Finding> {
     let list = |pick: &dyn Fn(&CatalogUse) -> bool| -> String {
         let names: Vec<String> = sys
             .catalog_uses
@@ -1054,28 +1060,37 @@ fn catalog_notes(sys: &System) -> Vec<String> {
     let mut out = Vec::new();
     let sla = list(&|u| u.sla_floor);
     if !sla.is_empty() {
-        out.push(format!(
-            "published SLAs used as availabilities: {sla}; an SLA is a contractual floor, not a measured availability, so the result is a pessimistic bound"
+        out.push(Finding::note(
+            Code::SlaFloors,
+            None,
+            format!(
+                "published SLAs used as availabilities: {sla}; an SLA is a contractual floor, not a measured availability, so the result is a pessimistic bound"
+            ),
         ));
     }
     let assumed = list(&|u| u.kind == catalog::FigureKind::Assumption);
     if !assumed.is_empty() {
-        out.push(format!(
-            "catalog figures that are our assumptions: {assumed}; see `fivenines catalog` and replace them with your own"
+        out.push(Finding::note(
+            Code::CatalogAssumptions,
+            None,
+            format!(
+                "catalog figures that are our assumptions: {assumed}; see `fivenines catalog` and replace them with your own"
+            ),
         ));
     }
     out
 }
 
 /// Parts of the model the system does not depend on.
-fn unused_warnings(sys: &System, alternatives: &std::collections::HashSet<&str>) -> Vec<String> {
+fn unused_warnings(sys: &System, alternatives: &std::collections::HashSet<&str>) -> Vec<Finding> {
     let used = sys.used_nodes();
     let mut out = Vec::new();
     let mut unused = |kind: &str, name: &str, node: NodeId| {
         if !used[node.0 as usize] && !alternatives.contains(name) {
-            out.push(format!(
-                "{kind} `{name}` is not used by system `{}`",
-                sys.system
+            out.push(Finding::warning(
+                Code::Unused,
+                None,
+                format!("{kind} `{name}` is not used by system `{}`", sys.system),
             ));
         }
     };
@@ -1088,9 +1103,10 @@ fn unused_warnings(sys: &System, alternatives: &std::collections::HashSet<&str>)
     let items = sys.used_items();
     for d in &sys.domains {
         if !items[d.item.0 as usize] {
-            out.push(format!(
-                "domain `{}` is not used by system `{}`",
-                d.name, sys.system
+            out.push(Finding::warning(
+                Code::Unused,
+                None,
+                format!("domain `{}` is not used by system `{}`", d.name, sys.system),
             ));
         }
     }

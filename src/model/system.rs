@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::error::{Error, Issue, into_model_errors};
 use crate::model::dist::Distribution;
 use crate::model::quantity::Availability;
+use crate::value::finding::Finding;
 
 /// Index of a basic item (a domain or one replica of a component).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -227,8 +228,8 @@ pub struct System {
     pub(crate) domains: Vec<Domain>,
     pub(crate) blocks: Vec<Block>,
     pub(crate) standbys: Vec<Standby>,
-    pub(crate) notes: Vec<String>,
-    pub(crate) warnings: Vec<String>,
+    pub(crate) notes: Vec<Finding>,
+    pub(crate) warnings: Vec<Finding>,
     pub(crate) catalog_uses: Vec<CatalogUse>,
     /// The text the model was read from, to place errors found later.
     pub(crate) origin: Option<Arc<Origin>>,
@@ -248,28 +249,51 @@ pub(crate) struct Origin {
 }
 
 impl System {
-    /// An error about one item, found after checking (a simulation that
-    /// needs a time scale, say): a model error at the definition of the
-    /// item's component or domain when the model came from text, else an
-    /// evaluation error.
-    pub(crate) fn item_error(
+    /// The error for an item that gives availability alone where
+    /// `needed_for` needs a time scale: a model error at the definition of
+    /// the item's component or domain when the model came from text, else
+    /// [`Error::NoTimeScale`].
+    pub(crate) fn no_time_scale(
         &self,
         owner: Owner,
-        message: String,
-        label: &str,
-        help: &str,
+        needed_for: &'static str,
+        help: &'static str,
     ) -> Error {
-        let span = self.origin.as_ref().and_then(|o| match owner {
-            Owner::Component { component, .. } => o.components.get(component).cloned(),
-            Owner::Domain(d) => o.domains.get(d).cloned(),
-        });
+        let (kind, name, span) = match owner {
+            Owner::Component { component, .. } => (
+                "component",
+                &self.components[component].name,
+                self.origin
+                    .as_ref()
+                    .and_then(|o| o.components.get(component).cloned()),
+            ),
+            Owner::Domain(d) => (
+                "domain",
+                &self.domains[d].name,
+                self.origin.as_ref().and_then(|o| o.domains.get(d).cloned()),
+            ),
+        };
         match (&self.origin, span) {
             (Some(o), Some(span)) => Error::Model(into_model_errors(
                 &o.file,
                 &o.text,
-                vec![Issue::new(span, message, label).help(help)],
+                vec![
+                    Issue::new(
+                        span,
+                        format!(
+                            "{kind} `{name}` gives availability alone: {needed_for} needs a time scale"
+                        ),
+                        "availability alone",
+                    )
+                    .help(help),
+                ],
             )),
-            _ => Error::Evaluation(format!("{message}; {help}")),
+            _ => Error::NoTimeScale {
+                kind,
+                name: name.clone(),
+                needed_for,
+                help,
+            },
         }
     }
 
@@ -340,7 +364,7 @@ impl System {
 
     /// How the model was read where it could be read more than one way
     /// (a `count` range at its lower end, a `choose` at its first member).
-    pub fn notes(&self) -> &[String] {
+    pub fn notes(&self) -> &[Finding] {
         &self.notes
     }
 
@@ -350,7 +374,7 @@ impl System {
     }
 
     /// Things worth a look that are not errors (parts the system does not use).
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[Finding] {
         &self.warnings
     }
 

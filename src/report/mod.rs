@@ -11,6 +11,7 @@ use crate::analytic::{Analytic, Contributor};
 use crate::model::quantity::Availability;
 use crate::model::system::{CatalogUse, System};
 use crate::simulate::{CrossCheck, Simulation};
+use crate::value::finding::Findings;
 
 pub use crate::value::target::{Target, Verdict};
 pub use table::{
@@ -51,8 +52,12 @@ pub struct Report {
     pub outages_per_year: Option<f64>,
     /// Mean outage duration, seconds (null without a time scale).
     pub mean_outage_s: Option<f64>,
-    /// Every approximation made; empty when the figures are exact.
-    pub approximations: Vec<String>,
+    /// Every approximation made (empty when the figures are exact), the
+    /// notes on how the model was read and the warnings about parts it
+    /// does not use; in JSON the keys `approximations`, `notes`,
+    /// `warnings` (texts) and `findings` (objects with a stable `code`).
+    #[serde(flatten)]
+    pub findings: Findings,
     /// The target, when one was given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
@@ -66,10 +71,6 @@ pub struct Report {
     pub failover_unavailability: f64,
     /// Items that matter but give availability alone.
     pub untimed: Vec<String>,
-    /// How the model was read where it could be read several ways.
-    pub notes: Vec<String>,
-    /// Parts of the model the system does not use.
-    pub warnings: Vec<String>,
     /// Monthly cost of the parts the system uses, if any part has a cost.
     pub cost_per_month: Option<f64>,
     /// Currency of `cost_per_month`.
@@ -106,14 +107,16 @@ impl Report {
             downtime_per_year_s: a.downtime_per_year_s,
             outages_per_year: a.outages_per_year,
             mean_outage_s: a.mean_outage_s,
-            approximations: a.approximations.clone(),
+            findings: Findings {
+                approximations: a.approximations.clone(),
+                notes: sys.notes().to_vec(),
+                warnings: sys.warnings().to_vec(),
+            },
             target: target.map(|t| Target::new(t, a.unavailability)),
             contributors: a.contributors.clone(),
             structural_unavailability: a.structural_unavailability,
             failover_unavailability: a.failover_unavailability,
             untimed: a.untimed.clone(),
-            notes: sys.notes().to_vec(),
-            warnings: sys.warnings().to_vec(),
             cost_per_month: sys.cost_per_month(),
             currency: sys.currency().to_string(),
             bdd_nodes: a.bdd_nodes,

@@ -10,6 +10,7 @@ use crate::model::quantity::{
 use crate::report::{Report, Target, Verdict};
 use crate::simulate::Simulation;
 use crate::text::{escape, pad, width};
+use crate::value::finding::Finding;
 
 /// How many contributors the table lists.
 const TOP: usize = 10;
@@ -32,7 +33,7 @@ fn share_percent(share: f64) -> String {
 /// Errors of the writer.
 pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "{}", escape(&r.name))?;
-    let method = if r.approximations.is_empty() {
+    let method = if r.findings.approximations.is_empty() {
         r.engine.describe().to_string()
     } else {
         format!(
@@ -180,8 +181,8 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
             "  (share: of the expected downtime; shares can add up to more than 100% where failures overlap)"
         )?;
     }
-    if !r.approximations.is_empty() {
-        bullets(out, "Approximations", &r.approximations)?;
+    if !r.findings.approximations.is_empty() {
+        bullets(out, "Approximations", &r.findings.approximations)?;
         writeln!(
             out,
             "  ({} of the downtime rests on these; structure exact: unavailability {}; standby dynamics add {}, {} a year)",
@@ -200,15 +201,15 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         };
         writeln!(out, "\nAll figures exact (no approximation).{how}")?;
     }
-    bullets(out, "Notes", &r.notes)
+    bullets(out, "Notes", &r.findings.notes)
 }
 
 /// A titled list, when it has items.
-fn bullets(out: &mut impl Write, title: &str, items: &[String]) -> io::Result<()> {
+fn bullets(out: &mut impl Write, title: &str, items: &[Finding]) -> io::Result<()> {
     if !items.is_empty() {
         writeln!(out, "\n{title}")?;
         for item in items {
-            writeln!(out, "  - {}", escape(item))?;
+            writeln!(out, "  - {}", escape(&item.to_string()))?;
         }
     }
     Ok(())
@@ -425,8 +426,8 @@ pub fn render_simulation(s: &Simulation, elapsed_s: f64, out: &mut impl Write) -
             format_share(p.requested)
         )?;
     }
-    bullets(out, "Approximations", &s.approximations)?;
-    bullets(out, "Notes", &s.notes)
+    bullets(out, "Approximations", &s.findings.approximations)?;
+    bullets(out, "Notes", &s.findings.notes)
 }
 
 /// `1 run`, `2 runs`.
@@ -516,7 +517,7 @@ fn compare_cells(r: &Report) -> [String; 5] {
         (Some(_), None) => ("0".to_string(), "-".to_string()),
         _ => ("unknown".to_string(), "unknown".to_string()),
     };
-    let approx = if r.approximations.is_empty() {
+    let approx = if r.findings.approximations.is_empty() {
         ""
     } else {
         " *"
@@ -574,7 +575,10 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
             c[4]
         )?;
     }
-    if rows.iter().any(|r| !r.report.approximations.is_empty()) {
+    if rows
+        .iter()
+        .any(|r| !r.report.findings.approximations.is_empty())
+    {
         writeln!(
             out,
             "\n* rests partly on a named approximation (see `estimate` for details)"
@@ -619,7 +623,10 @@ pub fn render_comparison_markdown(rows: &[Row<'_>], out: &mut impl Write) -> io:
             c[4]
         )?;
     }
-    if rows.iter().any(|r| !r.report.approximations.is_empty()) {
+    if rows
+        .iter()
+        .any(|r| !r.report.findings.approximations.is_empty())
+    {
         writeln!(
             out,
             "\n\\* rests partly on a named approximation (see `estimate`)."

@@ -18,7 +18,8 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::model::quantity::{Availability, YEAR_S};
-use crate::model::system::{Owner, System};
+use crate::model::system::System;
+use crate::value::finding::{Code, Finding, Findings};
 use crate::value::target::Target;
 use stats::Stats;
 use trajectory::{Model, Runner};
@@ -194,12 +195,12 @@ pub struct Simulation {
     /// `fivenines simulate` does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analytic: Option<CrossCheck>,
-    /// Every approximation, in words.
-    pub approximations: Vec<String>,
-    /// How the model was read where it could be read several ways.
-    pub notes: Vec<String>,
-    /// Parts of the model the system does not use.
-    pub warnings: Vec<String>,
+    /// Every approximation, the notes on how the model was read and the
+    /// warnings about parts it does not use; in JSON the keys
+    /// `approximations`, `notes`, `warnings` (texts) and `findings`
+    /// (objects with a stable `code`), as in `estimate`.
+    #[serde(flatten)]
+    pub findings: Findings,
     /// Parts whose figures come from the catalog, with the kind of figure
     /// (as in `estimate`).
     pub catalog: Vec<crate::model::system::CatalogUse>,
@@ -247,8 +248,10 @@ pub struct CrossCheck {
 ///
 /// # Errors
 ///
-/// [`Error::Evaluation`] when an item the system uses has no time scale
-/// (availability alone), or the configuration is out of range.
+/// [`Error::Model`] (for a model read from a file) or
+/// [`Error::NoTimeScale`] when an item the system uses has no time scale
+/// (availability alone); [`Error::BadSetting`] when the configuration is
+/// out of range.
 pub fn simulate(
     sys: &System,
     cfg: &Config,
@@ -256,19 +259,24 @@ pub fn simulate(
 ) -> Result<Simulation, Error> {
     check_time_scales(sys)?;
     if !(cfg.mission_s > 0.0 && cfg.mission_s.is_finite()) {
-        return Err(Error::Evaluation(
-            "the mission must be longer than 0".to_string(),
-        ));
+        return Err(Error::BadSetting {
+            setting: "mission",
+            message: "the mission must be longer than 0".to_string(),
+        });
     }
     if cfg.runs == 0 {
-        return Err(Error::Evaluation("at least one run is needed".to_string()));
+        return Err(Error::BadSetting {
+            setting: "runs",
+            message: "at least one run is needed".to_string(),
+        });
     }
     if let Some(p) = cfg.precision
         && !(p > 0.0 && p < 1.0)
     {
-        return Err(Error::Evaluation(format!(
-            "precision {p} must be between 0 and 1 (e.g. 5%)"
-        )));
+        return Err(Error::BadSetting {
+            setting: "precision",
+            message: format!("{p} must be between 0 and 1 (e.g. 5%)"),
+        });
     }
     let mut model = Model::new(sys);
     let start_note = model.set_start(sys, cfg.mission_s);
@@ -277,7 +285,10 @@ pub fn simulate(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Evaluation(format!("cannot start worker threads: {e}")))?;
+        .map_err(|e| Error::Resource {
+            what: "cannot start worker threads",
+            message: e.to_string(),
+        })?;
     let threads = pool.current_num_threads();
     let done = AtomicU64::new(0);
     let limit = if cfg.precision.is_some() {
@@ -342,14 +353,24 @@ fn summarise(
     let lo_u = (u - hw).max(0.0);
     let hi_u = (u + hw).min(1.0);
     let mut approximations = vec![
-        "runs start in steady state: each item up with its availability and the residual time of its phase".to_string(),
-        "percentiles of downtime are read off a log histogram (within 0.12%); mean, max and p_zero are exact".to_string(),
+        Finding::approximation(
+            Code::SteadyStateStart,
+            None,
+            "runs start in steady state: each item up with its availability and the residual time of its phase",
+        ),
+        Finding::approximation(
+            Code::HistogramPercentiles,
+            None,
+            "percentiles of downtime are read off a log histogram (within 0.12%); mean, max and p_zero are exact",
+        ),
     ];
-    approximations.extend(start_note);
+    approximations.extend(start_note.map(|n| Finding::approximation(Code::StartState, None, n)));
     if sys.standbys().iter().any(|s| s.switch_success < 1.0) {
-        approximations.push(
-            "a failed switch is decided when the takeover starts: the block is then down until the member that failed is repaired, without the failover delay".to_string(),
-        );
+        approximations.push(Finding::approximation(
+            Code::SwitchDecidedAtStart,
+            None,
+            "a failed switch is decided when the takeover starts: the block is then down until the member that failed is repaired, without the failover delay",
+        ));
     }
     Simulation {
         name: sys.name().to_string(),
@@ -394,9 +415,11 @@ fn summarise(
             reached,
         }),
         analytic: None,
-        approximations,
-        notes: sys.notes().to_vec(),
-        warnings: sys.warnings().to_vec(),
+        findings: Findings {
+            approximations,
+            notes: sys.notes().to_vec(),
+            warnings: sys.warnings().to_vec(),
+        },
         catalog: sys.catalog_uses().to_vec(),
     }
 }
@@ -406,16 +429,9 @@ fn check_time_scales(sys: &System) -> Result<(), Error> {
     let used = sys.used_items();
     for (i, item) in sys.items().iter().enumerate() {
         if used[i] && !item.rates.has_time_scale() {
-            let what = match item.owner {
-                Owner::Component { component, .. } => {
-                    format!("component `{}`", sys.components()[component].name)
-                }
-                Owner::Domain(d) => format!("domain `{}`", sys.domains()[d].name),
-            };
-            return Err(sys.item_error(
+            return Err(sys.no_time_scale(
                 item.owner,
-                format!("{what} gives availability alone: a simulation needs a time scale"),
-                "availability alone",
+                "a simulation",
                 "add `mttr` (or `mtbf`) to it, or use `estimate`",
             ));
         }

@@ -8,5 +8,6 @@
 //! `report::Target`, `report::Verdict`) re-export these.
 
 pub mod dist;
+pub mod finding;
 pub mod quantity;
 pub mod target;
