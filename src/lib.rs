@@ -60,6 +60,7 @@ pub mod markov;
 pub mod model;
 pub mod report;
 pub mod simulate;
+pub mod study;
 pub mod text;
 pub mod value;
 

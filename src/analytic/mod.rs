@@ -425,6 +425,39 @@ impl<'s> Analyzer<'s> {
         self.diagram.len()
     }
 
+    /// The same analysis for `sys`, a copy of this analyzer's system with
+    /// other figures (availabilities, failure and repair times) but the
+    /// same structure, without building the diagram again; `None` when the
+    /// model has standby blocks (their chain or penalties depend on the
+    /// figures: build a new analyzer). Contributors are left out.
+    pub(crate) fn rebind<'t>(&self, sys: &'t System) -> Option<Analyzer<'t>> {
+        if !self.standbys.is_empty()
+            || self.exact.is_some()
+            || sys.items().len() != self.sys.items().len()
+            || sys.nodes().len() != self.sys.nodes().len()
+        {
+            return None;
+        }
+        Some(Analyzer {
+            sys,
+            level_of: self.level_of.clone(),
+            item_at: self.item_at.clone(),
+            diagram: self.diagram.clone(),
+            standbys: Vec::new(),
+            exact: None,
+            contributors: false,
+            max_states: self.max_states,
+            fallback: self.fallback.clone(),
+        })
+    }
+
+    /// Leaves contributors out of later evaluations (what-if and sweep
+    /// points need only the system's figures).
+    pub(crate) fn without_contributors(mut self) -> Self {
+        self.contributors = false;
+        self
+    }
+
     /// Evaluates with the model's own availabilities.
     pub fn evaluate(&self) -> Analytic {
         let a: Vec<f64> = self

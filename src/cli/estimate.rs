@@ -14,6 +14,8 @@ Examples:
   fivenines estimate models/multi-az-three-tier.toml --target 99.99%
   fivenines estimate models/dx-vpn-backup.toml --target \"4 nines\" --format json
   fivenines estimate models/s3-endpoint-chain.toml --target 99.5% && echo meets
+  fivenines estimate models/multi-az-three-tier.toml --down az-a
+  fivenines estimate models/multi-az-three-tier.toml --up db-primary,db-standby
 
 The table gives availability, nines, expected downtime a year and a month,
 outage frequency and mean duration, and the components that cost the most.
@@ -28,6 +30,12 @@ pub(crate) struct Args {
     /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when missed.
     #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
+    /// Components or domains held down for good (what-if), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "NAME[,NAME...]")]
+    down: Vec<String>,
+    /// Components or domains that never fail (what-if), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "NAME[,NAME...]")]
+    up: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -43,8 +51,10 @@ impl Args {
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let sys = load(&args.file)?;
     print_warnings(&args.file, sys.warnings());
+    let (sys, what_if) = super::what_if(sys, &args.down, &args.up)?;
     let a = analytic::evaluate(&sys)?;
-    let r = Report::analytic(&sys, &a, args.target);
+    let mut r = Report::analytic(&sys, &a, args.target);
+    r.findings.notes.extend(what_if);
     let mut out = super::stdout();
     match args.format {
         Format::Table => report::render_table(&r, &mut out)?,

@@ -3,11 +3,13 @@
 //! was missed, 2 bad input or usage, 3 a simulation whose 95% confidence
 //! interval straddles the target (inconclusive).
 
+mod blast;
 mod catalog;
 mod compare;
 mod estimate;
 mod nines;
 mod simulate;
+mod sweep;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -24,6 +26,9 @@ Examples:
   fivenines estimate models/dx-vpn-backup.toml --format json
   fivenines simulate models/multi-az-three-tier.toml --runs 100000 --target 99.99%
   fivenines compare models/dx-*.toml --target 99.99%
+  fivenines estimate models/multi-az-three-tier.toml --down az-a
+  fivenines blast models/multi-az-three-tier.toml
+  fivenines sweep models/multi-az-three-tier.toml --vary block.db.failover=0s..5m --target 99.99%
   fivenines nines
   fivenines nines 99.95%
   fivenines catalog elb
@@ -46,6 +51,8 @@ enum Command {
     Compare(compare::Args),
     Nines(nines::Args),
     Catalog(catalog::Args),
+    Blast(blast::Args),
+    Sweep(sweep::Args),
 }
 
 /// Output format of a report.
@@ -110,6 +117,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Compare(args) => args.json(),
         Command::Catalog(args) => args.json(),
         Command::Nines(_) => false,
+        Command::Blast(args) => args.json(),
+        Command::Sweep(args) => args.json(),
     };
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
@@ -117,6 +126,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Catalog(args) => catalog::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Compare(args) => compare::run(args),
+        Command::Blast(args) => blast::run(args),
+        Command::Sweep(args) => sweep::run(args),
     };
     let failure = match result {
         Ok(code) => return code,
@@ -215,6 +226,45 @@ fn print_model_errors(errors: &ModelErrors) {
     }
     out.push_str(&format!("error: {errors}\n"));
     let _ = std::io::stderr().write_all(out.as_bytes());
+}
+
+/// The model with `down` held down and `up` perfect (what-if), and the
+/// note that says so (none without either).
+pub(crate) fn what_if(
+    sys: fivenines::System,
+    down: &[String],
+    up: &[String],
+) -> Result<(fivenines::System, Option<fivenines::Finding>), Error> {
+    use fivenines::study::{Change, Study};
+    if down.is_empty() && up.is_empty() {
+        return Ok((sys, None));
+    }
+    let changes: Vec<Change> = down
+        .iter()
+        .map(|n| Change::Down(n.trim().to_string()))
+        .chain(up.iter().map(|n| Change::Up(n.trim().to_string())))
+        .collect();
+    let changed = Study::new(sys).system(&changes)?;
+    let list = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("`{}`", n.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut parts = Vec::new();
+    if !down.is_empty() {
+        parts.push(format!("held down for good: {}", list(down)));
+    }
+    if !up.is_empty() {
+        parts.push(format!("never failing: {}", list(up)));
+    }
+    let note = fivenines::Finding::note(
+        fivenines::Code::WhatIf,
+        None,
+        format!("what-if: {}", parts.join("; ")),
+    );
+    Ok((changed, Some(note)))
 }
 
 /// Prints the model's warnings on stderr, each with its file.

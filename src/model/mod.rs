@@ -44,12 +44,24 @@ impl System {
     /// Every problem in the model, each with its place in the text.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str) -> Result<System, ModelErrors> {
+        System::from_str_adjusted(file, text, &|_| {})
+    }
+
+    /// As [`System::from_str`], with the model as written changed by
+    /// `adjust` before it is checked (the study layer sets counts and
+    /// choices this way).
+    pub(crate) fn from_str_adjusted(
+        file: &str,
+        text: &str,
+        adjust: &dyn Fn(&mut spec::Spec),
+    ) -> Result<System, ModelErrors> {
         let stem = Path::new(file)
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let shared = Arc::new(text.to_string());
-        let result = spec::read(text).and_then(|(spec, mut issues)| {
+        let result = spec::read(text).and_then(|(mut spec, mut issues)| {
+            adjust(&mut spec);
             let origin = Origin {
                 file: file.to_string(),
                 text: Arc::clone(&shared),

@@ -1,6 +1,7 @@
 //! The report of an evaluation: one plain, serialisable type that the table
 //! and JSON writers (and later charts and comparisons) all read.
 
+mod study;
 mod table;
 
 use std::io::{self, Write};
@@ -14,6 +15,7 @@ use crate::simulate::{CrossCheck, Simulation};
 use crate::value::finding::Findings;
 
 pub use crate::value::target::{Target, Verdict};
+pub use study::{render_blast, render_sweep, render_sweep_csv};
 pub use table::{
     Row, render_comparison, render_comparison_markdown, render_nines_table, render_simulation,
     render_table,

@@ -51,6 +51,31 @@ impl Distribution {
         }
     }
 
+    /// The same shape with mean `mean` (seconds): scale (Weibull) or mean
+    /// and standard deviation (log-normal, keeping the coefficient of
+    /// variation) multiplied alike.
+    ///
+    /// ```
+    /// use fivenines::Distribution;
+    /// let d = Distribution::Lognormal { mean: 10.0, sd: 5.0 }.with_mean(20.0);
+    /// assert_eq!(d, Distribution::Lognormal { mean: 20.0, sd: 10.0 });
+    /// ```
+    pub fn with_mean(self, mean: f64) -> Distribution {
+        let old = self.mean();
+        let f = if old > 0.0 { mean / old } else { 0.0 };
+        match self {
+            Distribution::Exponential { .. } => Distribution::Exponential { mean },
+            Distribution::Weibull { shape, scale } if old > 0.0 => Distribution::Weibull {
+                shape,
+                scale: scale * f,
+            },
+            Distribution::Lognormal { sd, .. } if old > 0.0 => {
+                Distribution::Lognormal { mean, sd: sd * f }
+            }
+            _ => Distribution::Fixed(mean),
+        }
+    }
+
     /// A short description with units, for reports: `weibull(shape 1.5, scale 1000 h)`.
     pub fn describe(&self) -> String {
         use crate::value::quantity::human_duration as h;

@@ -78,6 +78,8 @@ pub enum Code {
     CatalogAssumptions,
     /// A part of the model the system does not use.
     Unused,
+    /// Components or domains held down or perfect (what-if).
+    WhatIf,
     /// Anything else (text only).
     Other,
 }
@@ -101,6 +103,7 @@ impl Code {
             Code::SlaFloors => "sla_floors",
             Code::CatalogAssumptions => "catalog_assumptions",
             Code::Unused => "unused",
+            Code::WhatIf => "what_if",
             Code::Other => "other",
         }
     }
