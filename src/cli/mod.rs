@@ -8,6 +8,7 @@ mod catalog;
 mod compare;
 mod estimate;
 mod nines;
+mod optimize;
 mod simulate;
 mod sweep;
 
@@ -53,6 +54,7 @@ enum Command {
     Catalog(catalog::Args),
     Blast(blast::Args),
     Sweep(sweep::Args),
+    Optimize(optimize::Args),
 }
 
 /// Output format of a report.
@@ -119,6 +121,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Nines(_) => false,
         Command::Blast(args) => args.json(),
         Command::Sweep(args) => args.json(),
+        Command::Optimize(args) => args.json(),
     };
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
@@ -128,6 +131,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Compare(args) => compare::run(args),
         Command::Blast(args) => blast::run(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Optimize(args) => optimize::run(args),
     };
     let failure = match result {
         Ok(code) => return code,

@@ -34,6 +34,7 @@
 //! ```
 
 pub mod blast;
+pub mod optimize;
 pub mod sweep;
 
 use std::collections::HashSet;
