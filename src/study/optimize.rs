@@ -303,8 +303,8 @@ pub fn optimize_by(study: &Study, goal: Goal, method: Method) -> Result<Optimum,
                 d -= 1;
                 if x[d] < s.high(d) {
                     x[d] += 1;
-                    for e in d + 1..n {
-                        x[e] = s.low(e);
+                    for (e, v) in x.iter_mut().enumerate().skip(d + 1) {
+                        *v = s.low(e);
                     }
                     continue 'designs;
                 }
@@ -319,10 +319,10 @@ pub fn optimize_by(study: &Study, goal: Goal, method: Method) -> Result<Optimum,
         branch(&mut s, goal, &mut x, &mut best)?;
     }
     // Rank what was evaluated.
-    let mut all: Vec<(Vec<u32>, (f64, f64, bool))> =
-        s.memo.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    type Figures = (f64, f64, bool);
+    let mut all: Vec<(Vec<u32>, Figures)> = s.memo.iter().map(|(k, v)| (k.clone(), *v)).collect();
     all.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut ok: Vec<&(Vec<u32>, (f64, f64, bool))> = all
+    let mut ok: Vec<&(Vec<u32>, Figures)> = all
         .iter()
         .filter(|(_, r)| feasible(goal, r.0, r.1))
         .collect();
