@@ -83,23 +83,26 @@ const ANALYTIC: &[&str] = &[
 /// Paths into the Monte Carlo engine, including its root re-exports.
 const SIMULATE: &[&str] = &["crate::simulate", "crate::Simulation", "crate::Config"];
 
+/// Paths into the study layer (above both engines).
+const STUDY: &[&str] = &["crate::study"];
+
 fn all(groups: &[&[&'static str]]) -> Vec<&'static str> {
     groups.iter().flat_map(|g| g.iter().copied()).collect()
 }
 
 #[test]
 fn the_analytic_engine_imports_neither_the_simulation_nor_the_report() {
-    assert_imports_none("analytic", &all(&[SIMULATE, REPORT]));
+    assert_imports_none("analytic", &all(&[SIMULATE, REPORT, STUDY]));
 }
 
 #[test]
 fn the_simulation_imports_neither_the_analytic_engine_nor_the_report() {
-    assert_imports_none("simulate", &all(&[ANALYTIC, REPORT]));
+    assert_imports_none("simulate", &all(&[ANALYTIC, REPORT, STUDY]));
 }
 
 #[test]
 fn the_markov_chain_imports_no_engine_and_no_report() {
-    assert_imports_none("markov", &all(&[ANALYTIC, SIMULATE, REPORT]));
+    assert_imports_none("markov", &all(&[ANALYTIC, SIMULATE, REPORT, STUDY]));
 }
 
 #[test]
@@ -124,8 +127,13 @@ fn the_catalog_does_not_import_the_model() {
 fn the_model_imports_no_engine_and_no_report() {
     assert_imports_none(
         "model",
-        &all(&[ANALYTIC, SIMULATE, REPORT, &["crate::markov"]]),
+        &all(&[ANALYTIC, SIMULATE, REPORT, STUDY, &["crate::markov"]]),
     );
+}
+
+#[test]
+fn the_study_layer_does_not_import_the_report() {
+    assert_imports_none("study", REPORT);
 }
 
 #[test]
@@ -152,7 +160,7 @@ fn values_import_nothing_else_of_the_crate() {
 fn climbing_out_of_a_module_with_super_is_not_used() {
     // `super::super::report` would dodge the checks above.
     for dir in [
-        "analytic", "simulate", "markov", "catalog", "model", "value",
+        "analytic", "simulate", "markov", "catalog", "model", "value", "study",
     ] {
         assert_imports_none(dir, &["super::super"]);
     }
