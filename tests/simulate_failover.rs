@@ -27,7 +27,7 @@ fn run(sys: &System, runs: u64, seed: u64) -> Simulation {
         ..Config::default()
     };
     let mut sim = simulate::simulate(sys, &cfg, None).unwrap();
-    fivenines::report::cross_check(sys, &mut sim);
+    fivenines::study::cross_check(sys, &mut sim);
     sim
 }
 

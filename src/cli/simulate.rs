@@ -169,7 +169,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     };
     let started = Instant::now();
     let mut sim = simulate::simulate(&sys, &cfg, Some(&progress))?;
-    fivenines::report::cross_check(&sys, &mut sim);
+    fivenines::study::cross_check(&sys, &mut sim);
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -11,7 +11,6 @@ use serde::Serialize;
 use crate::analytic::{Analytic, Contributor};
 use crate::model::quantity::Availability;
 use crate::model::system::{CatalogUse, System};
-use crate::simulate::{CrossCheck, Simulation};
 use crate::value::finding::Findings;
 
 pub use crate::value::target::{Target, Verdict};
@@ -142,39 +141,6 @@ impl Report {
     }
 }
 
-/// Puts the exact engine's figure beside a simulation's: fills
-/// `sim.analytic` with the analytic availability and whether it lies inside
-/// the simulation's 95% confidence interval of the unavailability. Leaves it
-/// empty when the exact engine cannot evaluate the model (too large).
-///
-/// The engines do not call each other, so this lives above both;
-/// `fivenines simulate` calls it after [`crate::simulate::simulate`].
-///
-/// # Examples
-///
-/// ```
-/// use fivenines::{System, report, simulate};
-/// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n")?;
-/// let cfg = simulate::Config { runs: 2_000, ..Default::default() };
-/// let mut sim = simulate::simulate(&sys, &cfg, None)?;
-/// assert!(sim.analytic.is_none());
-/// report::cross_check(&sys, &mut sim);
-/// let check = sim.analytic.expect("a small model evaluates exactly");
-/// assert!((check.availability - 1000.0 / 1004.0).abs() < 1e-12);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn cross_check(sys: &System, sim: &mut Simulation) {
-    sim.analytic = crate::analytic::evaluate(sys).ok().map(|a| CrossCheck {
-        availability: a.availability,
-        unavailability: a.unavailability,
-        inside_ci95: inside(sim.unavailability.ci95, a.unavailability),
-        approximate: !a.approximations.is_empty(),
-    });
-}
-
-/// Whether an unavailability lies in a confidence interval of the
-/// unavailability. Availabilities near 1 cannot be compared: 1 - 1e-18 is
-/// 1.0 in double precision.
-fn inside(ci: [f64; 2], u: f64) -> bool {
-    ci[0] <= u && u <= ci[1]
-}
+/// The exact figure beside a simulation's; it lives in the study layer
+/// (above both engines): see [`crate::study::cross_check`].
+pub use crate::study::cross_check;

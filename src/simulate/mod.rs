@@ -191,7 +191,7 @@ pub struct Simulation {
     /// The exact engine's figure beside the simulated one (absent when the
     /// model is too large for the exact engine). [`simulate`] leaves it
     /// empty, as the engines do not call each other:
-    /// `report::cross_check` fills it, as
+    /// `study::cross_check` fills it, as
     /// `fivenines simulate` does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analytic: Option<CrossCheck>,
@@ -226,7 +226,7 @@ pub struct CrossCheck {
 /// after each chunk (from worker threads).
 ///
 /// The result's `analytic` cross-check is left empty: the Monte Carlo engine
-/// does not call the exact one. `report::cross_check`
+/// does not call the exact one. `study::cross_check`
 /// adds it.
 ///
 /// # Examples

@@ -493,6 +493,47 @@ impl Study {
     }
 }
 
+/// Puts the exact engine's figure beside a simulation's: fills
+/// `sim.analytic` with the analytic availability and whether it lies inside
+/// the simulation's 95% confidence interval of the unavailability. Leaves it
+/// empty when the exact engine cannot evaluate the model (too large).
+///
+/// The engines do not call each other, so this lives in the study layer,
+/// above both; `fivenines simulate` calls it after
+/// [`crate::simulate::simulate`] (`report::cross_check` is the same
+/// function).
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{System, simulate, study};
+/// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n")?;
+/// let cfg = simulate::Config { runs: 2_000, ..Default::default() };
+/// let mut sim = simulate::simulate(&sys, &cfg, None)?;
+/// assert!(sim.analytic.is_none());
+/// study::cross_check(&sys, &mut sim);
+/// let check = sim.analytic.expect("a small model evaluates exactly");
+/// assert!((check.availability - 1000.0 / 1004.0).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cross_check(sys: &System, sim: &mut crate::simulate::Simulation) {
+    sim.analytic = crate::analytic::evaluate(sys)
+        .ok()
+        .map(|a| crate::simulate::CrossCheck {
+            availability: a.availability,
+            unavailability: a.unavailability,
+            inside_ci95: inside(sim.unavailability.ci95, a.unavailability),
+            approximate: !a.approximations.is_empty(),
+        });
+}
+
+/// Whether an unavailability lies in a confidence interval of the
+/// unavailability. Availabilities near 1 cannot be compared: 1 - 1e-18 is
+/// 1.0 in double precision.
+fn inside(ci: [f64; 2], u: f64) -> bool {
+    ci[0] <= u && u <= ci[1]
+}
+
 /// Sets one figure of a component, domain or standby block.
 fn set_figure(sys: &mut System, s: &Setting, v: f64) -> Result<(), Error> {
     let bad = |m: String| Error::BadSetting {
