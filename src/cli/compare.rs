@@ -48,6 +48,9 @@ pub(crate) struct Args {
 #[derive(serde::Serialize)]
 struct Entry<'a> {
     file: String,
+    /// With a target: whether this is the cheapest option that meets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cheapest_meeting_target: Option<bool>,
     #[serde(flatten)]
     report: &'a Report,
 }
@@ -79,10 +82,19 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         CompareFormat::Table => report::render_comparison(&rows, &mut out)?,
         CompareFormat::Markdown => report::render_comparison_markdown(&rows, &mut out)?,
         CompareFormat::Json => {
+            let cheapest = reports
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, r))| r.target.as_ref().is_some_and(|t| t.met))
+                .filter_map(|(i, (_, r))| r.cost_per_month.map(|c| (i, c)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i);
             let list: Vec<Entry<'_>> = reports
                 .iter()
-                .map(|(f, r)| Entry {
+                .enumerate()
+                .map(|(i, (f, r))| Entry {
                     file: f.clone(),
+                    cheapest_meeting_target: r.target.as_ref().map(|_| cheapest == Some(i)),
                     report: r,
                 })
                 .collect();

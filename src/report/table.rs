@@ -547,9 +547,23 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
         .max()
         .unwrap_or(4)
         .max(4);
+    let costs = rows.iter().any(|r| r.report.cost_per_month.is_some());
+    // The cheapest option that meets the target.
+    let cheapest = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.report.target.as_ref().is_some_and(|t| t.met))
+        .filter_map(|(i, r)| r.report.cost_per_month.map(|c| (i, c)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i);
+    let cost_head = if costs {
+        format!(" {:>12} {:>12}", "cost/month", "cost/nine")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{}  {:>14} {:>6} {:>14} {:>12} {:>12}  target",
+        "{}  {:>14} {:>6} {:>14} {:>12} {:>12}{cost_head}  target",
         pad("file", width),
         "availability",
         "nines",
@@ -557,16 +571,32 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
         "outages/year",
         "mean outage"
     )?;
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
         let c = compare_cells(row.report);
         let target = match &row.report.target {
+            Some(t) if t.met && cheapest == Some(i) => "met, cheapest",
             Some(t) if t.met => "met",
             Some(_) => "MISSED",
             None => "-",
         };
+        let cost = if costs {
+            let r = row.report;
+            let per_nine = match r.cost_per_month {
+                Some(c) if r.nines.is_finite() && r.nines > 0.0 => format!("{:.2}", c / r.nines),
+                _ => "-".to_string(),
+            };
+            format!(
+                " {:>12} {:>12}",
+                r.cost_per_month
+                    .map_or("-".to_string(), |c| format!("{c:.2}")),
+                per_nine
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{}  {:>14} {:>6} {:>14} {:>12} {:>12}  {target}",
+            "{}  {:>14} {:>6} {:>14} {:>12} {:>12}{cost}  {target}",
             pad(row.file, width),
             c[0],
             c[1],
@@ -584,9 +614,18 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
             "\n* rests partly on a named approximation (see `estimate` for details)"
         )?;
     }
+    if costs {
+        let currency = rows
+            .first()
+            .map_or(String::new(), |r| escape(&r.report.currency).into_owned());
+        writeln!(
+            out,
+            "(cost per month in {currency}, of the parts each model uses; cost/nine: cost per month divided by the nines)"
+        )?;
+    }
     writeln!(
         out,
-        "(downtime in a 365-day year; exact analytic steady state)"
+        "(downtime in a 365-day year; analytic steady state, as `estimate`)"
     )?;
     Ok(())
 }
