@@ -513,3 +513,55 @@ fn sweep_cli_table_json_csv_and_bad_keys() {
         assert!(err.contains(hint), "{bad}: {err}");
     }
 }
+
+#[test]
+fn compare_marks_the_cheapest_option_that_meets_the_target() {
+    let dir = std::env::temp_dir().join(format!("fivenines-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Three options: one replica (cheap, misses), two (meets), three (meets,
+    // dearer).
+    let mut files = Vec::new();
+    for n in 1..=3 {
+        let f = dir.join(format!("web{n}.toml"));
+        std::fs::write(
+            &f,
+            format!(
+                "system = \"web\"\n[component.web]\navailability = \"99%\"\ncount = {n}\ncost_per_month = 70\n"
+            ),
+        )
+        .unwrap();
+        files.push(f.to_str().unwrap().to_string());
+    }
+    let out = fivenines()
+        .arg("compare")
+        .args(&files)
+        .args(["--target", "99.9%", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "one option misses");
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flags: Vec<bool> = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["cheapest_meeting_target"].as_bool().unwrap())
+        .collect();
+    assert_eq!(flags, [false, true, false]);
+    let costs: Vec<f64> = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["cost_per_month"].as_f64().unwrap())
+        .collect();
+    assert_eq!(costs, [70.0, 140.0, 210.0]);
+    let out = fivenines()
+        .arg("compare")
+        .args(&files)
+        .args(["--target", "99.9%"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("cost/nine"), "{table}");
+    assert_eq!(table.matches("met, cheapest").count(), 1, "{table}");
+    std::fs::remove_dir_all(&dir).ok();
+}
