@@ -92,7 +92,11 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
             out,
             "outages a year",
             "0".to_string(),
-            "(never fails)".to_string(),
+            if r.availability <= 0.0 {
+                "(down all the time: never comes back)".to_string()
+            } else {
+                "(never fails)".to_string()
+            },
         )?,
         _ => {
             row(out, "outages a year", "unknown".to_string(), String::new())?;
