@@ -652,6 +652,32 @@ mod tests {
     }
 
     #[test]
+    fn profiles_differ_where_a_typical_table_is_given() {
+        let p = parse_all(AWS).unwrap();
+        assert_eq!(p.sla.len(), p.typical.len());
+        for (s, t) in p.sla.iter().zip(&p.typical) {
+            assert_eq!(s.id, t.id);
+            assert_eq!((s.profile, t.profile), (Profile::Sla, Profile::Typical));
+            // The published floor is the same whatever the profile.
+            assert_eq!(s.sla_floor, t.sla_floor, "{}", s.id);
+            if t.kind == FigureKind::Estimate {
+                assert!(t.reasoning.is_some(), "{}", t.id);
+            } else {
+                assert_eq!(s.availability, t.availability, "{}", s.id);
+                assert_eq!(s.mtbf_s, t.mtbf_s, "{}", s.id);
+            }
+        }
+        // A typical steady state replaces the published one whole.
+        let ec2 = p.typical.iter().find(|e| e.id == "aws.ec2.instance").unwrap();
+        assert_eq!(ec2.availability, None);
+        assert_eq!((ec2.mtbf_s, ec2.mttr_s), (Some(365.0 * 86400.0), Some(900.0)));
+        let want = 365.0 * 86400.0 / (365.0 * 86400.0 + 900.0);
+        assert!((ec2.derived_availability.unwrap().value() - want).abs() < 1e-15);
+        assert_eq!(ec2.sla_floor.map(|a| a.value()), Some(0.995));
+        assert_eq!(Profile::default(), Profile::Sla);
+    }
+
+    #[test]
     fn search_and_suggest() {
         assert!(
             search("elb")
@@ -675,13 +701,10 @@ mod tests {
         assert_eq!(closest("aws.route-53", 1), vec!["aws.route53"]);
         assert_eq!(closest("aws.lamda", 1), vec!["aws.lambda"]);
         assert_eq!(closest("aws.s3.onezone", 1), vec!["aws.s3.one-zone-ia"]);
-        for nothing in [
-            "aws.elasticache",
-            "aws.opensearch",
-            "aws.sqs",
-            "aws.redshift",
-            "aws.efs",
-        ] {
+        // Entries added since: found as themselves.
+        assert_eq!(closest("aws.elasticache", 1), vec!["aws.elasticache"]);
+        assert_eq!(closest("aws.efs", 1), vec!["aws.efs"]);
+        for nothing in ["aws.opensearch", "aws.sqs", "aws.redshift"] {
             assert!(
                 closest(nothing, 3).is_empty(),
                 "{nothing}: {:?}",
