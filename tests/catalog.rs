@@ -311,7 +311,11 @@ fn every_entry_has_a_kind_and_a_dated_source_in_both_profiles() {
 fn no_sla_entry_lacks_a_published_figure() {
     for e in catalog::entries() {
         if e.kind == FigureKind::Sla {
-            assert!(e.availability.is_some(), "{}: an SLA without a figure", e.id);
+            assert!(
+                e.availability.is_some(),
+                "{}: an SLA without a figure",
+                e.id
+            );
             assert_eq!(e.sla_floor, e.availability, "{}", e.id);
             assert_ne!(e.role, Role::Failover, "{}", e.id);
         } else {
@@ -337,7 +341,11 @@ fn typical_figures_are_estimates_with_reasoning_and_a_time_scale() {
         if t.kind == FigureKind::Estimate {
             let r = t.reasoning.as_deref().unwrap_or_default();
             assert!(r.len() > 20, "{}: reasoning {r:?}", e.id);
-            assert_ne!(t.source, e.source, "{}: typical cites its own sources", e.id);
+            assert_ne!(
+                t.source, e.source,
+                "{}: typical cites its own sources",
+                e.id
+            );
         } else {
             assert!(t.reasoning.is_none(), "{}", e.id);
         }
@@ -358,10 +366,15 @@ fn the_audit_corrections_are_in_the_catalog() {
     // Transit Gateway at the last AWS text's 99.95%; CloudFront an SLA.
     assert_eq!(a("aws.tgw"), 0.9995);
     assert_eq!(catalog::get("aws.tgw").unwrap().kind, FigureKind::Sla);
-    assert_eq!(catalog::get("aws.cloudfront").unwrap().kind, FigureKind::Sla);
+    assert_eq!(
+        catalog::get("aws.cloudfront").unwrap().kind,
+        FigureKind::Sla
+    );
     // Two DX connections at one location: no SLA.
     assert_eq!(
-        catalog::get("aws.dx.one-location-two-connections").unwrap().kind,
+        catalog::get("aws.dx.one-location-two-connections")
+            .unwrap()
+            .kind,
         FigureKind::Assumption
     );
     // The single-AZ ALB is for Local Zones and Outposts.
@@ -372,10 +385,19 @@ fn the_audit_corrections_are_in_the_catalog() {
             .contains("Local Zone")
     );
     // Region and AZ repair times follow the post-event summaries.
-    assert_eq!(catalog::get("aws.region").unwrap().mttr_s, Some(7.0 * 3600.0));
+    assert_eq!(
+        catalog::get("aws.region").unwrap().mttr_s,
+        Some(7.0 * 3600.0)
+    );
     assert_eq!(catalog::get("aws.az").unwrap().mttr_s, Some(5.0 * 3600.0));
     let region = catalog::get("aws.region").unwrap();
-    for event in ["2017", "2021-12-07", "2023-06-13", "2024-07-30", "2025-10-19"] {
+    for event in [
+        "2017",
+        "2021-12-07",
+        "2023-06-13",
+        "2024-07-30",
+        "2025-10-19",
+    ] {
         assert!(region.source.contains(event), "{event}");
     }
     // The regional DX path, from the 2021-09-02 Tokyo event.
@@ -387,7 +409,11 @@ fn the_audit_corrections_are_in_the_catalog() {
     assert_eq!(f("aws.aurora.failover", Profile::Sla), Some(60.0));
     assert_eq!(f("aws.aurora.failover", Profile::Typical), Some(30.0));
     // VPN dead peer detection: both documented defaults named.
-    let vpn = catalog::get("aws.vpn.failover").unwrap().note.clone().unwrap();
+    let vpn = catalog::get("aws.vpn.failover")
+        .unwrap()
+        .note
+        .clone()
+        .unwrap();
     assert!(vpn.contains("40 s") && vpn.contains("30 s"), "{vpn}");
     // RDS host: planned patching and unplanned failures, apart and together.
     let planned = catalog::get("aws.rds.host.planned").unwrap();
@@ -396,14 +422,41 @@ fn the_audit_corrections_are_in_the_catalog() {
     let rate = |e: &catalog::Entry| 1.0 / e.mtbf_s.unwrap();
     assert!((rate(planned) + rate(unplanned) - rate(both)).abs() < 1e-3 * rate(both));
     // Notes against double counting.
-    assert!(catalog::get("aws.vgw").unwrap().note.as_deref().unwrap().contains("Double counting"));
-    assert!(catalog::get("aws.ec2.region").unwrap().note.as_deref().unwrap().contains("aws.az"));
+    assert!(
+        catalog::get("aws.vgw")
+            .unwrap()
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("Double counting")
+    );
+    assert!(
+        catalog::get("aws.ec2.region")
+            .unwrap()
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("aws.az")
+    );
     // Guidance: the alternatives point at each other.
     let multi = catalog::get("aws.rds.multi-az").unwrap();
     assert!(multi.see_also.iter().any(|s| s == "aws.rds.host"));
-    assert!(multi.note.as_deref().unwrap().contains("contract for the whole deployment"));
-    let bgp = catalog::get("aws.dx.bgp-failover").unwrap().note.clone().unwrap();
-    assert!(bgp.contains("multipath") && bgp.contains("parallel"), "{bgp}");
+    assert!(
+        multi
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("contract for the whole deployment")
+    );
+    let bgp = catalog::get("aws.dx.bgp-failover")
+        .unwrap()
+        .note
+        .clone()
+        .unwrap();
+    assert!(
+        bgp.contains("multipath") && bgp.contains("parallel"),
+        "{bgp}"
+    );
     // The additions.
     for id in [
         "aws.elasticache",
@@ -454,7 +507,12 @@ fn health_check_defaults_and_credit_tiers_are_data() {
     };
     let alb = hc("alb");
     assert_eq!(
-        (alb.interval_s, alb.timeout_s, alb.healthy_threshold, alb.unhealthy_threshold),
+        (
+            alb.interval_s,
+            alb.timeout_s,
+            alb.healthy_threshold,
+            alb.unhealthy_threshold
+        ),
         (30.0, Some(5.0), Some(5), 2)
     );
     assert!(alb.note.contains("fails open"));
@@ -520,8 +578,9 @@ fn no_shipped_model_under_typical_has_a_part_failing_more_than_monthly() {
         }
         // The report says which profile, and what its figures are.
         assert!(
-            sys.notes().iter().any(|n| n.contains("catalog profile `typical`")
-                && n.contains("estimates")),
+            sys.notes()
+                .iter()
+                .any(|n| n.contains("catalog profile `typical`") && n.contains("estimates")),
             "{f}: {:?}",
             sys.notes()
         );
@@ -557,7 +616,10 @@ fn dx_variants_under_typical_follow_the_aws_resiliency_order() {
     let high = a("models/dx-two-locations.toml");
     let dev = a("models/dx-two-connections-one-location.toml");
     let one = a("models/dx-only.toml");
-    assert!(maximum > high && high > dev && dev > one, "{maximum} {high} {dev} {one}");
+    assert!(
+        maximum > high && high > dev && dev > one,
+        "{maximum} {high} {dev} {one}"
+    );
     // The VPN covers the regional DX path: every DX design gains from it.
     for (alone, with_vpn) in [
         ("dx-only", "dx-vpn-backup"),
@@ -597,7 +659,14 @@ fn the_catalog_flag_and_key_pick_the_profile() {
     assert!((q(&back) - q(&sla)).abs() < 1e-9);
     // Every command takes --catalog; reports say which profile they used.
     let out = fivenines()
-        .args(["estimate", "models/dx-only.toml", "--catalog", "typical", "--format", "json"])
+        .args([
+            "estimate",
+            "models/dx-only.toml",
+            "--catalog",
+            "typical",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -616,17 +685,31 @@ fn the_catalog_flag_and_key_pick_the_profile() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("catalog profile `typical`"));
     let out = fivenines()
         .args([
-            "simulate", "models/dx-only.toml", "--catalog", "typical", "--runs", "200", "--quiet",
-            "--format", "json",
+            "simulate",
+            "models/dx-only.toml",
+            "--catalog",
+            "typical",
+            "--runs",
+            "200",
+            "--quiet",
+            "--format",
+            "json",
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["notes"].as_array().unwrap().iter().any(|n| n
-        .as_str()
-        .unwrap()
-        .contains("catalog profile `typical`")));
+    assert!(
+        v["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("catalog profile `typical`"))
+    );
     for profile in ["sla", "typical"] {
         let out = fivenines()
             .args(["compare", "models/dx-only.toml", "--catalog", profile])
@@ -638,12 +721,22 @@ fn the_catalog_flag_and_key_pick_the_profile() {
         );
     }
     let out = fivenines()
-        .args(["catalog", "aws.ec2.instance", "--catalog", "typical", "--format", "json"])
+        .args([
+            "catalog",
+            "aws.ec2.instance",
+            "--catalog",
+            "typical",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let e = &v[0];
-    assert_eq!((e["profile"].as_str(), e["kind"].as_str()), (Some("typical"), Some("estimate")));
+    assert_eq!(
+        (e["profile"].as_str(), e["kind"].as_str()),
+        (Some("typical"), Some("estimate"))
+    );
     assert!(e["reasoning"].is_string());
     assert_eq!(e["sla_floor"].as_f64(), Some(0.995));
     assert!(e["availability"].is_null() && e["derived_availability"].as_f64().unwrap() > 0.9999);
@@ -655,7 +748,10 @@ fn the_catalog_flag_and_key_pick_the_profile() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("<stdin>:1:11") && err.contains("unknown catalog profile `floor`"), "{err}");
+    assert!(
+        err.contains("<stdin>:1:11") && err.contains("unknown catalog profile `floor`"),
+        "{err}"
+    );
     let out = fivenines()
         .args(["estimate", "models/dx-only.toml", "--catalog", "floor"])
         .output()

@@ -668,9 +668,16 @@ mod tests {
             }
         }
         // A typical steady state replaces the published one whole.
-        let ec2 = p.typical.iter().find(|e| e.id == "aws.ec2.instance").unwrap();
+        let ec2 = p
+            .typical
+            .iter()
+            .find(|e| e.id == "aws.ec2.instance")
+            .unwrap();
         assert_eq!(ec2.availability, None);
-        assert_eq!((ec2.mtbf_s, ec2.mttr_s), (Some(365.0 * 86400.0), Some(900.0)));
+        assert_eq!(
+            (ec2.mtbf_s, ec2.mttr_s),
+            (Some(365.0 * 86400.0), Some(900.0))
+        );
         let want = 365.0 * 86400.0 / (365.0 * 86400.0 + 900.0);
         assert!((ec2.derived_availability.unwrap().value() - want).abs() < 1e-15);
         assert_eq!(ec2.sla_floor.map(|a| a.value()), Some(0.995));
