@@ -118,7 +118,7 @@ impl Profile {
 pub fn profile_note(profile: Profile) -> &'static str {
     match profile {
         Profile::Sla => {
-            "catalog profile `sla`: published figures, SLA floors (contractual floors, not measured availabilities), documented timings and our assumptions where nothing is published; a design built from floors is a pessimistic bound. `--catalog typical` gives our estimates of real behaviour"
+            "catalog profile `sla`: published figures (SLA floors, documented timings) and our assumptions where nothing is published; `--catalog typical` gives our estimates of real behaviour"
         }
         Profile::Typical => {
             "catalog profile `typical`: our estimates of real behaviour (failure rates and repair times from post-event summaries and documented timings, each with its reasoning: `fivenines catalog --catalog typical`), not commitments. `--catalog sla` gives the published floors"
