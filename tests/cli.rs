@@ -1125,7 +1125,10 @@ fn suggestions_that_help() {
 
     // (aws.elasticache is in the catalog now: a service it still lacks.)
     let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.sqs\"\n");
-    assert!(err.contains("no catalog entry is close to `aws.sqs`"), "{err}");
+    assert!(
+        err.contains("no catalog entry is close to `aws.sqs`"),
+        "{err}"
+    );
     assert!(!err.contains("aws.elb"), "unrelated suggestion: {err}");
     let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.rds.multiaz\"\n");
     assert!(err.contains("did you mean `aws.rds.multi-az`"), "{err}");
