@@ -758,3 +758,20 @@ fn the_catalog_flag_and_key_pick_the_profile() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn under_typical_the_rds_sla_entry_and_the_host_pair_agree() {
+    // Under `sla` they were 35x apart (4.38 h a year against minutes): the
+    // SLA entry is a floor, the pair our model. Under `typical` the entry
+    // is what the pair gives: five 90 s failovers a year (7.5 min); the
+    // pair adds the 1% of failed switches and both hosts down at once.
+    let entry = "system = \"db\"\n[component.db]\nlike = \"aws.rds.multi-az\"\n";
+    let pair = "system = \"db\"\n[component.a]\nlike = \"aws.rds.host\"\n[component.b]\nlike = \"aws.rds.host\"\n[block.db]\nstandby = [\"a\", \"b\"]\nlike = \"aws.rds.multi-az.failover\"\n";
+    let down = |text: &str| {
+        let sys = System::from_str_in("m.toml", text, Some(Profile::Typical)).unwrap();
+        analytic::evaluate(&sys).unwrap().downtime_per_year_s
+    };
+    let (e, p) = (down(entry), down(pair));
+    assert!((e - 5.0 * 90.0).abs() < 1.0, "{e}");
+    assert!(p > e && p < 2.0 * e, "entry {e} s, pair {p} s");
+}
