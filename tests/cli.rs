@@ -215,9 +215,20 @@ fn json_has_the_contract_keys() {
             .iter()
             .any(|f| f["code"] == "sla_floors" && f["severity"] == "note")
     );
+    // The share is that of the failover lines among the contributors (the
+    // fixed delays are what the fit approximates). With the DX connection
+    // at its 95% SLA floor it fails over about 111 times a year, so the
+    // share is large (it was under 20% with the old assumed connection).
     let share = num(&j, "approximate_share");
-    assert!(share > 0.0 && share < 0.2, "{share}");
     let contributors = j["contributors"].as_array().unwrap();
+    let failover_lines: f64 = contributors
+        .iter()
+        .filter(|c| c["kind"] == "failover")
+        .map(|c| num(c, "downtime_per_year_s"))
+        .sum();
+    let want = failover_lines / num(&j, "downtime_per_year_s");
+    assert!(share > 0.0 && share < 1.0, "{share}");
+    assert!((share - want).abs() < 1e-9, "{share} vs {want}");
     for c in contributors {
         for key in ["name", "downtime_per_year_s", "criticality", "birnbaum"] {
             assert!(c.get(key).is_some(), "contributor lacks {key}");
@@ -256,7 +267,7 @@ fn table_names_units_and_approximations() {
         "mean outage",
         "MISSED",
         "Top contributors",
-        "with approximations (5% of the downtime rests on them)",
+        "with approximations (6% of the downtime rests on them)",
         "as 4 exponential phases",
     ] {
         assert!(text.contains(needle), "table lacks {needle:?}:\n{text}");
@@ -1126,9 +1137,10 @@ fn suggestions_that_help() {
     let (err, _) = refused("system = \"x\"\n[component.x]\navailability = 99.95\n");
     assert!(err.contains("did you mean \"99.95%\""), "{err}");
 
-    let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.elasticache\"\n");
+    // (aws.elasticache is in the catalog now: a service it still lacks.)
+    let (err, _) = refused("system = \"x\"\n[component.x]\nlike = \"aws.sqs\"\n");
     assert!(
-        err.contains("no catalog entry is close to `aws.elasticache`"),
+        err.contains("no catalog entry is close to `aws.sqs`"),
         "{err}"
     );
     assert!(!err.contains("aws.elb"), "unrelated suggestion: {err}");
@@ -1228,15 +1240,21 @@ fn docs_promises_hold() {
         "{md}"
     );
 
-    // `optimize` is planned, not a command; catalog's exit status 1 is documented.
+    // `optimize` is a command now, and no document calls it planned;
+    // catalog's exit status 1 is documented.
     let readme = std::fs::read_to_string("README.md").unwrap();
-    for line in readme.lines().filter(|l| l.contains("optimize")) {
+    let model_md = std::fs::read_to_string("docs/model.md").unwrap();
+    for line in readme.lines().chain(model_md.lines()) {
         assert!(
-            line.contains("planned"),
-            "README presents optimize as available: {line}"
+            !(line.contains("optimize") && line.contains("planned")),
+            "a document still calls optimize planned: {line}"
         );
     }
+    assert!(readme.contains("`fivenines optimize FILE"));
     assert!(readme.contains("exit status 1 when no entry matches"));
+    let out = fivenines().args(["optimize", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // Without a file it is a usage error.
     let out = fivenines().args(["optimize"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -24,9 +24,9 @@ fn availability(file: &str) -> f64 {
     analytic::evaluate(&sys).unwrap().availability
 }
 
-#[test]
-fn models_readme_table_is_current() {
-    // Run beside the README, so that its links are the bare file names.
+/// `compare` of every shipped model, run beside the README so that its
+/// links are the bare file names, with the catalog profile given.
+fn compare_markdown(profile: &str) -> String {
     let names: Vec<String> = model_files()
         .iter()
         .map(|f| f.trim_start_matches("models/").to_string())
@@ -35,7 +35,7 @@ fn models_readme_table_is_current() {
         .current_dir("models")
         .arg("compare")
         .args(names)
-        .args(["--format", "markdown"])
+        .args(["--format", "markdown", "--catalog", profile])
         .output()
         .unwrap();
     assert!(
@@ -43,16 +43,31 @@ fn models_readme_table_is_current() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let table = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text between `<!-- NAME:start -->` and `<!-- NAME:end -->`.
+fn between<'a>(readme: &'a str, name: &str) -> &'a str {
+    let start_marker = format!("<!-- {name}:start -->\n");
+    let start = readme.find(&start_marker).expect("start marker") + start_marker.len();
+    let end = readme
+        .find(&format!("<!-- {name}:end -->"))
+        .expect("end marker");
+    &readme[start..end]
+}
+
+#[test]
+fn models_readme_table_is_current() {
+    // Both columns of the README: what AWS promises (the SLA floors) and
+    // what we expect (the typical estimates), each the command's output.
     let readme = std::fs::read_to_string("models/README.md").unwrap();
-    let start = readme.find("<!-- table:start -->\n").expect("start marker")
-        + "<!-- table:start -->\n".len();
-    let end = readme.find("<!-- table:end -->").expect("end marker");
-    assert_eq!(
-        &readme[start..end],
-        table,
-        "models/README.md is stale: replace its table with the output of\n  cd models && cargo run --release -- compare *.toml --format markdown"
-    );
+    for (marker, profile) in [("table", "sla"), ("typical", "typical")] {
+        assert_eq!(
+            between(&readme, marker),
+            compare_markdown(profile),
+            "models/README.md is stale: replace its `{marker}` table with the output of\n  cd models && cargo run --release -- compare *.toml --format markdown --catalog {profile}"
+        );
+    }
     for file in model_files() {
         let name = std::path::Path::new(&file)
             .file_name()

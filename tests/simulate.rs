@@ -321,9 +321,17 @@ fn every_model_agrees_with_the_analytic_engine() {
             Some(f) => {
                 folded_models += 1;
                 let f = analytic::evaluate(&f).unwrap();
+                // The folded engine turns revert off. Where revert adds
+                // takeovers (a preferred member failing often: a DX
+                // connection at its 95% SLA floor fails about 115 times
+                // a year) it falls below the exact figure, and the
+                // bracket's top is then the exact engine's own slack,
+                // as for a model without detection or revert.
+                let slack = 0.05 * a.failover_unavailability;
                 (
-                    a.unavailability - 0.05 * a.failover_unavailability,
-                    f.unavailability + 0.1 * f.failover_unavailability,
+                    a.unavailability - slack,
+                    (f.unavailability + 0.1 * f.failover_unavailability)
+                        .max(a.unavailability + slack),
                 )
             }
             None => {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use fivenines::report;
 use fivenines::study::{Study, blast};
 
-use super::{Failure, Format, load, print_warnings};
+use super::{CatalogProfile, Failure, Format, load, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -27,6 +27,9 @@ Exit status: 0, or 2 for a bad model or usage.";
 pub(crate) struct Args {
     /// The model file (TOML); - reads it from standard input.
     file: PathBuf,
+    /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
+    #[arg(long, value_enum)]
+    catalog: Option<CatalogProfile>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -40,7 +43,7 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = load(&args.file)?;
+    let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
     let b = blast(&Study::new(sys))?;
     let mut out = super::stdout();

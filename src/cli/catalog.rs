@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use fivenines::catalog::{self, Entry};
 use fivenines::model::quantity::human_duration;
 
-use super::{Failure, Format};
+use super::{CatalogProfile, Failure, Format};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -14,6 +14,7 @@ Examples:
   fivenines catalog elb             entries whose id or description contains \"elb\"
   fivenines catalog 'aws.dx.*'      a pattern with *
   fivenines catalog --format json
+  fivenines catalog dx --catalog typical   our estimates, with their reasoning
 
 Use an entry in a model with like = \"ID\"; keys written beside it override
 the entry's figures:
@@ -22,8 +23,10 @@ the entry's figures:
   mttr = \"10m\"                       # our own repair time instead of the entry's
 
 kind: sla = a published SLA (a contractual floor, not a measured
-availability); documented = a timing from AWS documentation; assumption =
-no published figure, ours. Exit status 1 when nothing matches.";
+availability); documented = a figure from AWS documentation; assumption =
+no published figure, ours; estimate = our estimate of real behaviour (the
+typical profile, with its reasoning). --catalog typical shows each entry's
+typical figures (default: sla). Exit status 1 when nothing matches.";
 
 /// The built-in catalog of AWS components, with figures, kinds and sources.
 #[derive(clap::Args, Debug)]
@@ -34,6 +37,9 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
+    #[arg(long, value_enum)]
+    catalog: Option<CatalogProfile>,
 }
 
 fn figures(e: &Entry) -> String {
@@ -75,9 +81,10 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    let profile: catalog::Profile = args.catalog.map_or_else(Default::default, Into::into);
     let entries = match &args.pattern {
-        Some(p) => catalog::search(p),
-        None => catalog::entries().iter().collect(),
+        Some(p) => catalog::search_in(p, profile),
+        None => catalog::entries_in(profile).iter().collect(),
     };
     let mut out = super::stdout();
     match args.format {
@@ -101,10 +108,27 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
                     e.description,
                     e.kind.as_str()
                 )?;
+                if let Some(a) = e.derived_availability {
+                    writeln!(out, "    availability {a} (derived: mtbf / (mtbf + mttr))")?;
+                }
+                if profile == catalog::Profile::Typical
+                    && let Some(floor) = e.sla_floor
+                {
+                    writeln!(out, "    SLA floor: {floor}")?;
+                }
                 writeln!(out, "    source: {}", e.source)?;
+                if let Some(r) = &e.reasoning {
+                    writeln!(out, "    reasoning: {r}")?;
+                }
                 if let Some(n) = &e.note {
                     writeln!(out, "    note: {n}")?;
                 }
+                if !e.see_also.is_empty() {
+                    writeln!(out, "    see also: {}", e.see_also.join(", "))?;
+                }
+            }
+            if !entries.is_empty() {
+                writeln!(out, "profile: {}", catalog::profile_note(profile))?;
             }
             if entries.is_empty() {
                 eprintln!("no catalog entry matches; `fivenines catalog` lists them all");

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use fivenines::{Availability, Report, analytic, report};
 
-use super::{Failure, load, parse_availability, print_warnings};
+use super::{CatalogProfile, Failure, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -43,6 +43,9 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: CompareFormat,
+    /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
+    #[arg(long, value_enum)]
+    catalog: Option<CatalogProfile>,
 }
 
 #[derive(serde::Serialize)]
@@ -65,7 +68,7 @@ impl Args {
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let mut reports = Vec::with_capacity(args.files.len());
     for file in &args.files {
-        let sys = load(file)?;
+        let sys = load(file, args.catalog)?;
         print_warnings(file, sys.warnings());
         let a = analytic::evaluate(&sys)?;
         reports.push((

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use fivenines::{Availability, Report, analytic, report};
 
-use super::{Failure, Format, load, parse_availability, print_warnings};
+use super::{CatalogProfile, Failure, Format, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -39,6 +39,9 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
+    #[arg(long, value_enum)]
+    catalog: Option<CatalogProfile>,
 }
 
 impl Args {
@@ -49,7 +52,7 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = load(&args.file)?;
+    let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
     let (sys, what_if) = super::what_if(sys, &args.down, &args.up)?;
     let a = analytic::evaluate(&sys)?;

@@ -66,6 +66,24 @@ pub(crate) enum Format {
     Json,
 }
 
+/// The catalog profile, for `--catalog`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CatalogProfile {
+    /// Published figures: SLA floors, documented timings, our assumptions.
+    Sla,
+    /// Our estimates of real behaviour, with their reasoning.
+    Typical,
+}
+
+impl From<CatalogProfile> for fivenines::catalog::Profile {
+    fn from(p: CatalogProfile) -> Self {
+        match p {
+            CatalogProfile::Sla => fivenines::catalog::Profile::Sla,
+            CatalogProfile::Typical => fivenines::catalog::Profile::Typical,
+        }
+    }
+}
+
 /// Parses `99.99%`, `0.9999` or `4 nines` for clap.
 pub(crate) fn parse_availability(s: &str) -> Result<Availability, String> {
     Availability::parse(s).map_err(|e| match e.help {
@@ -82,12 +100,17 @@ pub(crate) fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
     std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock())
 }
 
-/// Reads a model: a file, or standard input for `-` (named `<stdin>`).
-pub(crate) fn load(path: &std::path::Path) -> Result<fivenines::System, Error> {
+/// Reads a model: a file, or standard input for `-` (named `<stdin>`);
+/// `catalog` (from `--catalog`) replaces the model's `catalog` key.
+pub(crate) fn load(
+    path: &std::path::Path,
+    catalog: Option<CatalogProfile>,
+) -> Result<fivenines::System, Error> {
+    let profile = catalog.map(Into::into);
     if path.as_os_str() == "-" {
-        fivenines::System::from_reader("<stdin>", std::io::stdin().lock())
+        fivenines::System::from_reader_in("<stdin>", std::io::stdin().lock(), profile)
     } else {
-        fivenines::System::from_path(path)
+        fivenines::System::from_path_in(path, profile)
     }
 }
 

@@ -9,7 +9,7 @@ use fivenines::study::Study;
 use fivenines::study::optimize::{Choice, Design, Goal, optimize};
 use fivenines::{Availability, YEAR_S, text::escape};
 
-use super::{Failure, Format, load, parse_availability, print_warnings};
+use super::{CatalogProfile, Failure, Format, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -34,6 +34,9 @@ pub(crate) struct Args {
     /// Most a design may cost a month, in the model's currency.
     #[arg(long)]
     budget: Option<f64>,
+    /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
+    #[arg(long, value_enum)]
+    catalog: Option<CatalogProfile>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -69,7 +72,7 @@ fn line(d: &Design, currency: &str) -> String {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = load(&args.file)?;
+    let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
     if let Some(b) = args.budget
         && !(b.is_finite() && b >= 0.0)

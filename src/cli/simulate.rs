@@ -8,7 +8,7 @@ use std::time::Instant;
 use fivenines::report::Verdict;
 use fivenines::{Availability, simulate};
 
-use super::{Failure, Format, load, parse_availability, print_warnings};
+use super::{CatalogProfile, Failure, Format, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -69,6 +69,9 @@ pub(crate) struct Args {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
+    #[arg(long, value_enum)]
+    catalog: Option<CatalogProfile>,
 }
 
 fn parse_mission(s: &str) -> Result<f64, String> {
@@ -136,7 +139,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
             t
         }
     });
-    let sys = load(&args.file)?;
+    let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
     let cfg = simulate::Config {
         runs,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use fivenines::study::{Study, Vary, sweep};
 use fivenines::{Availability, report};
 
-use super::{Failure, load, parse_availability, print_warnings};
+use super::{CatalogProfile, Failure, load, parse_availability, print_warnings};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -35,6 +35,9 @@ pub(crate) struct Args {
     /// Availability to meet: the sweep says where it is crossed.
     #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
     target: Option<Availability>,
+    /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
+    #[arg(long, value_enum)]
+    catalog: Option<CatalogProfile>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: SweepFormat,
@@ -59,7 +62,7 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
-    let sys = load(&args.file)?;
+    let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
     let vary = args
         .vary

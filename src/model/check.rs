@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::catalog::{self, Role};
+use crate::catalog::{self, Profile, Role};
 use crate::error::{Issue, suggest};
 use crate::model::dist::Distribution;
 use crate::model::quantity::{Availability, human_duration};
@@ -54,6 +54,9 @@ struct Resolved {
 /// Checks a spec and compiles it. `default_name` names a model without `name`.
 pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>> {
     let mut issues = Vec::new();
+    // Which figures `like` takes: the model's `catalog` key (which the
+    // command line's `--catalog` has already replaced), else the default.
+    let profile = spec.catalog.as_ref().map_or_else(Profile::default, |p| p.v);
 
     // 1. Names: one namespace for components, domains and blocks.
     let mut names: HashMap<&str, (Kind, std::ops::Range<usize>)> = HashMap::new();
@@ -187,13 +190,14 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             // Its figures are incomplete: no resolving (that would only
             // repeat the error), but an unknown `like` is reported now.
             if let Some(like) = &d.rel.like {
-                lookup_entry(like, Role::Domain, &mut issues);
+                lookup_entry(like, Role::Domain, profile, &mut issues);
             }
             None
         } else {
             apply_like(
                 &d.rel,
                 Role::Domain,
+                profile,
                 &d.name.v,
                 &mut issues,
                 &mut catalog_uses,
@@ -210,13 +214,14 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     for c in &spec.components {
         let res = if tainted(&c.name.v) {
             if let Some(like) = &c.rel.like {
-                lookup_entry(like, Role::Component, &mut issues);
+                lookup_entry(like, Role::Component, profile, &mut issues);
             }
             None
         } else {
             apply_like(
                 &c.rel,
                 Role::Component,
+                profile,
                 &c.name.v,
                 &mut issues,
                 &mut catalog_uses,
@@ -256,7 +261,8 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                         Issue::new(like.span.clone(), "`like` in a block applies to standby blocks (a failover timing)", "not a standby block")
                             .help("components and domains take `like` for their figures; a standby block for its failover"),
                     );
-                } else if let Some(entry) = lookup_entry(like, Role::Failover, &mut issues) {
+                } else if let Some(entry) = lookup_entry(like, Role::Failover, profile, &mut issues)
+                {
                     block_like[i] = Some(entry);
                     catalog_uses.push(CatalogUse {
                         name: b.name.v.clone(),
@@ -528,6 +534,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         notes,
         warnings: Vec::new(),
         catalog_uses,
+        catalog_profile: profile,
         origin: None,
     };
     // The other options of a `choose` are alternatives, not forgotten parts.
@@ -554,6 +561,7 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
 fn apply_like(
     rel: &RelSpec,
     role: Role,
+    profile: Profile,
     name: &str,
     issues: &mut Vec<Issue>,
     uses: &mut Vec<CatalogUse>,
@@ -561,7 +569,7 @@ fn apply_like(
     let Some(like) = &rel.like else {
         return Some(rel.clone());
     };
-    let entry = lookup_entry(like, role, issues)?;
+    let entry = lookup_entry(like, role, profile, issues)?;
     let mut out = rel.clone();
     let span = like.span.clone();
     let sp = |v: f64| Sp {
@@ -614,13 +622,15 @@ fn apply_like(
     Some(out)
 }
 
-/// The catalog entry named by `like`, of the right role.
+/// The catalog entry named by `like`, of the right role, with the figures
+/// of `profile`.
 fn lookup_entry(
     like: &Sp<String>,
     role: Role,
+    profile: Profile,
     issues: &mut Vec<Issue>,
 ) -> Option<&'static catalog::Entry> {
-    let Some(entry) = catalog::get(&like.v) else {
+    let Some(entry) = catalog::get_in(&like.v, profile) else {
         let near: Vec<String> = catalog::closest(&like.v, 3)
             .iter()
             .map(|id| format!("`{id}`"))
@@ -1058,6 +1068,13 @@ fn catalog_notes(sys: &System) -> Vec<Finding> {
         names.join(", ")
     };
     let mut out = Vec::new();
+    if !sys.catalog_uses.is_empty() {
+        out.push(Finding::note(
+            Code::CatalogProfile,
+            None,
+            catalog::profile_note(sys.catalog_profile),
+        ));
+    }
     let sla = list(&|u| u.sla_floor);
     if !sla.is_empty() {
         out.push(Finding::note(

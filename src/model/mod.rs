@@ -44,12 +44,44 @@ impl System {
     /// Every problem in the model, each with its place in the text.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(file: &str, text: &str) -> Result<System, ModelErrors> {
-        System::from_str_adjusted(file, text, &|_| {})
+        System::from_str_in(file, text, None)
+    }
+
+    /// As [`System::from_str`], with the catalog profile `like` takes:
+    /// `Some` replaces the model's `catalog` key (as `--catalog` does),
+    /// `None` keeps it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::catalog::Profile;
+    /// let text = "system = \"x\"\n[component.x]\nlike = \"aws.ec2.instance\"\n";
+    /// let sla = fivenines::System::from_str_in("m.toml", text, None)?;
+    /// let typical = fivenines::System::from_str_in("m.toml", text, Some(Profile::Typical))?;
+    /// assert_eq!(sla.catalog_profile(), Profile::Sla);
+    /// assert!(typical.items()[0].rates.availability.value() > sla.items()[0].rates.availability.value());
+    /// # Ok::<(), fivenines::ModelErrors>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`System::from_str`].
+    pub fn from_str_in(
+        file: &str,
+        text: &str,
+        profile: Option<crate::catalog::Profile>,
+    ) -> Result<System, ModelErrors> {
+        System::from_str_adjusted(file, text, &|spec| {
+            if let Some(p) = profile {
+                let span = spec.catalog.as_ref().map_or(0..0, |c| c.span.clone());
+                spec.catalog = Some(spec::Sp { v: p, span });
+            }
+        })
     }
 
     /// As [`System::from_str`], with the model as written changed by
-    /// `adjust` before it is checked (the study layer sets counts and
-    /// choices this way).
+    /// `adjust` before it is checked (the catalog profile of `--catalog`;
+    /// the study layer's counts and choices).
     pub(crate) fn from_str_adjusted(
         file: &str,
         text: &str,
@@ -95,13 +127,26 @@ impl System {
     /// [`Error::Model`] for problems in the model (text that is not UTF-8
     /// included, at its place).
     pub fn from_path(path: impl AsRef<Path>) -> Result<System, Error> {
+        System::from_path_in(path, None)
+    }
+
+    /// As [`System::from_path`], with the catalog profile (see
+    /// [`System::from_str_in`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`System::from_path`].
+    pub fn from_path_in(
+        path: impl AsRef<Path>,
+        profile: Option<crate::catalog::Profile>,
+    ) -> Result<System, Error> {
         let path = path.as_ref();
         let shown = path.display().to_string();
         let file = std::fs::File::open(path).map_err(|source| Error::Io {
             path: shown.clone(),
             source,
         })?;
-        System::from_reader(&shown, file)
+        System::from_reader_in(&shown, file, profile)
     }
 
     /// Reads and checks a model from a reader (standard input, say), reading
@@ -122,6 +167,20 @@ impl System {
     ///
     /// As [`System::from_path`].
     pub fn from_reader(file: &str, reader: impl Read) -> Result<System, Error> {
+        System::from_reader_in(file, reader, None)
+    }
+
+    /// As [`System::from_reader`], with the catalog profile (see
+    /// [`System::from_str_in`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`System::from_path`].
+    pub fn from_reader_in(
+        file: &str,
+        reader: impl Read,
+        profile: Option<crate::catalog::Profile>,
+    ) -> Result<System, Error> {
         let mut bytes = Vec::new();
         reader
             .take(MAX_MODEL_BYTES + 1)
@@ -155,7 +214,7 @@ impl System {
         if let Some(nul) = text.find('\0') {
             return Err(Error::Model(not_text(file, text.as_bytes(), nul)));
         }
-        Ok(System::from_str(file, &text)?)
+        Ok(System::from_str_in(file, &text, profile)?)
     }
 }
 

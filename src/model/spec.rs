@@ -98,6 +98,8 @@ pub(crate) struct Spec {
     pub description: Option<String>,
     pub system: Option<Sp<String>>,
     pub currency: Option<Sp<String>>,
+    /// `catalog = "sla" | "typical"`: which figures `like` takes.
+    pub catalog: Option<Sp<crate::catalog::Profile>>,
     pub components: Vec<ComponentSpec>,
     pub domains: Vec<DomainSpec>,
     pub blocks: Vec<BlockSpec>,
@@ -115,6 +117,7 @@ const TOP_KEYS: &[&str] = &[
     "description",
     "system",
     "currency",
+    "catalog",
     "component",
     "domain",
     "block",
@@ -182,6 +185,22 @@ pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
             "description" => spec.description = r.string(val, "a string").map(|s| s.v),
             "system" => spec.system = r.string(val, "the name of a block or component"),
             "currency" => spec.currency = r.string(val, "a currency code such as \"USD\""),
+            "catalog" => {
+                const WHAT: &str = "the catalog profile, \"sla\" or \"typical\"";
+                if let Some(s) = r.string(val, WHAT) {
+                    match crate::catalog::Profile::parse(&s.v) {
+                        Some(p) => spec.catalog = Some(Sp { v: p, span: s.span }),
+                        None => r.push(
+                            Issue::new(
+                                s.span,
+                                format!("unknown catalog profile `{}`", s.v),
+                                format!("expected {WHAT}"),
+                            )
+                            .help("\"sla\": published floors (the default); \"typical\": our estimates of real behaviour"),
+                        ),
+                    }
+                }
+            }
             "component" | "domain" | "block" => {
                 let Some(entries) = r.table(val, &format!("[{k}.NAME] tables")) else {
                     continue;
@@ -246,7 +265,7 @@ impl Reader {
         let k: &str = key.get_ref();
         let hint = if let Some(hint) = misplaced_key_hint(k, place) {
             hint.to_string()
-        } else if ["name", "system", "currency"].contains(&k) && !allowed.contains(&k) {
+        } else if ["name", "system", "currency", "catalog"].contains(&k) && !allowed.contains(&k) {
             format!(
                 "`{k}` is a top-level key: in TOML it must come before the first [table] header"
             )
@@ -697,7 +716,7 @@ impl Reader {
                     _ => {
                         self.push(
                             Issue::new(val.span(), format!("`count` range `{s}` is not of the form \"LOW..HIGH\" with 1 <= LOW <= HIGH <= {MAX_COUNT}"), "bad range")
-                                .help("write a replica count as a whole number (count = 3) or a range for the planned `optimize` command (count = \"1..4\"; other commands use its lower end)"),
+                                .help("write a replica count as a whole number (count = 3) or a range that `fivenines optimize` searches (count = \"1..4\"; other commands use its lower end)"),
                         );
                         None
                     }

@@ -231,6 +231,8 @@ pub struct System {
     pub(crate) notes: Vec<Finding>,
     pub(crate) warnings: Vec<Finding>,
     pub(crate) catalog_uses: Vec<CatalogUse>,
+    /// Which figures `like` took (`catalog` key or `--catalog`).
+    pub(crate) catalog_profile: crate::catalog::Profile,
     /// The text the model was read from, to place errors found later.
     pub(crate) origin: Option<Arc<Origin>>,
 }
@@ -371,6 +373,23 @@ impl System {
     /// The parts whose figures come from the catalog, in file order.
     pub fn catalog_uses(&self) -> &[CatalogUse] {
         &self.catalog_uses
+    }
+
+    /// The catalog profile the model's `like` entries were read with: the
+    /// model's `catalog` key, or the one given when loading it, else
+    /// [`Profile::Sla`](crate::catalog::Profile::Sla).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::catalog::Profile;
+    /// let text = "catalog = \"typical\"\nsystem = \"x\"\n[component.x]\nlike = \"aws.ec2.instance\"\n";
+    /// let sys = fivenines::System::from_str("m.toml", text)?;
+    /// assert_eq!(sys.catalog_profile(), Profile::Typical);
+    /// # Ok::<(), fivenines::ModelErrors>(())
+    /// ```
+    pub fn catalog_profile(&self) -> crate::catalog::Profile {
+        self.catalog_profile
     }
 
     /// Things worth a look that are not errors (parts the system does not use).

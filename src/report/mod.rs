@@ -80,6 +80,9 @@ pub struct Report {
     pub bdd_nodes: usize,
     /// Parts whose figures come from the catalog, with the kind of figure.
     pub catalog: Vec<CatalogUse>,
+    /// The catalog profile those figures are from: `sla` (published
+    /// floors) or `typical` (our estimates).
+    pub catalog_profile: crate::catalog::Profile,
 }
 
 impl Report {
@@ -122,6 +125,7 @@ impl Report {
             currency: sys.currency().to_string(),
             bdd_nodes: a.bdd_nodes,
             catalog: sys.catalog_uses().to_vec(),
+            catalog_profile: sys.catalog_profile(),
         }
     }
 

@@ -631,7 +631,31 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
         out,
         "(downtime in a 365-day year; analytic steady state, as `estimate`)"
     )?;
+    writeln!(out, "{}", profile_line(rows))?;
     Ok(())
+}
+
+/// Which catalog profile the compared models took their `like` figures
+/// from (one line).
+fn profile_line(rows: &[Row<'_>]) -> String {
+    use crate::catalog::Profile;
+    let mut used: Vec<Profile> = rows.iter().map(|r| r.report.catalog_profile).collect();
+    used.sort_by_key(|p| p.as_str());
+    used.dedup();
+    let what = |p: Profile| match p {
+        Profile::Sla => "published floors: SLAs, documented timings, our assumptions",
+        Profile::Typical => "our estimates of real behaviour",
+    };
+    match used.as_slice() {
+        [one] => format!("Catalog profile: {one} ({}).", what(*one)),
+        _ => {
+            let each: Vec<String> = rows
+                .iter()
+                .map(|r| format!("{} {}", escape(r.file), r.report.catalog_profile))
+                .collect();
+            format!("Catalog profiles: {}.", each.join(", "))
+        }
+    }
 }
 
 /// Writes reports as a Markdown table (for documentation).
@@ -675,5 +699,6 @@ pub fn render_comparison_markdown(rows: &[Row<'_>], out: &mut impl Write) -> io:
             "\n\\* rests partly on a named approximation (see `estimate`)."
         )?;
     }
+    writeln!(out, "\n{}", profile_line(rows))?;
     Ok(())
 }

@@ -391,7 +391,11 @@ impl Study {
             setting: "vary",
             message: "counts and choices need the model's text".to_string(),
         })?;
+        let profile = self.base.catalog_profile();
         let adjust = |spec: &mut crate::model::spec::Spec| {
+            // The catalog profile the model was read with (`--catalog`).
+            let span = spec.catalog.as_ref().map_or(0..0, |c| c.span.clone());
+            spec.catalog = Some(Sp { v: profile, span });
             for (name, n) in count_names {
                 if let Some(c) = spec.components.iter_mut().find(|c| &c.name.v == name) {
                     let span = c.name.span.clone();

@@ -76,6 +76,9 @@ pub enum Code {
     SlaFloors,
     /// Catalog figures that are our assumptions.
     CatalogAssumptions,
+    /// Which catalog profile (`sla` or `typical`) `like` took its figures
+    /// from.
+    CatalogProfile,
     /// A part of the model the system does not use.
     Unused,
     /// Components or domains held down or perfect (what-if).
@@ -102,6 +105,7 @@ impl Code {
             Code::CountRangeLowerEnd => "count_range_lower_end",
             Code::SlaFloors => "sla_floors",
             Code::CatalogAssumptions => "catalog_assumptions",
+            Code::CatalogProfile => "catalog_profile",
             Code::Unused => "unused",
             Code::WhatIf => "what_if",
             Code::Other => "other",
