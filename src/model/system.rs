@@ -147,6 +147,26 @@ pub enum BlockKind {
     Choose,
 }
 
+impl BlockKind {
+    /// The key that gives a block this kind in a model file (`series`,
+    /// `parallel`, `standby`, `choose`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::model::system::BlockKind;
+    /// assert_eq!(BlockKind::Standby.key(), "standby");
+    /// ```
+    pub fn key(self) -> &'static str {
+        match self {
+            BlockKind::Series => "series",
+            BlockKind::Parallel => "parallel",
+            BlockKind::Standby => "standby",
+            BlockKind::Choose => "choose",
+        }
+    }
+}
+
 /// A named block.
 #[derive(Clone, Debug)]
 pub struct Block {
