@@ -150,7 +150,7 @@ impl Report {
 /// ```
 /// use fivenines::{System, report, simulate};
 /// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n")?;
-/// let cfg = simulate::Config { runs: 2_000, ..Default::default() };
+/// let cfg = simulate::SimulationConfig { runs: 2_000, ..Default::default() };
 /// let mut sim = simulate::simulate(&sys, &cfg, None)?;
 /// assert!(sim.analytic.is_none());
 /// report::cross_check(&sys, &mut sim);
