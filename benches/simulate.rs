@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fivenines::System;
-use fivenines::simulate::{self, Config};
+use fivenines::simulate::{self, SimulationConfig};
 
 fn load(name: &str) -> System {
     System::from_path(format!(
@@ -23,10 +23,10 @@ fn monte_carlo(c: &mut Criterion) {
         let sys = load(name);
         g.throughput(Throughput::Elements(runs));
         for threads in [1usize, 2] {
-            let cfg = Config {
+            let cfg = SimulationConfig {
                 runs,
                 threads: Some(threads),
-                ..Config::default()
+                ..SimulationConfig::default()
             };
             g.bench_function(format!("{name}/{threads}-thread"), |b| {
                 b.iter(|| simulate::simulate(black_box(&sys), &cfg, None).expect("runs"))

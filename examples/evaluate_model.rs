@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // What a year looks like: 20,000 simulated years.
-    let cfg = simulate::Config {
+    let cfg = simulate::SimulationConfig {
         runs: 20_000,
         ..Default::default()
     };

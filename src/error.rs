@@ -72,7 +72,7 @@ impl Error {
     ///
     /// ```
     /// use fivenines::{Error, System};
-    /// let e = System::from_str("m.toml", "system = \"nope\"\n").unwrap_err();
+    /// let e = System::from_reader("m.toml", "system = \"nope\"\n".as_bytes()).unwrap_err();
     /// assert!(matches!(e, Error::Model(_)));
     /// assert_eq!(e.code(), "model");
     /// ```

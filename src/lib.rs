@@ -69,7 +69,9 @@ pub use builder::{BlockBuilder, ModelBuilder, PartBuilder};
 pub use error::{Error, ModelError, ModelErrors};
 pub use model::system::System;
 pub use report::Report;
-pub use simulate::{Config, Simulation};
+#[allow(deprecated)]
+pub use simulate::Config;
+pub use simulate::{Simulation, SimulationConfig};
 pub use value::dist::Distribution;
 pub use value::finding::{Code, Finding, Findings, Severity};
 pub use value::quantity::{Availability, QuantityError, YEAR_S, parse_duration, parse_probability};

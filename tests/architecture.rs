@@ -81,7 +81,12 @@ const ANALYTIC: &[&str] = &[
     "crate::ContributorKind",
 ];
 /// Paths into the Monte Carlo engine, including its root re-exports.
-const SIMULATE: &[&str] = &["crate::simulate", "crate::Simulation", "crate::Config"];
+const SIMULATE: &[&str] = &[
+    "crate::simulate",
+    "crate::Simulation",
+    "crate::Config",
+    "crate::SimulationConfig",
+];
 
 /// Paths into the study layer (above both engines).
 const STUDY: &[&str] = &["crate::study"];

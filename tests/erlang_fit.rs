@@ -3,7 +3,7 @@
 //! which plays fixed delays exactly. Where detection meets outages about
 //! as long as itself, the delay's shape matters most.
 
-use fivenines::simulate::{Config, simulate};
+use fivenines::simulate::{SimulationConfig, simulate};
 use fivenines::{System, analytic};
 
 /// Relative gap between the exact engine and a long simulation, and the
@@ -11,10 +11,10 @@ use fivenines::{System, analytic};
 fn gap(text: &str, runs: u64) -> (f64, f64, Vec<fivenines::Finding>) {
     let sys = System::from_str("m.toml", text).unwrap();
     let a = analytic::evaluate(&sys).unwrap();
-    let cfg = Config {
+    let cfg = SimulationConfig {
         runs,
         seed: 11,
-        ..Config::default()
+        ..SimulationConfig::default()
     };
     let s = simulate(&sys, &cfg, None).unwrap();
     let u = s.unavailability.mean;

@@ -1,7 +1,8 @@
 //! Errors and findings are values: callers match on variants and codes,
 //! not on message text (docs/model.md, "Findings and their codes").
 
-use fivenines::{Code, Config, Error, Severity, System, analytic, simulate};
+use fivenines::simulate::SimulationConfig;
+use fivenines::{Code, Error, Severity, System, analytic, simulate};
 
 fn sys(text: &str) -> System {
     System::from_str("m.toml", text).unwrap()
@@ -10,25 +11,25 @@ fn sys(text: &str) -> System {
 #[test]
 fn simulation_settings_out_of_range_are_bad_settings() {
     let s = sys("system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n");
-    let cases: [(Config, &str); 3] = [
+    let cases: [(SimulationConfig, &str); 3] = [
         (
-            Config {
+            SimulationConfig {
                 runs: 0,
-                ..Config::default()
+                ..SimulationConfig::default()
             },
             "runs",
         ),
         (
-            Config {
+            SimulationConfig {
                 mission_s: 0.0,
-                ..Config::default()
+                ..SimulationConfig::default()
             },
             "mission",
         ),
         (
-            Config {
+            SimulationConfig {
                 precision: Some(1.5),
-                ..Config::default()
+                ..SimulationConfig::default()
             },
             "precision",
         ),
@@ -50,9 +51,9 @@ fn simulating_an_item_without_time_scale_points_at_it() {
     let s = sys(text);
     let e = simulate::simulate(
         &s,
-        &Config {
+        &SimulationConfig {
             runs: 10,
-            ..Config::default()
+            ..SimulationConfig::default()
         },
         None,
     )

@@ -99,14 +99,12 @@ fn random_model(seed: u64, max_items: usize) -> String {
 fn phi(sys: &System, x: u64, memo: &mut [bool]) -> bool {
     for (i, n) in sys.nodes().iter().enumerate() {
         memo[i] = match n {
-            Node::Item(it) => x >> it.0 & 1 == 1,
-            Node::All(c) => c.iter().all(|k| memo[k.0 as usize]),
-            Node::AtLeast { k, of } => {
-                of.iter().filter(|c| memo[c.0 as usize]).count() >= *k as usize
-            }
+            Node::Item(it) => x >> it.index() & 1 == 1,
+            Node::All(c) => c.iter().all(|k| memo[k.index()]),
+            Node::AtLeast { k, of } => of.iter().filter(|c| memo[c.index()]).count() >= *k as usize,
         };
     }
-    memo[sys.root().0 as usize]
+    memo[sys.root().index()]
 }
 
 /// (availability, outages a year) by enumeration: every state's probability,

@@ -11,7 +11,7 @@
 
 mod oracle;
 
-use fivenines::simulate::{self, Config};
+use fivenines::simulate::{self, SimulationConfig};
 use fivenines::{System, analytic};
 use oracle::{Model, Solution, Solver, YEAR_S};
 
@@ -885,11 +885,11 @@ fn simulation_check(name: &str, text: &str, runs: u64, years: f64, seed: u64, al
     let want = exact(text);
     let sys = System::from_str(&format!("{name}.toml"), text).unwrap();
     let t = std::time::Instant::now();
-    let cfg = Config {
+    let cfg = SimulationConfig {
         runs,
         seed,
         mission_s: years * YEAR_S,
-        ..Config::default()
+        ..SimulationConfig::default()
     };
     let s = simulate::simulate(&sys, &cfg, None).unwrap();
     let [lo, hi] = s.unavailability.ci95;

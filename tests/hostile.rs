@@ -101,7 +101,7 @@ fn extreme_values_are_errors_or_numbers() {
                     "{body}: {e}"
                 ),
             }
-            let cfg = fivenines::Config {
+            let cfg = fivenines::SimulationConfig {
                 runs: 20,
                 ..Default::default()
             };
@@ -109,5 +109,54 @@ fn extreme_values_are_errors_or_numbers() {
                 assert!((0.0..=1.0).contains(&s.availability.mean), "{body}");
             }
         }
+    }
+}
+
+#[test]
+fn replicas_beyond_the_item_cap_are_refused_before_they_are_built() {
+    // 400 components of a million replicas each ask for 4e8 items: refused
+    // with one error naming the cap, without building a replica (checking
+    // allocates nothing per replica, so this is quick and small).
+    let mut text = String::from("system = \"c0\"\n");
+    for i in 0..400 {
+        text.push_str(&format!(
+            "[component.c{i}]\navailability = 0.5\ncount = 1000000\n"
+        ));
+    }
+    let e = System::from_str("big.toml", &text).expect_err("over the item cap");
+    assert_eq!(e.errors.len(), 1, "{e}");
+    assert_eq!(
+        e.errors[0].message,
+        "the model has 400000000 items (domains and replicas); at most 1000000 are supported"
+    );
+    // One past the largest count is out of range, with the range named.
+    let e = System::from_str(
+        "x.toml",
+        "system = \"x\"\n[component.x]\navailability = 0.5\ncount = 1000001\n",
+    )
+    .expect_err("count over the cap");
+    assert_eq!(
+        e.errors[0].message,
+        "`count` must be a whole number from 1 to 1000000"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_replicas_load() {
+    let text = "system = \"x\"\n[domain.a]\navailability = 0.999\n[domain.b]\navailability = 0.999\n\
+                [component.x]\navailability = 0.5\ncount = 100000\nneed = 1\nspread = [\"a\", \"b\"]\n";
+    let sys = System::from_str("x.toml", text).expect("loads");
+    assert_eq!(sys.items().len(), 100_002);
+    assert_eq!(sys.components()[0].items.len(), 100_000);
+    // Round-robin placement: replica j in domain j mod 2.
+    let node = sys.node(sys.components()[0].node);
+    let fivenines::model::system::Node::AtLeast { k: 1, of } = node else {
+        panic!("{node:?}")
+    };
+    for (j, leaf) in of.iter().enumerate().take(4) {
+        let fivenines::model::system::Node::All(pair) = sys.node(*leaf) else {
+            panic!("replica {j} not in a domain")
+        };
+        assert_eq!(pair[1], sys.domains()[j % 2].node, "replica {j}");
     }
 }

@@ -2,7 +2,7 @@
 //! and itself on other thread counts.
 
 use assert_cmd::Command;
-use fivenines::simulate::{self, Config};
+use fivenines::simulate::{self, SimulationConfig};
 use fivenines::{System, YEAR_S, analytic};
 
 const HOUR: f64 = 3600.0;
@@ -12,10 +12,10 @@ fn model(text: &str) -> System {
 }
 
 fn run(sys: &System, runs: u64, seed: u64) -> fivenines::Simulation {
-    let cfg = Config {
+    let cfg = SimulationConfig {
         runs,
         seed,
-        ..Config::default()
+        ..SimulationConfig::default()
     };
     let mut sim = simulate::simulate(sys, &cfg, None).unwrap();
     fivenines::study::cross_check(sys, &mut sim);
@@ -447,10 +447,10 @@ fn json_keys_and_exit_status() {
 #[test]
 fn precision_stops_when_precise_enough() {
     let sys = System::from_path("models/s3-endpoint-chain.toml").unwrap();
-    let cfg = Config {
+    let cfg = SimulationConfig {
         runs: 1,
         precision: Some(0.05),
-        ..Config::default()
+        ..SimulationConfig::default()
     };
     let s = simulate::simulate(&sys, &cfg, None).unwrap();
     let p = s.precision.unwrap();
@@ -465,7 +465,7 @@ fn precision_stops_when_precise_enough() {
     // Whole rounds: the same answer on one thread.
     let one = simulate::simulate(
         &sys,
-        &Config {
+        &SimulationConfig {
             threads: Some(1),
             ..cfg
         },

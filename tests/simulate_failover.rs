@@ -10,7 +10,7 @@
 //! the figure at most, so that a wrong rule (a detection not ridden out, a
 //! move back for free) lands far outside.
 
-use fivenines::simulate::{self, Config};
+use fivenines::simulate::{self, SimulationConfig};
 use fivenines::{Simulation, System, YEAR_S, analytic};
 
 const HOUR: f64 = 3600.0;
@@ -21,10 +21,10 @@ fn model(text: &str) -> System {
 }
 
 fn run(sys: &System, runs: u64, seed: u64) -> Simulation {
-    let cfg = Config {
+    let cfg = SimulationConfig {
         runs,
         seed,
-        ..Config::default()
+        ..SimulationConfig::default()
     };
     let mut sim = simulate::simulate(sys, &cfg, None).unwrap();
     fivenines::study::cross_check(sys, &mut sim);

@@ -141,7 +141,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     });
     let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
-    let cfg = simulate::Config {
+    let cfg = simulate::SimulationConfig {
         runs,
         mission_s: args.mission,
         seed: args.seed,

@@ -1,24 +1,42 @@
-//! From the model as written ([`Spec`]) to a checked [`System`]: names,
-//! cycles, ranges, and the structure compiled into nodes.
+//! From the model as written ([`Spec`]) to a checked [`System`], in phases:
 //!
-//! Every walk here is iterative, so no model file can drive the recursion
-//! deep.
+//! 1. [`Names::collect`]: one namespace for components, domains and blocks;
+//! 2. [`check_domains`]: `within`, its cycles, each domain's figures;
+//! 3. [`check_components`]: figures, placement (`domain`, `spread`,
+//!    `count`, `need`) and the item count;
+//! 4. [`check_blocks`]: kind-specific keys, members, cycles, the order in
+//!    which blocks compile;
+//! 5. [`check_root`]: the `system` key;
+//! 6. [`compile`]: items, nodes children-first, standby dynamics, then the
+//!    findings about the whole system (unused parts, catalog figures,
+//!    standby members without a time scale).
+//!
+//! Phases 1 to 5 collect every problem; compiling starts only when there is
+//! none. Every walk here is iterative, so no model file can drive the
+//! recursion deep, and every phase is linear in the size of the model (name
+//! look-ups are hashed, cycles found in one pass).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use crate::catalog::{self, Profile, Role};
 use crate::error::{Issue, suggest};
 use crate::model::dist::Distribution;
 use crate::model::quantity::{Availability, human_duration};
-use crate::model::spec::{self, BlockSpec, ComponentSpec, Count, RelSpec, Sp, Spec};
+use crate::model::spec::{BlockSpec, ComponentSpec, Count, RelSpec, Sp, Spec};
 use crate::model::system::{
     Block, BlockKind, CatalogUse, Component, Domain, Item, ItemId, Node, NodeId, Owner, Rates,
     Standby, System,
 };
 use crate::value::finding::{Code, Finding};
 
-/// Largest number of basic items (domains plus replicas) in one model.
-pub(crate) const MAX_ITEMS: usize = 50_000;
+/// Largest number of basic items (domains plus replicas) in one model:
+/// ten times the 100,000-component models the engines are built for. The
+/// checked system takes a few hundred bytes an item (its item, nodes and
+/// names), so the cap bounds what a hostile file can make us allocate at a
+/// few hundred MiB; checking itself allocates nothing per replica, so a
+/// file over the cap is refused before any item is built.
+pub(crate) const MAX_ITEMS: usize = 1_000_000;
 
 /// Name comparisons spent on "did you mean" hints in one model.
 const SUGGEST_BUDGET: usize = 2_000_000;
@@ -27,19 +45,21 @@ const SUGGEST_BUDGET: usize = 2_000_000;
 /// `mtbf`/`mttr` in the same component.
 const MEAN_TOLERANCE: f64 = 1e-3;
 
+/// What a name in the model stands for (components, domains and blocks
+/// share one namespace): the index of its entry in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+enum Named {
     Component(usize),
     Domain(usize),
     Block(usize),
 }
 
-impl Kind {
+impl Named {
     fn word(self) -> &'static str {
         match self {
-            Kind::Component(_) => "component",
-            Kind::Domain(_) => "domain",
-            Kind::Block(_) => "block",
+            Named::Component(_) => "component",
+            Named::Domain(_) => "domain",
+            Named::Block(_) => "block",
         }
     }
 }
@@ -51,22 +71,67 @@ struct Resolved {
     repair: Option<Distribution>,
 }
 
+/// Which figures `like` takes: the model's `catalog` key (which the
+/// command line's `--catalog` has already replaced), else the default.
+fn profile_of(spec: &Spec) -> Profile {
+    spec.catalog.as_ref().map_or_else(Profile::default, |p| p.v)
+}
+
 /// Checks a spec and compiles it. `default_name` names a model without `name`.
 pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>> {
     let mut issues = Vec::new();
-    // Which figures `like` takes: the model's `catalog` key (which the
-    // command line's `--catalog` has already replaced), else the default.
-    let profile = spec.catalog.as_ref().map_or_else(Profile::default, |p| p.v);
+    let mut catalog_uses = Vec::new();
+    let names = Names::collect(&spec, &mut issues);
+    let domains = check_domains(&spec, &names, &mut issues, &mut catalog_uses);
+    let components = check_components(&spec, &names, &mut issues, &mut catalog_uses);
+    let blocks = check_blocks(&spec, &names, &mut issues, &mut catalog_uses);
+    let root = check_root(&spec, &names, &mut issues);
+    if !issues.is_empty() || !spec.tainted.is_empty() {
+        return Err(issues);
+    }
+    let root = root.expect("checked above");
+    let checked = Checked {
+        domains,
+        components,
+        blocks,
+        root,
+        catalog_uses,
+    };
+    compile(&spec, default_name, checked)
+}
 
-    // 1. Names: one namespace for components, domains and blocks.
-    let mut names: HashMap<&str, (Kind, std::ops::Range<usize>)> = HashMap::new();
-    fn register<'a>(
-        names: &mut HashMap<&'a str, (Kind, std::ops::Range<usize>)>,
-        name: &'a Sp<String>,
-        kind: Kind,
-        issues: &mut Vec<Issue>,
-    ) {
-        if let Some((prev, span)) = names.get(name.v.as_str()) {
+/// Phase 1: every name of the model, with what it stands for and where it
+/// is defined.
+struct Names<'s> {
+    map: HashMap<&'s str, (Named, Range<usize>)>,
+    /// "Did you mean" compares a name with every name: a budget of
+    /// comparisons keeps a file with thousands of unknown names linear.
+    suggestions_left: std::cell::Cell<usize>,
+}
+
+impl<'s> Names<'s> {
+    /// Registers every domain, component and block; reports duplicates.
+    fn collect(spec: &'s Spec, issues: &mut Vec<Issue>) -> Names<'s> {
+        let mut names = Names {
+            map: HashMap::with_capacity(
+                spec.domains.len() + spec.components.len() + spec.blocks.len(),
+            ),
+            suggestions_left: std::cell::Cell::new(SUGGEST_BUDGET),
+        };
+        for (i, d) in spec.domains.iter().enumerate() {
+            names.register(&d.name, Named::Domain(i), issues);
+        }
+        for (i, c) in spec.components.iter().enumerate() {
+            names.register(&c.name, Named::Component(i), issues);
+        }
+        for (i, b) in spec.blocks.iter().enumerate() {
+            names.register(&b.name, Named::Block(i), issues);
+        }
+        names
+    }
+
+    fn register(&mut self, name: &'s Sp<String>, named: Named, issues: &mut Vec<Issue>) {
+        if let Some((prev, span)) = self.map.get(name.v.as_str()) {
             issues.push(
                 Issue::new(
                     name.span.clone(),
@@ -77,59 +142,82 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                 .help("components, domains and blocks share one namespace; rename one of them"),
             );
         } else {
-            names.insert(name.v.as_str(), (kind, name.span.clone()));
+            self.map.insert(name.v.as_str(), (named, name.span.clone()));
         }
     }
-    for (i, d) in spec.domains.iter().enumerate() {
-        register(&mut names, &d.name, Kind::Domain(i), &mut issues);
+
+    /// What `name` stands for; an unknown name is reported, with a hint
+    /// naming `wanted` ("domain", "component or block").
+    fn lookup(&self, name: &Sp<String>, issues: &mut Vec<Issue>, wanted: &str) -> Option<Named> {
+        if let Some((named, _)) = self.map.get(name.v.as_str()) {
+            return Some(*named);
+        }
+        let near = match self.suggestions_left.get().checked_sub(self.map.len()) {
+            Some(left) => {
+                self.suggestions_left.set(left);
+                suggest(&name.v, self.map.keys().copied())
+            }
+            None => None,
+        };
+        let hint = near.unwrap_or_else(|| {
+            let kinds: Vec<String> = wanted
+                .split(" or ")
+                .map(|k| format!("[{k}.{}]", name.v))
+                .collect();
+            format!("define it as {}", kinds.join(" or "))
+        });
+        issues.push(
+            Issue::new(
+                name.span.clone(),
+                format!("unknown name `{}`", name.v),
+                format!("no {wanted} has this name"),
+            )
+            .help(hint),
+        );
+        None
     }
-    for (i, c) in spec.components.iter().enumerate() {
-        register(&mut names, &c.name, Kind::Component(i), &mut issues);
-    }
-    for (i, b) in spec.blocks.iter().enumerate() {
-        register(&mut names, &b.name, Kind::Block(i), &mut issues);
-    }
-    // "Did you mean" compares a name with every name: a budget of
-    // comparisons keeps a file with thousands of unknown names linear.
-    let suggestions_left = std::cell::Cell::new(SUGGEST_BUDGET);
-    let lookup = |name: &Sp<String>, issues: &mut Vec<Issue>, wanted: &str| -> Option<Kind> {
-        match names.get(name.v.as_str()) {
-            Some((k, _)) => Some(*k),
-            None => {
-                let near = match suggestions_left.get().checked_sub(names.len()) {
-                    Some(left) => {
-                        suggestions_left.set(left);
-                        suggest(&name.v, names.keys().copied())
-                    }
-                    None => None,
-                };
-                let hint = near.unwrap_or_else(|| {
-                    let kinds: Vec<String> = wanted
-                        .split(" or ")
-                        .map(|k| format!("[{k}.{}]", name.v))
-                        .collect();
-                    format!("define it as {}", kinds.join(" or "))
-                });
+
+    /// Like [`lookup`](Self::lookup), for a name that must be a domain.
+    fn domain(&self, name: &Sp<String>, issues: &mut Vec<Issue>) -> Option<usize> {
+        match self.lookup(name, issues, "domain") {
+            Some(Named::Domain(d)) => Some(d),
+            Some(k) => {
                 issues.push(
                     Issue::new(
                         name.span.clone(),
-                        format!("unknown name `{}`", name.v),
-                        format!("no {wanted} has this name"),
+                        format!("`{}` is a {}, not a domain", name.v, k.word()),
+                        "not a domain",
                     )
-                    .help(hint),
+                    .help("define failure domains as [domain.NAME]"),
                 );
                 None
             }
+            None => None,
         }
-    };
+    }
+}
 
-    // 2. Domains: `within`, cycles, steady state.
+/// Phase 2's result: the domains' nesting and figures.
+struct CheckedDomains {
+    /// The enclosing domain of each domain.
+    within: Vec<Option<usize>>,
+    /// Each domain's figures (`None` where they have a problem).
+    resolved: Vec<Option<Resolved>>,
+}
+
+/// Phase 2: `within` (names and cycles) and each domain's figures.
+fn check_domains(
+    spec: &Spec,
+    names: &Names<'_>,
+    issues: &mut Vec<Issue>,
+    catalog_uses: &mut Vec<CatalogUse>,
+) -> CheckedDomains {
     let nd = spec.domains.len();
     let mut within: Vec<Option<usize>> = vec![None; nd];
     for (i, d) in spec.domains.iter().enumerate() {
         if let Some(w) = &d.within {
-            match lookup(w, &mut issues, "domain") {
-                Some(Kind::Domain(j)) => within[i] = Some(j),
+            match names.lookup(w, issues, "domain") {
+                Some(Named::Domain(j)) => within[i] = Some(j),
                 Some(k) => issues.push(Issue::new(
                     w.span.clone(),
                     format!("`within` must name a domain; `{}` is a {}", w.v, k.word()),
@@ -139,10 +227,20 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             }
         }
     }
-    // Cycle check over `within`, linear: follow each chain until a domain
-    // already settled (0 new, 1 on this walk, 2 settled).
-    let mut state = vec![0u8; nd];
-    for start in 0..nd {
+    within_cycles(spec, &within, issues);
+    let resolved = spec
+        .domains
+        .iter()
+        .map(|d| figures(spec, &d.name, &d.rel, Role::Domain, issues, catalog_uses))
+        .collect();
+    CheckedDomains { within, resolved }
+}
+
+/// Reports cycles of `within`, linear: follows each chain until a domain
+/// already settled (0 new, 1 on this walk, 2 settled).
+fn within_cycles(spec: &Spec, within: &[Option<usize>], issues: &mut Vec<Issue>) {
+    let mut state = vec![0u8; within.len()];
+    for start in 0..within.len() {
         let mut path = Vec::new();
         let mut cur = Some(start);
         while let Some(d) = cur {
@@ -182,57 +280,57 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             state[d] = 2;
         }
     }
-    let mut domain_res: Vec<Option<Resolved>> = Vec::with_capacity(nd);
-    let mut catalog_uses: Vec<CatalogUse> = Vec::new();
-    let tainted = |name: &str| spec.tainted.contains(name);
-    for d in &spec.domains {
-        domain_res.push(if tainted(&d.name.v) {
-            // Its figures are incomplete: no resolving (that would only
-            // repeat the error), but an unknown `like` is reported now.
-            if let Some(like) = &d.rel.like {
-                lookup_entry(like, Role::Domain, profile, &mut issues);
-            }
-            None
-        } else {
-            apply_like(
-                &d.rel,
-                Role::Domain,
-                profile,
-                &d.name.v,
-                &mut issues,
-                &mut catalog_uses,
-            )
-            .and_then(|rel| resolve(&rel, &d.name.v, &d.name.span, &mut issues))
-        });
-    }
+}
 
-    // 3. Components: placement, counts, steady state.
-    let mut comp_res: Vec<Option<(Resolved, Placement)>> =
-        Vec::with_capacity(spec.components.len());
-    let mut notes = Vec::new();
-    let mut item_count = nd;
-    for c in &spec.components {
-        let res = if tainted(&c.name.v) {
-            if let Some(like) = &c.rel.like {
-                lookup_entry(like, Role::Component, profile, &mut issues);
-            }
-            None
-        } else {
-            apply_like(
-                &c.rel,
-                Role::Component,
-                profile,
-                &c.name.v,
-                &mut issues,
-                &mut catalog_uses,
-            )
-            .and_then(|rel| resolve(&rel, &c.name.v, &c.name.span, &mut issues))
-        };
-        let placement = place(c, &lookup, &mut issues, &mut notes);
-        if let Some(p) = &placement {
-            item_count += p.domains.len();
+/// The figures of a component or domain, from its keys and its catalog
+/// entry. An entry whose reading failed (tainted) is not resolved (that
+/// would only repeat the error), but an unknown `like` is reported now.
+fn figures(
+    spec: &Spec,
+    name: &Sp<String>,
+    rel: &RelSpec,
+    role: Role,
+    issues: &mut Vec<Issue>,
+    catalog_uses: &mut Vec<CatalogUse>,
+) -> Option<Resolved> {
+    if spec.tainted.contains(&name.v) {
+        if let Some(like) = &rel.like {
+            lookup_entry(like, role, profile_of(spec), issues);
         }
-        comp_res.push(res.zip(placement));
+        return None;
+    }
+    apply_like(rel, role, profile_of(spec), &name.v, issues, catalog_uses)
+        .and_then(|rel| resolve(&rel, &name.v, &name.span, issues))
+}
+
+/// Phase 3's result: each component's figures and placement.
+struct CheckedComponents {
+    /// `None` where the component has a problem.
+    resolved: Vec<Option<(Resolved, Placement)>>,
+    /// Domains plus replicas.
+    item_count: usize,
+    /// How the model was read where it could be read more than one way.
+    notes: Vec<Finding>,
+}
+
+/// Phase 3: each component's figures and placement, and the item count
+/// against [`MAX_ITEMS`].
+fn check_components(
+    spec: &Spec,
+    names: &Names<'_>,
+    issues: &mut Vec<Issue>,
+    catalog_uses: &mut Vec<CatalogUse>,
+) -> CheckedComponents {
+    let mut resolved = Vec::with_capacity(spec.components.len());
+    let mut notes = Vec::new();
+    let mut item_count = spec.domains.len();
+    for c in &spec.components {
+        let res = figures(spec, &c.name, &c.rel, Role::Component, issues, catalog_uses);
+        let placement = place(c, names, issues, &mut notes);
+        if let Some(p) = &placement {
+            item_count = item_count.saturating_add(p.count as usize);
+        }
+        resolved.push(res.zip(placement));
     }
     if item_count > MAX_ITEMS {
         issues.push(Issue::new(
@@ -241,40 +339,55 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             "model too large",
         ));
     }
+    CheckedComponents {
+        resolved,
+        item_count,
+        notes,
+    }
+}
 
-    // 4. Blocks: members, kind-specific keys, cycles.
+/// Phase 4's result: each block's members and catalog entry, and the
+/// order in which blocks compile (members first).
+struct CheckedBlocks {
+    members: Vec<Vec<Named>>,
+    like: Vec<Option<&'static catalog::Entry>>,
+    order: Vec<usize>,
+}
+
+/// Phase 4: each block's keys, `like` and members; cycles of blocks.
+fn check_blocks(
+    spec: &Spec,
+    names: &Names<'_>,
+    issues: &mut Vec<Issue>,
+    catalog_uses: &mut Vec<CatalogUse>,
+) -> CheckedBlocks {
     let nb = spec.blocks.len();
-    let mut members: Vec<Vec<Kind>> = vec![Vec::new(); nb];
+    let mut members: Vec<Vec<Named>> = vec![Vec::new(); nb];
     let mut block_like: Vec<Option<&'static catalog::Entry>> = vec![None; nb];
     for (i, b) in spec.blocks.iter().enumerate() {
         // Every problem in one pass: a block with an unknown key or a bad
         // value still has its other keys checked.
-        {
-            check_block_keys(b, tainted(&b.name.v), &mut issues);
-            if let Some(like) = &b.like {
-                let standby = b
-                    .kind
-                    .as_ref()
-                    .is_some_and(|k| k.v == spec::BlockKind::Standby);
-                if !standby {
-                    issues.push(
-                        Issue::new(like.span.clone(), "`like` in a block applies to standby blocks (a failover timing)", "not a standby block")
-                            .help("components and domains take `like` for their figures; a standby block for its failover"),
-                    );
-                } else if let Some(entry) = lookup_entry(like, Role::Failover, profile, &mut issues)
-                {
-                    block_like[i] = Some(entry);
-                    catalog_uses.push(CatalogUse {
-                        name: b.name.v.clone(),
-                        entry: entry.id.clone(),
-                        kind: entry.kind,
-                        sla_floor: false,
-                        source: entry.source.clone(),
-                    });
-                }
+        check_block_keys(b, spec.tainted.contains(&b.name.v), issues);
+        if let Some(like) = &b.like {
+            let standby = b.kind.as_ref().is_some_and(|k| k.v == BlockKind::Standby);
+            if !standby {
+                issues.push(
+                    Issue::new(like.span.clone(), "`like` in a block applies to standby blocks (a failover timing)", "not a standby block")
+                        .help("components and domains take `like` for their figures; a standby block for its failover"),
+                );
+            } else if let Some(entry) = lookup_entry(like, Role::Failover, profile_of(spec), issues)
+            {
+                block_like[i] = Some(entry);
+                catalog_uses.push(CatalogUse {
+                    name: b.name.v.clone(),
+                    entry: entry.id.clone(),
+                    kind: entry.kind,
+                    sla_floor: false,
+                    source: entry.source.clone(),
+                });
             }
         }
-        let mut seen: HashMap<&str, &Sp<String>> = HashMap::new();
+        let mut seen: HashMap<&str, &Sp<String>> = HashMap::with_capacity(b.members.len());
         for m in &b.members {
             if let Some(first) = seen.insert(m.v.as_str(), m) {
                 issues.push(
@@ -284,8 +397,8 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                 );
                 continue;
             }
-            match lookup(m, &mut issues, "component or block") {
-                Some(Kind::Domain(_)) => {
+            match names.lookup(m, issues, "component or block") {
+                Some(Named::Domain(_)) => {
                     issues.push(
                         Issue::new(m.span.clone(), format!("`{}` is a domain, not a block member", m.v), "a domain")
                             .help(format!("place components in it with domain = \"{}\"; members are components, replica groups or blocks", m.v)),
@@ -296,12 +409,19 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             }
         }
     }
-    let order = block_order(&spec.blocks, &members, &mut issues);
+    let order = block_order(&spec.blocks, &members, issues);
+    CheckedBlocks {
+        members,
+        like: block_like,
+        order,
+    }
+}
 
-    // 5. The system.
-    let root_kind = match &spec.system {
-        Some(s) => match lookup(s, &mut issues, "block or component") {
-            Some(Kind::Domain(_)) => {
+/// Phase 5: what `system` names (a block or a component).
+fn check_root(spec: &Spec, names: &Names<'_>, issues: &mut Vec<Issue>) -> Option<Named> {
+    match &spec.system {
+        Some(s) => match names.lookup(s, issues, "block or component") {
+            Some(Named::Domain(_)) => {
                 issues.push(Issue::new(
                     s.span.clone(),
                     format!(
@@ -325,19 +445,57 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             );
             None
         }
-    };
-
-    if !issues.is_empty() || !spec.tainted.is_empty() {
-        return Err(issues);
     }
+}
 
-    // 6. Compile: items, then nodes children-first.
+/// Everything phases 2 to 5 found, for a model without problems.
+struct Checked {
+    domains: CheckedDomains,
+    components: CheckedComponents,
+    blocks: CheckedBlocks,
+    root: Named,
+    catalog_uses: Vec<CatalogUse>,
+}
+
+/// The node table under construction: nodes are pushed children-first.
+#[derive(Default)]
+struct Nodes(Vec<Node>);
+
+impl Nodes {
+    fn push(&mut self, n: Node) -> NodeId {
+        self.0.push(n);
+        NodeId(self.0.len() as u32 - 1)
+    }
+}
+
+/// Phase 6: items, then nodes children-first, then the findings about the
+/// whole system. Fails only for a standby block whose dynamics need a time
+/// scale that a member lacks.
+fn compile(spec: &Spec, default_name: &str, checked: Checked) -> Result<System, Vec<Issue>> {
+    let Checked {
+        domains:
+            CheckedDomains {
+                within,
+                resolved: mut domain_res,
+            },
+        components:
+            CheckedComponents {
+                resolved: mut comp_res,
+                item_count,
+                mut notes,
+            },
+        blocks:
+            CheckedBlocks {
+                members,
+                like: block_like,
+                order,
+            },
+        root,
+        catalog_uses,
+    } = checked;
+    let nd = spec.domains.len();
     let mut items: Vec<Item> = Vec::with_capacity(item_count);
-    let mut nodes: Vec<Node> = Vec::new();
-    let push_node = |nodes: &mut Vec<Node>, n: Node| {
-        nodes.push(n);
-        NodeId(nodes.len() as u32 - 1)
-    };
+    let mut nodes = Nodes(Vec::with_capacity(2 * item_count + spec.blocks.len()));
     let mut domains: Vec<Domain> = Vec::with_capacity(nd);
     for (i, d) in spec.domains.iter().enumerate() {
         let r = domain_res[i].take().expect("checked above");
@@ -369,9 +527,9 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             if domains[d].node.0 != u32::MAX {
                 continue;
             }
-            let own = push_node(&mut nodes, Node::Item(domains[d].item));
+            let own = nodes.push(Node::Item(domains[d].item));
             domains[d].node = match within[d] {
-                Some(w) => push_node(&mut nodes, Node::All(vec![own, domains[w].node])),
+                Some(w) => nodes.push(Node::All(vec![own, domains[w].node])),
                 None => own,
             };
         }
@@ -379,10 +537,10 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     let mut components: Vec<Component> = Vec::with_capacity(spec.components.len());
     for (ci, c) in spec.components.iter().enumerate() {
         let (r, p) = comp_res[ci].take().expect("checked above");
-        let n = p.domains.len();
+        let n = p.count as usize;
         let mut leaves = Vec::with_capacity(n);
         let mut ids = Vec::with_capacity(n);
-        for (j, dom) in p.domains.iter().enumerate() {
+        for j in 0..n {
             let id = ItemId(items.len() as u32);
             items.push(Item {
                 name: if n == 1 {
@@ -399,22 +557,19 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
                 repair: r.repair,
             });
             ids.push(id);
-            let own = push_node(&mut nodes, Node::Item(id));
-            leaves.push(match dom {
-                Some(d) => push_node(&mut nodes, Node::All(vec![own, domains[*d].node])),
+            let own = nodes.push(Node::Item(id));
+            leaves.push(match p.domain_of(j) {
+                Some(d) => nodes.push(Node::All(vec![own, domains[d].node])),
                 None => own,
             });
         }
         let node = if n == 1 {
             leaves[0]
         } else {
-            push_node(
-                &mut nodes,
-                Node::AtLeast {
-                    k: p.need,
-                    of: leaves,
-                },
-            )
+            nodes.push(Node::AtLeast {
+                k: p.need,
+                of: leaves,
+            })
         };
         components.push(Component {
             name: c.name.v.clone(),
@@ -424,13 +579,13 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             cost_per_month: c.rel.cost_per_month.as_ref().map(|c| c.v),
         });
     }
+    let nb = spec.blocks.len();
     let mut block_nodes: Vec<NodeId> = vec![NodeId(u32::MAX); nb];
-    let mut blocks = Vec::with_capacity(nb);
     let mut standbys = Vec::new();
-    let node_of = |k: Kind, block_nodes: &[NodeId]| match k {
-        Kind::Component(i) => components[i].node,
-        Kind::Block(i) => block_nodes[i],
-        Kind::Domain(i) => domains[i].node,
+    let node_of = |k: Named, block_nodes: &[NodeId]| match k {
+        Named::Component(i) => components[i].node,
+        Named::Block(i) => block_nodes[i],
+        Named::Domain(i) => domains[i].node,
     };
     for &bi in &order {
         let b = &spec.blocks[bi];
@@ -441,18 +596,15 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             .collect();
         let need = b.need.as_ref().map_or(1, |n| n.v);
         let node = match kind {
-            spec::BlockKind::Series => push_node(&mut nodes, Node::All(kids.clone())),
-            spec::BlockKind::Parallel if need as usize == kids.len() => {
-                push_node(&mut nodes, Node::All(kids.clone()))
+            BlockKind::Series => nodes.push(Node::All(kids.clone())),
+            BlockKind::Parallel if need as usize == kids.len() => {
+                nodes.push(Node::All(kids.clone()))
             }
-            spec::BlockKind::Parallel | spec::BlockKind::Standby => push_node(
-                &mut nodes,
-                Node::AtLeast {
-                    k: need,
-                    of: kids.clone(),
-                },
-            ),
-            spec::BlockKind::Choose => {
+            BlockKind::Parallel | BlockKind::Standby => nodes.push(Node::AtLeast {
+                k: need,
+                of: kids.clone(),
+            }),
+            BlockKind::Choose => {
                 notes.push(Finding::note(
                     Code::ChoiceFirstMember,
                     Some(&b.name.v),
@@ -465,68 +617,37 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
             }
         };
         block_nodes[bi] = node;
-        if kind == spec::BlockKind::Standby {
-            standbys.push(Standby {
-                name: b.name.v.clone(),
-                node,
-                member_names: b.members.iter().map(|m| m.v.clone()).collect(),
-                members: kids,
-                failover: b
-                    .failover
-                    .as_ref()
-                    .map(|f| f.v)
-                    .or_else(|| block_like[bi].and_then(|e| e.failover()))
-                    .unwrap_or(Distribution::Fixed(0.0)),
-                switch_success: b
-                    .switch_success
-                    .as_ref()
-                    .map(|s| s.v)
-                    .or_else(|| block_like[bi].and_then(|e| e.switch_success))
-                    .unwrap_or(1.0),
-                detect: b
-                    .detect
-                    .as_ref()
-                    .map(|f| f.v)
-                    .or_else(|| block_like[bi].and_then(|e| e.detect()))
-                    .unwrap_or(Distribution::Fixed(0.0)),
-                revert: b
-                    .revert
-                    .as_ref()
-                    .map(|r| r.v)
-                    .or_else(|| block_like[bi].and_then(|e| e.revert))
-                    .unwrap_or(false),
-                failback: b
-                    .failback
-                    .as_ref()
-                    .map(|f| f.v)
-                    .or_else(|| block_like[bi].and_then(|e| e.failback()))
-                    .unwrap_or(Distribution::Fixed(0.0)),
-            });
+        if kind == BlockKind::Standby {
+            standbys.push(standby(b, node, kids, block_like[bi]));
         }
     }
-    for (bi, b) in spec.blocks.iter().enumerate() {
-        blocks.push(Block {
+    let blocks = spec
+        .blocks
+        .iter()
+        .zip(&block_nodes)
+        .map(|(b, &node)| Block {
             name: b.name.v.clone(),
-            kind: match b.kind.as_ref().expect("checked above").v {
-                spec::BlockKind::Series => BlockKind::Series,
-                spec::BlockKind::Parallel => BlockKind::Parallel,
-                spec::BlockKind::Standby => BlockKind::Standby,
-                spec::BlockKind::Choose => BlockKind::Choose,
-            },
-            node: block_nodes[bi],
-        });
-    }
-    let root = node_of(root_kind.expect("checked above"), &block_nodes);
+            kind: b.kind.as_ref().expect("checked above").v,
+            node,
+        })
+        .collect();
+    let root = node_of(root, &block_nodes);
     let system_name = spec.system.as_ref().expect("checked above").v.clone();
 
     let mut sys = System {
-        name: spec.name.map_or_else(|| default_name.to_string(), |n| n.v),
-        description: spec.description,
+        name: spec
+            .name
+            .as_ref()
+            .map_or_else(|| default_name.to_string(), |n| n.v.clone()),
+        description: spec.description.clone(),
         system: system_name,
-        currency: spec.currency.map_or_else(|| "USD".to_string(), |c| c.v),
+        currency: spec
+            .currency
+            .as_ref()
+            .map_or_else(|| "USD".to_string(), |c| c.v.clone()),
         root,
         items,
-        nodes,
+        nodes: nodes.0,
         components,
         domains,
         blocks,
@@ -534,24 +655,66 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
         notes,
         warnings: Vec::new(),
         catalog_uses,
-        catalog_profile: profile,
+        catalog_profile: profile_of(spec),
         origin: None,
     };
     // The other options of a `choose` are alternatives, not forgotten parts.
-    let alternatives: std::collections::HashSet<&str> = spec
+    let alternatives: HashSet<&str> = spec
         .blocks
         .iter()
-        .filter(|b| {
-            b.kind
-                .as_ref()
-                .is_some_and(|k| k.v == spec::BlockKind::Choose)
-        })
+        .filter(|b| b.kind.as_ref().is_some_and(|k| k.v == BlockKind::Choose))
         .flat_map(|b| b.members.iter().map(|m| m.v.as_str()))
         .collect();
     sys.warnings = unused_warnings(&sys, &alternatives);
     sys.notes.extend(catalog_notes(&sys));
     check_standby_time_scales(&sys, &spec.blocks)?;
     Ok(sys)
+}
+
+/// A standby block's dynamics: its keys, else its catalog entry's, else
+/// an instant, always successful failover.
+fn standby(
+    b: &BlockSpec,
+    node: NodeId,
+    members: Vec<NodeId>,
+    like: Option<&'static catalog::Entry>,
+) -> Standby {
+    Standby {
+        name: b.name.v.clone(),
+        node,
+        member_names: b.members.iter().map(|m| m.v.clone()).collect(),
+        members,
+        failover: b
+            .failover
+            .as_ref()
+            .map(|f| f.v)
+            .or_else(|| like.and_then(|e| e.failover()))
+            .unwrap_or(Distribution::Fixed(0.0)),
+        switch_success: b
+            .switch_success
+            .as_ref()
+            .map(|s| s.v)
+            .or_else(|| like.and_then(|e| e.switch_success))
+            .unwrap_or(1.0),
+        detect: b
+            .detect
+            .as_ref()
+            .map(|f| f.v)
+            .or_else(|| like.and_then(|e| e.detect()))
+            .unwrap_or(Distribution::Fixed(0.0)),
+        revert: b
+            .revert
+            .as_ref()
+            .map(|r| r.v)
+            .or_else(|| like.and_then(|e| e.revert))
+            .unwrap_or(false),
+        failback: b
+            .failback
+            .as_ref()
+            .map(|f| f.v)
+            .or_else(|| like.and_then(|e| e.failback()))
+            .unwrap_or(Distribution::Fixed(0.0)),
+    }
 }
 
 /// Looks up `like` and fills the keys not written beside it from the
@@ -825,13 +988,38 @@ fn resolve(
     })
 }
 
-/// Resolves a name reference, reporting unknown names.
-type Lookup<'a> = dyn Fn(&Sp<String>, &mut Vec<Issue>, &str) -> Option<Kind> + 'a;
+/// Where each replica of a component is placed, and `need`. Nothing here
+/// is per replica: the domain of replica `j` is computed when compiling,
+/// so a file that asks for too many replicas costs nothing to refuse.
+struct Placement {
+    count: u32,
+    domains: Replicas,
+    need: u32,
+}
+
+/// The domains of a component's replicas.
+enum Replicas {
+    /// Every replica in this domain, or in none.
+    All(Option<usize>),
+    /// Round-robin over these (`None` for a name that is not a domain;
+    /// only in a model with problems).
+    Spread(Vec<Option<usize>>),
+}
+
+impl Placement {
+    /// The domain of replica `j`.
+    fn domain_of(&self, j: usize) -> Option<usize> {
+        match &self.domains {
+            Replicas::All(d) => *d,
+            Replicas::Spread(list) => list[j % list.len()],
+        }
+    }
+}
 
 /// The domain of every replica, and `need`.
 fn place(
     c: &ComponentSpec,
-    lookup: &Lookup<'_>,
+    names: &Names<'_>,
     issues: &mut Vec<Issue>,
     notes: &mut Vec<Finding>,
 ) -> Option<Placement> {
@@ -853,24 +1041,7 @@ fn place(
             *lo
         }
     };
-    let as_domain = |name: &Sp<String>, issues: &mut Vec<Issue>| -> Option<usize> {
-        match lookup(name, issues, "domain") {
-            Some(Kind::Domain(d)) => Some(d),
-            Some(k) => {
-                issues.push(
-                    Issue::new(
-                        name.span.clone(),
-                        format!("`{}` is a {}, not a domain", name.v, k.word()),
-                        "not a domain",
-                    )
-                    .help("define failure domains as [domain.NAME]"),
-                );
-                None
-            }
-            None => None,
-        }
-    };
-    let domains: Vec<Option<usize>> = match (&c.domain, &c.spread) {
+    let domains = match (&c.domain, &c.spread) {
         (Some(d), Some(s)) => {
             issues.push(
                 Issue::new(s.span.clone(), format!("`{}` has both `domain` and `spread`", c.name.v), "conflicts with `domain`")
@@ -879,10 +1050,7 @@ fn place(
             );
             return None;
         }
-        (Some(d), None) => {
-            let d = as_domain(d, issues);
-            vec![d; count as usize]
-        }
+        (Some(d), None) => Replicas::All(names.domain(d, issues)),
         (None, Some(s)) => {
             if s.v.is_empty() {
                 issues.push(Issue::new(
@@ -892,10 +1060,9 @@ fn place(
                 ));
                 return None;
             }
-            let list: Vec<Option<usize>> = s.v.iter().map(|n| as_domain(n, issues)).collect();
-            (0..count as usize).map(|j| list[j % list.len()]).collect()
+            Replicas::Spread(s.v.iter().map(|n| names.domain(n, issues)).collect())
         }
-        (None, None) => vec![None; count as usize],
+        (None, None) => Replicas::All(None),
     };
     let need = c.need.as_ref().map_or(1, |n| n.v);
     if let Some(n) = &c.need
@@ -916,12 +1083,11 @@ fn place(
     if issues.len() > before {
         return None;
     }
-    Some(Placement { domains, need })
-}
-
-struct Placement {
-    domains: Vec<Option<usize>>,
-    need: u32,
+    Some(Placement {
+        count,
+        domains,
+        need,
+    })
 }
 
 /// Kind-specific keys of a block. `tainted`: reading the block found a
@@ -942,7 +1108,7 @@ fn check_block_keys(b: &BlockSpec, tainted: bool, issues: &mut Vec<Issue>) {
         return; // reported when read
     }
     if let Some(n) = &b.need {
-        if kind.v != spec::BlockKind::Parallel {
+        if kind.v != BlockKind::Parallel {
             issues.push(
                 Issue::new(
                     n.span.clone(),
@@ -967,7 +1133,7 @@ fn check_block_keys(b: &BlockSpec, tainted: bool, issues: &mut Vec<Issue>) {
             );
         }
     }
-    if kind.v != spec::BlockKind::Standby {
+    if kind.v != BlockKind::Standby {
         for (key, span) in [
             ("failover", b.failover.as_ref().map(|f| f.span.clone())),
             (
@@ -990,7 +1156,11 @@ fn check_block_keys(b: &BlockSpec, tainted: bool, issues: &mut Vec<Issue>) {
 }
 
 /// Orders usable blocks members-first; reports cycles. Iterative DFS.
-fn block_order(blocks: &[BlockSpec], members: &[Vec<Kind>], issues: &mut Vec<Issue>) -> Vec<usize> {
+fn block_order(
+    blocks: &[BlockSpec],
+    members: &[Vec<Named>],
+    issues: &mut Vec<Issue>,
+) -> Vec<usize> {
     let n = blocks.len();
     // The block members of each block.
     let children: Vec<Vec<usize>> = members
@@ -998,7 +1168,7 @@ fn block_order(blocks: &[BlockSpec], members: &[Vec<Kind>], issues: &mut Vec<Iss
         .map(|ms| {
             ms.iter()
                 .filter_map(|k| match k {
-                    Kind::Block(j) => Some(*j),
+                    Named::Block(j) => Some(*j),
                     _ => None,
                 })
                 .collect()
@@ -1134,16 +1304,19 @@ fn unused_warnings(sys: &System, alternatives: &std::collections::HashSet<&str>)
 /// scale of its members (the takeover rate depends on it).
 fn check_standby_time_scales(sys: &System, blocks: &[BlockSpec]) -> Result<(), Vec<Issue>> {
     let mut issues = Vec::new();
+    if sys.standbys.iter().all(Standby::is_ideal) {
+        return Ok(());
+    }
+    let untimed = first_untimed_items(sys);
+    let by_name: HashMap<&str, &BlockSpec> =
+        blocks.iter().map(|b| (b.name.v.as_str(), b)).collect();
     for s in &sys.standbys {
         if s.is_ideal() {
             continue;
         }
-        let spec = blocks
-            .iter()
-            .find(|b| b.name.v == s.name)
-            .expect("standby comes from a block");
+        let spec = by_name[s.name.as_str()];
         for (m, name) in s.members.iter().zip(&s.member_names) {
-            if let Some(item) = first_untimed_item(sys, *m) {
+            if let Some(item) = untimed[m.0 as usize] {
                 let span = spec
                     .members
                     .iter()
@@ -1179,19 +1352,22 @@ fn check_standby_time_scales(sys: &System, blocks: &[BlockSpec]) -> Result<(), V
     }
 }
 
-/// The first item under `node` with availability alone.
-pub(crate) fn first_untimed_item(sys: &System, node: NodeId) -> Option<ItemId> {
-    let mut stack = vec![node];
-    let mut seen = vec![false; sys.nodes.len()];
-    while let Some(n) = stack.pop() {
-        if std::mem::replace(&mut seen[n.0 as usize], true) {
-            continue;
-        }
-        match sys.node(n) {
-            Node::Item(i) if !sys.item(*i).rates.has_time_scale() => return Some(*i),
-            Node::Item(_) => {}
-            other => stack.extend(other.children().iter().copied()),
-        }
+/// For every node, the first item under it with availability alone, in
+/// depth-first order with the last child first; one pass over the nodes
+/// (children come before parents), so checking every standby member costs
+/// no more than the structure's size.
+fn first_untimed_items(sys: &System) -> Vec<Option<ItemId>> {
+    let mut first: Vec<Option<ItemId>> = Vec::with_capacity(sys.nodes.len());
+    for node in &sys.nodes {
+        let found = match node {
+            Node::Item(i) => (!sys.item(*i).rates.has_time_scale()).then_some(*i),
+            other => other
+                .children()
+                .iter()
+                .rev()
+                .find_map(|c| first[c.0 as usize]),
+        };
+        first.push(found);
     }
-    None
+    first
 }

@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use crate::error::{Issue, suggest};
 use crate::model::dist::Distribution;
 use crate::model::quantity::{Availability, QuantityError, parse_duration, parse_probability};
+use crate::model::system::BlockKind;
 
 /// A value and where it was written.
 #[derive(Clone, Debug)]
@@ -55,25 +56,6 @@ pub(crate) struct DomainSpec {
     pub name: Sp<String>,
     pub rel: RelSpec,
     pub within: Option<Sp<String>>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum BlockKind {
-    Series,
-    Parallel,
-    Standby,
-    Choose,
-}
-
-impl BlockKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            BlockKind::Series => "series",
-            BlockKind::Parallel => "parallel",
-            BlockKind::Standby => "standby",
-            BlockKind::Choose => "choose",
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -149,8 +131,11 @@ const BLOCK_KEYS: &[&str] = &[
     "description",
 ];
 
-/// Largest replica count accepted (a guard against hostile files).
-pub(crate) const MAX_COUNT: u32 = 10_000;
+/// Largest replica count (and `need`) accepted: the item cap
+/// ([`MAX_ITEMS`](crate::model::check::MAX_ITEMS)), so that one component
+/// may hold every replica a model can have; the item cap is what bounds the
+/// memory a file can ask for.
+pub(crate) const MAX_COUNT: u32 = 1_000_000;
 
 /// Parses the TOML text into a [`Spec`], collecting every problem. The spec
 /// comes back even with problems (entries read in part), so that checking can

@@ -8,13 +8,48 @@ use crate::model::dist::Distribution;
 use crate::model::quantity::Availability;
 use crate::value::finding::Finding;
 
-/// Index of a basic item (a domain or one replica of a component).
+/// Index of a basic item (a domain or one replica of a component) in
+/// [`System::items`]. Only a [`System`] makes them, so that an id always
+/// names an item of the system it came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ItemId(pub u32);
+pub struct ItemId(pub(crate) u32);
 
-/// Index of a node of the structure.
+impl ItemId {
+    /// The position of the item in [`System::items`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let sys = fivenines::System::from_str("x.toml", "system = \"x\"\n[component.x]\navailability = \"99%\"\n")?;
+    /// let id = sys.components()[0].items[0];
+    /// assert_eq!(sys.items()[id.index()].name, "x");
+    /// # Ok::<(), fivenines::ModelErrors>(())
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a node of the structure in [`System::nodes`]. Only a
+/// [`System`] makes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NodeId(pub u32);
+pub struct NodeId(pub(crate) u32);
+
+impl NodeId {
+    /// The position of the node in [`System::nodes`] (children come
+    /// before their parents).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let sys = fivenines::System::from_str("x.toml", "system = \"x\"\n[component.x]\navailability = \"99%\"\n")?;
+    /// assert_eq!(sys.root().index(), sys.nodes().len() - 1);
+    /// # Ok::<(), fivenines::ModelErrors>(())
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// The steady state of one item, and its time scale when known.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -146,6 +181,26 @@ pub enum BlockKind {
     Standby,
     /// A choice for `optimize`: evaluated at its first member.
     Choose,
+}
+
+impl BlockKind {
+    /// The key that gives a block this kind in a model file (`series`,
+    /// `parallel`, `standby`, `choose`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::model::system::BlockKind;
+    /// assert_eq!(BlockKind::Standby.key(), "standby");
+    /// ```
+    pub fn key(self) -> &'static str {
+        match self {
+            BlockKind::Series => "series",
+            BlockKind::Parallel => "parallel",
+            BlockKind::Standby => "standby",
+            BlockKind::Choose => "choose",
+        }
+    }
 }
 
 /// A named block.

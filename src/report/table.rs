@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::analytic::ContributorKind;
 use crate::model::quantity::{
     Availability, DAY_S, YEAR_S, format_nines, format_percent, format_percent_ci, format_sci,
-    format_sci_ci, format_share, human_duration, sig3,
+    format_sci_ci, format_share, format_share_coarse, human_duration, sig3, sig3_short,
 };
 use crate::report::{Report, Target, Verdict};
 use crate::simulate::Simulation;
@@ -14,16 +14,6 @@ use crate::value::finding::Finding;
 
 /// How many contributors the table lists.
 const TOP: usize = 10;
-
-/// A share as a percentage with enough digits to be non-zero.
-fn share_percent(share: f64) -> String {
-    let p = share * 100.0;
-    if p == 0.0 || p >= 1.0 {
-        format!("{p:.0}%")
-    } else {
-        format!("{}%", crate::model::quantity::sig3(p))
-    }
-}
 
 /// Writes the report as a table: every figure with its unit, the top
 /// contributors, and every approximation named.
@@ -38,7 +28,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
     } else {
         format!(
             "analytic steady state with approximations ({} of the downtime rests on them)",
-            share_percent(r.approximate_share)
+            format_share_coarse(r.approximate_share)
         )
     };
     writeln!(out, "system `{}`, {method}\n", escape(&r.system))?;
@@ -190,7 +180,7 @@ pub fn render_table(r: &Report, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
             "  ({} of the downtime rests on these; structure exact: unavailability {}; standby dynamics add {}, {} a year)",
-            share_percent(r.approximate_share),
+            format_share_coarse(r.approximate_share),
             format_sci(r.structural_unavailability),
             format_sci(r.failover_unavailability),
             human_duration(r.failover_unavailability * YEAR_S)
@@ -489,20 +479,10 @@ fn inconclusive_hint(s: &Simulation, t: &Target) -> String {
     };
     format!(
         "to decide, run more: e.g. --precision {}%{more} (about {} runs; {} so far)",
-        short_number(100.0 * p),
+        sig3_short(100.0 * p),
         crate::text::thousands(runs),
         crate::text::thousands(s.runs as usize)
     )
-}
-
-/// Three significant digits without trailing zeros: `0.5`, `20`, `100`.
-fn short_number(x: f64) -> String {
-    let s = sig3(x);
-    if s.contains('.') && !s.contains('e') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
 }
 
 /// One row of a comparison: a report and the file it came from.

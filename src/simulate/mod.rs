@@ -46,11 +46,11 @@ pub const MIN_OUTAGES_FOR_CI: u64 = 50;
 /// # Examples
 ///
 /// ```
-/// let cfg = fivenines::simulate::Config { runs: 2_000, ..Default::default() };
+/// let cfg = fivenines::simulate::SimulationConfig { runs: 2_000, ..Default::default() };
 /// assert_eq!(cfg.mission_s, fivenines::YEAR_S);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct Config {
+pub struct SimulationConfig {
     /// Number of runs (missions); with `precision`, the runs of the first round are at least this many.
     pub runs: u64,
     /// Length of one run, seconds.
@@ -68,9 +68,16 @@ pub struct Config {
     pub max_runs: u64,
 }
 
-impl Default for Config {
+/// The old name of [`SimulationConfig`].
+#[deprecated(
+    since = "0.1.0",
+    note = "renamed `SimulationConfig`: it configures a simulation"
+)]
+pub type Config = SimulationConfig;
+
+impl Default for SimulationConfig {
     fn default() -> Self {
-        Config {
+        SimulationConfig {
             runs: 10_000,
             mission_s: YEAR_S,
             seed: DEFAULT_SEED,
@@ -239,7 +246,7 @@ pub struct CrossCheck {
 ///     mtbf = "1000h"
 ///     mttr = "4h"
 /// "#)?;
-/// let cfg = simulate::Config { runs: 2_000, ..Default::default() };
+/// let cfg = simulate::SimulationConfig { runs: 2_000, ..Default::default() };
 /// let sim = simulate::simulate(&sys, &cfg, None)?;
 /// let exact = 1000.0 / 1004.0;
 /// assert!(sim.availability.ci95[0] - 1e-4 < exact && exact < sim.availability.ci95[1] + 1e-4);
@@ -254,7 +261,7 @@ pub struct CrossCheck {
 /// out of range.
 pub fn simulate(
     sys: &System,
-    cfg: &Config,
+    cfg: &SimulationConfig,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Simulation, Error> {
     check_time_scales(sys)?;
@@ -343,7 +350,7 @@ pub fn simulate(
 
 fn summarise(
     sys: &System,
-    cfg: &Config,
+    cfg: &SimulationConfig,
     stats: &Stats,
     threads: usize,
     reached: bool,

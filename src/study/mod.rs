@@ -251,7 +251,7 @@ impl Study {
             && let Ok((spec, _)) = crate::model::spec::read(&o.text)
         {
             for b in &spec.blocks {
-                if b.kind.as_ref().map(|k| k.v) == Some(crate::model::spec::BlockKind::Choose) {
+                if b.kind.as_ref().map(|k| k.v) == Some(crate::model::system::BlockKind::Choose) {
                     choices.push((
                         b.name.v.clone(),
                         b.members.iter().map(|m| m.v.clone()).collect(),
@@ -512,7 +512,7 @@ impl Study {
 /// ```
 /// use fivenines::{System, simulate, study};
 /// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n")?;
-/// let cfg = simulate::Config { runs: 2_000, ..Default::default() };
+/// let cfg = simulate::SimulationConfig { runs: 2_000, ..Default::default() };
 /// let mut sim = simulate::simulate(&sys, &cfg, None)?;
 /// assert!(sim.analytic.is_none());
 /// study::cross_check(&sys, &mut sim);

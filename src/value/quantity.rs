@@ -279,13 +279,48 @@ pub fn format_nines(nines: f64) -> String {
 /// A share as a percentage with three significant digits and no trailing
 /// zeros: `5%`, `0.5%`, `1e-5%`... written `1.00e-5%` below 0.0001%.
 pub fn format_share(p: f64) -> String {
-    let s = sig3(100.0 * p);
-    let s = if s.contains('.') && !s.contains('e') {
+    format!("{}%", sig3_short(100.0 * p))
+}
+
+/// A share as a whole percentage from 1% up (`5%`, `32%`), with three
+/// significant digits below (`0.512%`), and `0%` for none: the share of a
+/// figure that rests on an approximation.
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::model::quantity::format_share_coarse;
+/// assert_eq!(format_share_coarse(0.0456), "5%");
+/// assert_eq!(format_share_coarse(0.005), "0.500%");
+/// assert_eq!(format_share_coarse(0.0), "0%");
+/// ```
+pub fn format_share_coarse(share: f64) -> String {
+    let p = share * 100.0;
+    if p == 0.0 || p >= 1.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{}%", sig3(p))
+    }
+}
+
+/// Three significant digits without trailing zeros: `0.5`, `20`, `100`
+/// (exponent form, as [`sig3`], far from 1).
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::model::quantity::sig3_short;
+/// assert_eq!(sig3_short(0.5), "0.5");
+/// assert_eq!(sig3_short(20.0), "20");
+/// assert_eq!(sig3_short(1.25), "1.25");
+/// ```
+pub fn sig3_short(x: f64) -> String {
+    let s = sig3(x);
+    if s.contains('.') && !s.contains('e') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         s
-    };
-    format!("{s}%")
+    }
 }
 
 /// Parses a probability, `0.99` or `"99%"`, in [0, 1].
