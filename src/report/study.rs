@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::model::quantity::{YEAR_S, format_percent, human_duration};
+use crate::model::quantity::{YEAR_S, format_percent, human_duration, sig3};
 use crate::study::{Blast, Field, Sweep};
 use crate::text::{escape, pad, width};
 
@@ -152,10 +152,14 @@ pub fn render_sweep(s: &Sweep, fields: &[Field], out: &mut impl Write) -> io::Re
     if let Some(k) = &k2 {
         head.push_str(&format!("  {}", pad(k, w2)));
     }
+    let costs = s.points.iter().any(|p| p.cost_per_month.is_some());
     head.push_str(&format!(
-        "  {:>16}  {:>14}  {:>13}  {:>12}",
-        "availability", "downtime/year", "outages/year", "cost/month"
+        "  {:>16}  {:>14}  {:>13}",
+        "availability", "downtime/year", "outages/year"
     ));
+    if costs {
+        head.push_str(&format!("  {:>12}", "cost/month"));
+    }
     if s.target.is_some() {
         head.push_str("  target");
     }
@@ -168,18 +172,22 @@ pub fn render_sweep(s: &Sweep, fields: &[Field], out: &mut impl Write) -> io::Re
             line.push_str(&format!("  {}", pad(&value(*f2, v2), w2)));
         }
         line.push_str(&format!(
-            "  {:>16}  {:>14}  {:>13}  {:>12}",
+            "  {:>16}  {:>14}  {:>13}",
             format!(
                 "{}{}",
                 format_percent(p.availability, p.unavailability),
                 if p.approximate { "*" } else { "" }
             ),
             human_duration(p.downtime_per_year_s),
-            p.outages_per_year
-                .map_or("-".to_string(), |o| format!("{o:.3}")),
-            p.cost_per_month
-                .map_or("-".to_string(), |c| format!("{c:.2}")),
+            p.outages_per_year.map_or("unknown".to_string(), sig3),
         ));
+        if costs {
+            line.push_str(&format!(
+                "  {:>12}",
+                p.cost_per_month
+                    .map_or("-".to_string(), |c| format!("{c:.2}"))
+            ));
+        }
         if let Some(m) = p.meets_target {
             line.push_str(if m { "  met" } else { "  missed" });
         }
@@ -222,8 +230,13 @@ pub fn render_sweep(s: &Sweep, fields: &[Field], out: &mut impl Write) -> io::Re
     }
     writeln!(
         out,
-        "  (downtime/year: in a 365-day year, {} s; cost/month in the model's currency)",
-        YEAR_S
+        "  (downtime/year: in a 365-day year, {} s{})",
+        YEAR_S,
+        if costs {
+            "; cost/month in the model's currency"
+        } else {
+            ""
+        }
     )?;
     Ok(())
 }
