@@ -6,6 +6,7 @@
 mod catalog;
 mod compare;
 mod estimate;
+mod merge;
 mod nines;
 mod simulate;
 
@@ -24,6 +25,8 @@ Examples:
   fivenines estimate models/dx-vpn-backup.toml --format json
   fivenines simulate models/multi-az-three-tier.toml --runs 100000 --target 99.99%
   fivenines compare models/dx-*.toml --target 99.99%
+  fivenines simulate model.toml --runs 1000000 --shard 0/4 --out part-0.json
+  fivenines merge part-*.json
   fivenines nines
   fivenines nines 99.95%
   fivenines catalog elb
@@ -43,6 +46,7 @@ struct Cli {
 enum Command {
     Estimate(estimate::Args),
     Simulate(simulate::Args),
+    Merge(merge::Args),
     Compare(compare::Args),
     Nines(nines::Args),
     Catalog(catalog::Args),
@@ -107,6 +111,7 @@ pub(crate) fn main() -> ExitCode {
     let json = match &cli.command {
         Command::Estimate(args) => args.json(),
         Command::Simulate(args) => args.json(),
+        Command::Merge(args) => args.json(),
         Command::Compare(args) => args.json(),
         Command::Catalog(args) => args.json(),
         Command::Nines(_) => false,
@@ -116,6 +121,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Nines(args) => nines::run(args),
         Command::Catalog(args) => catalog::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Compare(args) => compare::run(args),
     };
     let failure = match result {

@@ -24,9 +24,9 @@ use crate::markov;
 use crate::model::system::{Node, Owner, System};
 use crate::simulate::sampler::Sampler;
 
-/// What one trajectory yields.
+/// What one trajectory (one run, one mission) yields.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct RunResult {
+pub struct RunResult {
     /// Seconds down in the mission.
     pub downtime: f64,
     /// Outages that started in the mission.
@@ -419,19 +419,34 @@ impl Model {
     }
 }
 
+/// Next-event times of fixed slots (one per item and per standby block):
+/// `min` gives the earliest, ties going to the lowest slot, so that every
+/// implementation gives the same trajectory.
+pub(crate) trait EventQueue {
+    /// A queue of `slots` slots, all at infinity.
+    fn with_slots(slots: usize) -> Self;
+    /// Sets a slot's time.
+    fn set(&mut self, slot: usize, t: f64);
+    /// The earliest slot and its time (ties: the lowest slot).
+    fn min(&self) -> (usize, f64);
+}
+
 /// Next-event times of fixed slots, in blocks of about sqrt(n) slots with
 /// each block's minimum kept: an update rescans one block and a look-up
 /// scans the block minima, short independent loops instead of a chain of
-/// dependent loads.
-struct BlockQueue {
+/// dependent loads. The queue before the indexed heap; kept for the
+/// measurement in `queue_tests`.
+#[cfg(test)]
+pub(crate) struct BlockQueue {
     width: usize,
     time: Vec<f64>,
     block_min: Vec<f64>,
     block_arg: Vec<u32>,
 }
 
-impl BlockQueue {
-    fn new(slots: usize) -> Self {
+#[cfg(test)]
+impl EventQueue for BlockQueue {
+    fn with_slots(slots: usize) -> Self {
         let width = ((slots as f64).sqrt().ceil() as usize).max(4);
         let blocks = slots.div_ceil(width).max(1);
         BlockQueue {
@@ -458,7 +473,6 @@ impl BlockQueue {
         self.block_arg[b] = arg as u32;
     }
 
-    /// The earliest slot and its time (ties: the lowest slot).
     #[inline]
     fn min(&self) -> (usize, f64) {
         let (mut best, mut b) = (f64::INFINITY, 0);
@@ -472,13 +486,106 @@ impl BlockQueue {
     }
 }
 
+/// An indexed binary min-heap of the slots by (time, slot): an update moves
+/// one slot up or down the heap, O(log n); the minimum is at the root.
+pub(crate) struct HeapQueue {
+    time: Vec<f64>,
+    /// Slots in heap order.
+    heap: Vec<u32>,
+    /// Position of each slot in `heap`.
+    pos: Vec<u32>,
+}
+
+impl HeapQueue {
+    #[inline]
+    fn less(&self, a: u32, b: u32) -> bool {
+        let (ta, tb) = (self.time[a as usize], self.time[b as usize]);
+        ta < tb || (ta == tb && a < b)
+    }
+
+    #[inline]
+    fn place(&mut self, i: usize, slot: u32) {
+        self.heap[i] = slot;
+        self.pos[slot as usize] = i as u32;
+    }
+
+    #[inline]
+    fn sift_up(&mut self, mut i: usize) {
+        let slot = self.heap[i];
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            let p = self.heap[parent];
+            if !self.less(slot, p) {
+                break;
+            }
+            self.place(i, p);
+            i = parent;
+        }
+        self.place(i, slot);
+    }
+
+    #[inline]
+    fn sift_down(&mut self, mut i: usize) {
+        let n = self.heap.len();
+        let slot = self.heap[i];
+        loop {
+            let l = 2 * i + 1;
+            if l >= n {
+                break;
+            }
+            let r = l + 1;
+            let c = if r < n && self.less(self.heap[r], self.heap[l]) {
+                r
+            } else {
+                l
+            };
+            let child = self.heap[c];
+            if !self.less(child, slot) {
+                break;
+            }
+            self.place(i, child);
+            i = c;
+        }
+        self.place(i, slot);
+    }
+}
+
+impl EventQueue for HeapQueue {
+    fn with_slots(slots: usize) -> Self {
+        let slots = slots.max(1);
+        HeapQueue {
+            time: vec![f64::INFINITY; slots],
+            heap: (0..slots as u32).collect(),
+            pos: (0..slots as u32).collect(),
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, t: f64) {
+        let old = self.time[slot];
+        self.time[slot] = t;
+        let i = self.pos[slot] as usize;
+        if t < old {
+            self.sift_up(i);
+        } else if t > old {
+            self.sift_down(i);
+        }
+    }
+
+    #[inline]
+    fn min(&self) -> (usize, f64) {
+        let s = self.heap[0] as usize;
+        (s, self.time[s])
+    }
+}
+
 /// Reusable state for the trajectories of one chunk.
-pub(crate) struct Runner<'m> {
+pub(crate) struct Runner<'m, Q: EventQueue = HeapQueue> {
     m: &'m Model,
     up: Vec<bool>,
     up_count: Vec<u32>,
     mode: Vec<Mode>,
-    tree: BlockQueue,
+    tree: Q,
     /// Dirty nodes to re-evaluate, a min-heap by node index (children first).
     dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
     queued: Vec<bool>,
@@ -490,7 +597,7 @@ pub(crate) struct Runner<'m> {
     scratch: Vec<u32>,
 }
 
-impl<'m> Runner<'m> {
+impl<'m, Q: EventQueue> Runner<'m, Q> {
     /// Streams for chunk `chunk` of the run seeded `seed`: one per item and
     /// per standby block, keyed by (kind, name, replica), so that the same
     /// component draws the same numbers in two variants of a model.
@@ -502,7 +609,7 @@ impl<'m> Runner<'m> {
             up: vec![false; n],
             up_count: vec![0; n],
             mode: vec![Mode::NoneUp; m.standbys.len()],
-            tree: BlockQueue::new(m.n_items() + m.standbys.len()),
+            tree: Q::with_slots(m.n_items() + m.standbys.len()),
             dirty: std::collections::BinaryHeap::with_capacity(n),
             queued: vec![false; n],
             rngs: m
@@ -920,6 +1027,73 @@ mod tests {
         assert_eq!(
             stream_key(StreamKind::Standby, "db", 0),
             0x5364_ef9b_2d64_9b3a
+        );
+    }
+}
+
+/// The sys100k bench model's generator, for the queue measurement.
+#[cfg(test)]
+#[path = "../../benches/common/sys100k.rs"]
+mod sys100k_model;
+
+#[cfg(test)]
+mod queue_tests {
+    use super::*;
+
+    use super::sys100k_model as sys100k;
+
+    fn load(name: &str) -> System {
+        System::from_path(format!(
+            "{}/benches/models/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("bench model")
+    }
+
+    fn runs<Q: EventQueue>(m: &Model, n: usize, mission: f64) -> Vec<RunResult> {
+        let mut r: Runner<Q> = Runner::new(m, 7, 3);
+        (0..n).map(|_| r.run(mission)).collect()
+    }
+
+    #[test]
+    fn queues_give_the_same_trajectories() {
+        for name in ["sys10", "sys100"] {
+            let sys = load(name);
+            let mut m = Model::new(&sys);
+            m.set_start(&sys, crate::YEAR_S);
+            let block = runs::<BlockQueue>(&m, 200, crate::YEAR_S);
+            let heap = runs::<HeapQueue>(&m, 200, crate::YEAR_S);
+            assert_eq!(block, heap, "{name}");
+            assert!(block.iter().any(|r| r.outages > 0));
+        }
+    }
+
+    /// The event queues on the sys100k bench model, one thread, one
+    /// simulated year a run: runs per second of each, measured in the same
+    /// process. `cargo test --release --lib queue_speed -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a measurement: prints runs per second of each queue on sys100k"]
+    fn queue_speed_on_sys100k() {
+        let sys = System::from_str("sys100k.toml", &sys100k::sys100k_toml(1_000))
+            .expect("sys100k loads");
+        let mut m = Model::new(&sys);
+        let note = m.set_start(&sys, crate::YEAR_S);
+        println!("start: {note:?}");
+        let n = 3;
+        let time = |f: &dyn Fn() -> Vec<RunResult>| {
+            let t = std::time::Instant::now();
+            let r = f();
+            (r, t.elapsed().as_secs_f64())
+        };
+        let (a, ta) = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S));
+        let (b, tb) = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S));
+        assert_eq!(a, b);
+        let events: u32 = b.iter().map(|r| r.outages).sum();
+        println!(
+            "sys100k, {n} runs of one year, one thread ({events} system outages): sqrt(n) blocks {:.2} runs/s, binary heap {:.2} runs/s ({:.2}x)",
+            n as f64 / ta,
+            n as f64 / tb,
+            ta / tb
         );
     }
 }
