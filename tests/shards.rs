@@ -37,12 +37,17 @@ fn single(extra: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Writes the parts of `n` shards into `dir` with the given options.
+/// Writes the parts of `n` shards into `dir` with the given options, on 1
+/// and 2 threads in turn.
 fn shard(dir: &Path, n: u64, extra: &[&str]) -> Vec<PathBuf> {
+    shard_on(dir, n, extra, false)
+}
+
+fn shard_on(dir: &Path, n: u64, extra: &[&str], one_thread: bool) -> Vec<PathBuf> {
     (0..n)
         .map(|i| {
             let out = dir.join(format!("part-{i}.json"));
-            let threads = (1 + i % 2).to_string();
+            let threads = if one_thread { 1 } else { 1 + i % 2 }.to_string();
             let o = bin()
                 .args(["simulate", MODEL, "--runs", RUNS, "--threads", &threads])
                 .args(extra)
@@ -91,7 +96,7 @@ fn merged_shards_equal_one_run() {
         );
         // Byte for byte when every part ran on one thread, as the single run.
         if n == 4 {
-            let one = shard(dir.path(), n, &[&target[..], &["--threads", "1"]].concat());
+            let one = shard_on(dir.path(), n, &target, true);
             let out = merge(&one, "json");
             assert_eq!(String::from_utf8(out.stdout).unwrap(), whole);
             // The table too, apart from its timing line.
