@@ -29,7 +29,16 @@ fn ok(out: &Output) {
 /// The single run's JSON report.
 fn single(extra: &[&str]) -> String {
     let out = bin()
-        .args(["simulate", MODEL, "--runs", RUNS, "--format", "json", "--threads", "1"])
+        .args([
+            "simulate",
+            MODEL,
+            "--runs",
+            RUNS,
+            "--format",
+            "json",
+            "--threads",
+            "1",
+        ])
         .args(extra)
         .output()
         .unwrap();
@@ -138,10 +147,21 @@ fn parts_of_other_runs_and_missing_shards_are_refused() {
     let other = dir.path().join("other");
     std::fs::create_dir(&other).unwrap();
     let seed7 = shard(&other, 3, &["--seed", "7"]);
-    refused(&[parts[0].clone(), seed7[1].clone(), parts[2].clone()], "seed");
+    refused(
+        &[parts[0].clone(), seed7[1].clone(), parts[2].clone()],
+        "seed",
+    );
     // Another model.
     let o = bin()
-        .args(["simulate", "models/dx-only.toml", "--runs", RUNS, "--shard", "1/3", "--out"])
+        .args([
+            "simulate",
+            "models/dx-only.toml",
+            "--runs",
+            RUNS,
+            "--shard",
+            "1/3",
+            "--out",
+        ])
         .arg(other.join("model.json"))
         .output()
         .unwrap();
@@ -331,5 +351,8 @@ fn k8s_indexed_job_runs_and_merges() {
         .collect();
     let out = merge(&parts, "json");
     ok(&out);
-    assert_eq!(figures(&String::from_utf8(out.stdout).unwrap()), figures(&single(&[])));
+    assert_eq!(
+        figures(&String::from_utf8(out.stdout).unwrap()),
+        figures(&single(&[]))
+    );
 }

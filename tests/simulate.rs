@@ -537,13 +537,21 @@ fn statistics_do_not_grow_with_runs() {
             runs,
             ..Config::default()
         };
-        let part =
-            simulate::simulate_shard(None, &sys, &cfg, simulate::Shard { index: 0, count: 1 }, None)
-                .unwrap();
+        let part = simulate::simulate_shard(
+            None,
+            &sys,
+            &cfg,
+            simulate::Shard { index: 0, count: 1 },
+            None,
+        )
+        .unwrap();
         assert_eq!(part.stats.runs(), runs);
         serde_json::to_string(&part.stats).unwrap().len()
     };
     let (small, large) = (size(2_000), size(40_000));
     // Bounded by the histogram's bins (about 13,500 for a year), not the runs.
-    assert!(large < 20 * small.max(1) && large < 600_000, "{small} -> {large}");
+    assert!(
+        large < 20 * small.max(1) && large < 600_000,
+        "{small} -> {large}"
+    );
 }

@@ -114,7 +114,9 @@ fn check_availability(s: &str) -> Result<String, String> {
 /// `I/N`: share I (from 0) of N.
 fn parse_shard(s: &str) -> Result<simulate::Shard, String> {
     let bad = || {
-        format!("`{s}` is not a shard: write I/N, I from 0 to N - 1, e.g. 0/4 (N at most {MAX_SHARDS})")
+        format!(
+            "`{s}` is not a shard: write I/N, I from 0 to N - 1, e.g. 0/4 (N at most {MAX_SHARDS})"
+        )
     };
     let (i, n) = s.trim().split_once('/').ok_or_else(bad)?;
     let index: u64 = i.trim().parse().map_err(|_| bad())?;
@@ -216,7 +218,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         let total = shard.chunks(cfg.runs);
         if let Some(b) = &bar {
             b.set_length(
-                (total.end * simulate::CHUNK_RUNS).min(cfg.runs) - total.start * simulate::CHUNK_RUNS,
+                (total.end * simulate::CHUNK_RUNS).min(cfg.runs)
+                    - total.start * simulate::CHUNK_RUNS,
             );
         }
         let part = simulate::simulate_shard(None, &sys, &cfg, shard, Some(&progress))?;

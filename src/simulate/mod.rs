@@ -488,7 +488,7 @@ impl<'a> Prepared<'a> {
     /// after every [`ROUND_CHUNKS`], and at the end.
     fn checkpoint(&self, committed: u64, end: u64) -> bool {
         let first = self.cfg.runs.div_ceil(ROUND_CHUNKS * CHUNK_RUNS) * ROUND_CHUNKS;
-        committed == end || (committed >= first && (committed - first) % ROUND_CHUNKS == 0)
+        committed == end || (committed >= first && (committed - first).is_multiple_of(ROUND_CHUNKS))
     }
 
     /// Runs `chunks` (of runs `0..limit`) on the pool (rayon's global pool
@@ -551,8 +551,7 @@ impl<'a> Prepared<'a> {
                         && self.checkpoint(st.next, chunks.end)
                     {
                         let (u, hw) = st.total.unavailability();
-                        if u > 0.0 && hw / u < p && st.total.outages_seen() >= MIN_OUTAGES_FOR_CI
-                        {
+                        if u > 0.0 && hw / u < p && st.total.outages_seen() >= MIN_OUTAGES_FOR_CI {
                             st.reached = true;
                             st.stopped = true;
                             st.pending.clear();

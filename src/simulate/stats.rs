@@ -269,8 +269,7 @@ impl<'de> Deserialize<'de> for Histogram {
         for (i, c) in h.counts {
             *bins
                 .get_mut(i as usize)
-                .ok_or_else(|| D::Error::custom(format!("bin {i} past the histogram's end")))? =
-                c;
+                .ok_or_else(|| D::Error::custom(format!("bin {i} past the histogram's end")))? = c;
         }
         let weights = match h.weights {
             None => None,
@@ -733,7 +732,11 @@ mod tests {
         let (mut s, mut c) = (0.0f64, 0.0f64);
         for &x in &xs {
             let t = s + x;
-            c += if s.abs() >= x.abs() { (s - t) + x } else { (x - t) + s };
+            c += if s.abs() >= x.abs() {
+                (s - t) + x
+            } else {
+                (x - t) + s
+            };
             s = t;
         }
         assert!((fwd.value() - (s + c)).abs() <= 1e-15 * (s + c).abs());
@@ -772,12 +775,13 @@ mod tests {
             }
             s
         };
-        for weight in [&(|_| 1.0) as &dyn Fn(usize) -> f64, &|i| 0.5 + (i % 3) as f64] {
+        for weight in [&(|_| 1.0) as &dyn Fn(usize) -> f64, &|i| {
+            0.5 + (i % 3) as f64
+        }] {
             let all = whole(weight);
             for parts in [2usize, 3, 7] {
-                let mut acc: Vec<Stats> = (0..parts)
-                    .map(|_| Stats::new(1000.0, Some(20.0)))
-                    .collect();
+                let mut acc: Vec<Stats> =
+                    (0..parts).map(|_| Stats::new(1000.0, Some(20.0))).collect();
                 for (i, r) in runs.iter().enumerate() {
                     acc[i % parts].add(r, weight(i));
                 }

@@ -1069,8 +1069,8 @@ mod queue_tests {
     #[test]
     #[ignore = "a measurement: prints runs per second of each queue on sys100k"]
     fn queue_speed_on_sys100k() {
-        let sys = System::from_str("sys100k.toml", &sys100k::sys100k_toml(1_000))
-            .expect("sys100k loads");
+        let sys =
+            System::from_str("sys100k.toml", &sys100k::sys100k_toml(1_000)).expect("sys100k loads");
         let mut m = Model::new(&sys);
         let note = m.set_start(&sys, crate::YEAR_S);
         println!("start: {note:?}");
