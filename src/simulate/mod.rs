@@ -23,7 +23,7 @@ use crate::model::system::{Owner, System};
 use crate::value::target::Target;
 pub use stats::{BINS_PER_DECADE, ExactSum, FLOOR_S, Stats};
 pub use trajectory::RunResult;
-use trajectory::{Model, Runner};
+use trajectory::{BlockQueue, EventQueue, HeapQueue, Model, Runner};
 
 /// Runs in one chunk: one seed, one task for a thread.
 pub const CHUNK_RUNS: u64 = 500;
@@ -491,6 +491,16 @@ impl<'a> Prepared<'a> {
         committed == end || (committed >= first && (committed - first).is_multiple_of(ROUND_CHUNKS))
     }
 
+    /// The statistics of the `n` runs of chunk `c`.
+    fn chunk<Q: EventQueue>(&self, c: u64, n: u64) -> Stats {
+        let mut acc = Stats::new(self.cfg.mission_s, self.budget);
+        let mut runner: Runner<Q> = Runner::new(&self.model, self.cfg.seed, c);
+        for _ in 0..n {
+            acc.add(&runner.run(self.cfg.mission_s), 1.0);
+        }
+        acc
+    }
+
     /// Runs `chunks` (of runs `0..limit`) on the pool (rayon's global pool
     /// without one): each worker takes the next chunk from a counter, so no
     /// thread waits for another, and finished chunks are folded in chunk
@@ -524,11 +534,11 @@ impl<'a> Prepared<'a> {
                     break;
                 }
                 let n = ((c + 1) * CHUNK_RUNS).min(limit) - c * CHUNK_RUNS;
-                let mut acc = Stats::new(cfg.mission_s, self.budget);
-                let mut runner: Runner = Runner::new(&self.model, cfg.seed, c);
-                for _ in 0..n {
-                    acc.add(&runner.run(cfg.mission_s), 1.0);
-                }
+                let acc = if trajectory::uses_heap(&self.model) {
+                    self.chunk::<HeapQueue>(c, n)
+                } else {
+                    self.chunk::<BlockQueue>(c, n)
+                };
                 let total = done.fetch_add(n, Ordering::Relaxed) + n;
                 if let Some(p) = progress {
                     p(total);

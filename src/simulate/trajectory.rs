@@ -3,10 +3,13 @@
 //!
 //! Every item (domain or replica) alternates up and down with its own
 //! random stream. Each item and each standby block owns one slot of an
-//! event queue holding its next event time (an indexed binary heap by
-//! (time, slot); on the 100k-item sys100k it ran 2.2x faster than the
-//! earlier blocks of about sqrt(n) slots, which scan ~630 entries an event
-//! there: `queue_tests`), and nothing is allocated per event. A change
+//! event queue holding its next event time, and nothing is allocated per
+//! event. Below [`HEAP_FROM_SLOTS`] slots the queue is blocks of about
+//! sqrt(n) slots with their minima (sys10 and sys100: the heap was up to
+//! 30% slower there); from it on, an indexed binary heap by (time, slot)
+//! (the blocks scan ~630 entries an event at 100k slots; measured by
+//! `queue_tests::queue_speed_on_sys100k`: heap 1.0x the blocks at 529
+//! slots, 1.4x at 2,104, 2.0x at 5,254, 2.6x at 21,004, 3.1x at 105,004). A change
 //! propagates upwards only while nodes flip, in node order (children before
 //! parents), so a standby block sees all its members' new states at once.
 //!
@@ -435,9 +438,9 @@ pub(crate) trait EventQueue {
 /// Next-event times of fixed slots, in blocks of about sqrt(n) slots with
 /// each block's minimum kept: an update rescans one block and a look-up
 /// scans the block minima, short independent loops instead of a chain of
-/// dependent loads. The queue before the indexed heap; kept for the
-/// measurement in `queue_tests`.
-#[cfg(test)]
+/// dependent loads. Faster than the heap on small models (a few short
+/// scans beat the heap's unpredictable branches); [`HEAP_FROM_SLOTS`]
+/// chooses.
 pub(crate) struct BlockQueue {
     width: usize,
     time: Vec<f64>,
@@ -445,7 +448,6 @@ pub(crate) struct BlockQueue {
     block_arg: Vec<u32>,
 }
 
-#[cfg(test)]
 impl EventQueue for BlockQueue {
     fn with_slots(slots: usize) -> Self {
         let width = ((slots as f64).sqrt().ceil() as usize).max(4);
@@ -485,6 +487,16 @@ impl EventQueue for BlockQueue {
         }
         (self.block_arg[b] as usize, best)
     }
+}
+
+/// From this many slots (items and standby blocks) on, the simulator uses
+/// the [`HeapQueue`]; below, the [`BlockQueue`]. Both give the same
+/// trajectories (`queue_tests`).
+pub(crate) const HEAP_FROM_SLOTS: usize = 1024;
+
+/// Whether a model's queue is the heap.
+pub(crate) fn uses_heap(m: &Model) -> bool {
+    m.n_items() + m.standbys.len() >= HEAP_FROM_SLOTS
 }
 
 /// An indexed binary min-heap of the slots by (time, slot): an update moves
@@ -1063,32 +1075,34 @@ mod queue_tests {
         }
     }
 
-    /// The event queues on the sys100k bench model, one thread, one
-    /// simulated year a run: runs per second of each, measured in the same
-    /// process. `cargo test --release --lib queue_speed -- --ignored --nocapture`
+    /// The event queues on the sys100k bench model and smaller versions of
+    /// it (cells of 100 components), one thread, one simulated year a run:
+    /// runs per second of each, measured in the same process.
+    /// `cargo test --release --lib queue_speed -- --ignored --nocapture`
     #[test]
-    #[ignore = "a measurement: prints runs per second of each queue on sys100k"]
+    #[ignore = "a measurement: prints runs per second of each queue"]
     fn queue_speed_on_sys100k() {
-        let sys =
-            System::from_str("sys100k.toml", &sys100k::sys100k_toml(1_000)).expect("sys100k loads");
-        let mut m = Model::new(&sys);
-        let note = m.set_start(&sys, crate::YEAR_S);
-        println!("start: {note:?}");
-        let n = 3;
-        let time = |f: &dyn Fn() -> Vec<RunResult>| {
-            let t = std::time::Instant::now();
-            let r = f();
-            (r, t.elapsed().as_secs_f64())
-        };
-        let (a, ta) = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S));
-        let (b, tb) = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S));
-        assert_eq!(a, b);
-        let events: u32 = b.iter().map(|r| r.outages).sum();
-        println!(
-            "sys100k, {n} runs of one year, one thread ({events} system outages): sqrt(n) blocks {:.2} runs/s, binary heap {:.2} runs/s ({:.2}x)",
-            n as f64 / ta,
-            n as f64 / tb,
-            ta / tb
-        );
+        for cells in [5usize, 20, 50, 200, 1_000] {
+            let sys = System::from_str("sys100k.toml", &sys100k::sys100k_toml(cells))
+                .expect("sys100k loads");
+            let mut m = Model::new(&sys);
+            m.set_start(&sys, crate::YEAR_S);
+            let n = (3_000 / cells).max(3);
+            let time = |f: &dyn Fn() -> Vec<RunResult>| {
+                let t = std::time::Instant::now();
+                let r = f();
+                (r, t.elapsed().as_secs_f64())
+            };
+            let (a, ta) = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S));
+            let (b, tb) = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S));
+            assert_eq!(a, b);
+            println!(
+                "{cells} cells ({} slots), {n} runs of one year, one thread: sqrt(n) blocks {:.2} runs/s, binary heap {:.2} runs/s ({:.2}x)",
+                m.n_items() + m.standbys.len(),
+                n as f64 / ta,
+                n as f64 / tb,
+                ta / tb
+            );
+        }
     }
 }
