@@ -491,11 +491,11 @@ fn identical_on_1_2_and_7_threads_and_a_callers_pool() {
     let sys = System::from_path("models/multi-az-three-tier.toml").unwrap();
     for precision in [None, Some(0.2)] {
         let cfg = |threads| Config {
-            runs: 12_345,
+            runs: 6_789,
             seed: 11,
             threads: Some(threads),
             precision,
-            max_runs: 200_000,
+            max_runs: 40_000,
             ..Config::default()
         };
         let json = |mut s: fivenines::Simulation| {
