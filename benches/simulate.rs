@@ -1,6 +1,10 @@
 //! The Monte Carlo workloads of README.md ("Performance"): sys10 (about 175
 //! events a run) and sys100 (about 1745), one simulated year a run, on one
-//! thread and on two. Throughput is in runs per second.
+//! thread and on two; and sys100k (1,000 cells x 100 components, about
+//! 2x10^5 events a run) on one thread. Throughput is in runs per second.
+
+#[path = "common/sys100k.rs"]
+mod sys100k;
 
 use std::hint::black_box;
 
@@ -33,6 +37,18 @@ fn monte_carlo(c: &mut Criterion) {
             });
         }
     }
+    // sys100k: a few runs a sample, one thread (runs/s per core).
+    let big = System::from_str("sys100k.toml", &sys100k::sys100k_toml(1_000)).expect("sys100k");
+    let runs = 4u64;
+    g.throughput(Throughput::Elements(runs));
+    let cfg = SimulationConfig {
+        runs,
+        threads: Some(1),
+        ..SimulationConfig::default()
+    };
+    g.bench_function("sys100k/1-thread", |b| {
+        b.iter(|| simulate::simulate(black_box(&big), &cfg, None).expect("runs"))
+    });
     g.finish();
 }
 

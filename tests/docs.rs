@@ -1,7 +1,8 @@
 //! The documents' examples, run: the commands in README.md's shell blocks
 //! (with the exit status and the output the README shows), and every TOML
 //! model in README.md and docs/*.md (a block fenced ```` ```toml fragment ````
-//! is part of a model and is not loaded alone).
+//! is part of a model and is not loaded alone; a block fenced
+//! ```` ```sh template ```` holds placeholders such as `$i` and is not run).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

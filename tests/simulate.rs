@@ -490,3 +490,76 @@ fn a_model_without_time_scale_is_refused() {
         "{err}"
     );
 }
+
+/// The same statistics, byte for byte in JSON, on 1, 2 and 7 threads, on a
+/// pool the caller passes, and under `precision` (where the stop is decided
+/// on chunks committed in order, whatever thread finished first).
+#[test]
+fn identical_on_1_2_and_7_threads_and_a_callers_pool() {
+    let sys = System::from_path("models/multi-az-three-tier.toml").unwrap();
+    for precision in [None, Some(0.2)] {
+        let cfg = |threads| SimulationConfig {
+            runs: 6_789,
+            seed: 11,
+            threads: Some(threads),
+            precision,
+            max_runs: 40_000,
+            ..SimulationConfig::default()
+        };
+        let json = |mut s: fivenines::Simulation| {
+            s.threads = 0;
+            serde_json::to_string(&s).unwrap()
+        };
+        let one = json(simulate::simulate(&sys, &cfg(1), None).unwrap());
+        for threads in [2, 7] {
+            assert_eq!(
+                json(simulate::simulate(&sys, &cfg(threads), None).unwrap()),
+                one,
+                "{threads} threads, precision {precision:?}"
+            );
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let first = simulate::simulate_in(&pool, &sys, &cfg(1), None).unwrap();
+        assert_eq!(first.threads, 3);
+        assert_eq!(json(first), one);
+        assert_eq!(
+            json(simulate::simulate_in(&pool, &sys, &cfg(1), None).unwrap()),
+            one,
+            "the pool is reused"
+        );
+    }
+}
+
+/// `--precision` streams: memory does not hold a run's results, so a long
+/// run needs no more than a short one. Here the statistics' own size is
+/// checked: the same JSON length (within the sparse histogram's growth)
+/// after 2,000 and 40,000 runs.
+#[test]
+fn statistics_do_not_grow_with_runs() {
+    let sys = System::from_path("models/multi-az-three-tier.toml").unwrap();
+    let size = |runs| {
+        let cfg = SimulationConfig {
+            runs,
+            ..SimulationConfig::default()
+        };
+        let part = simulate::simulate_shard(
+            None,
+            &sys,
+            &cfg,
+            simulate::Shard { index: 0, count: 1 },
+            None,
+        )
+        .unwrap();
+        assert_eq!(part.stats.runs(), runs);
+        serde_json::to_string(&part.stats).unwrap().len()
+    };
+    let (small, large) = (size(2_000), size(40_000));
+    // Bounded by the histogram's bins (about 13,500 for a year), not the runs.
+    assert!(
+        large < 20 * small.max(1) && large < 600_000,
+        "{small} -> {large}"
+    );
+}

@@ -7,6 +7,7 @@ mod blast;
 mod catalog;
 mod compare;
 mod estimate;
+mod merge;
 mod nines;
 mod optimize;
 mod simulate;
@@ -30,6 +31,8 @@ Examples:
   fivenines estimate models/multi-az-three-tier.toml --down az-a
   fivenines blast models/multi-az-three-tier.toml
   fivenines sweep models/multi-az-three-tier.toml --vary block.db.failover=0s..5m --target 99.99%
+  fivenines simulate model.toml --runs 1000000 --shard 0/4 --out part-0.json
+  fivenines merge part-*.json
   fivenines nines
   fivenines nines 99.95%
   fivenines catalog elb
@@ -49,6 +52,7 @@ struct Cli {
 enum Command {
     Estimate(estimate::Args),
     Simulate(simulate::Args),
+    Merge(merge::Args),
     Compare(compare::Args),
     Nines(nines::Args),
     Catalog(catalog::Args),
@@ -139,6 +143,7 @@ pub(crate) fn main() -> ExitCode {
     let json = match &cli.command {
         Command::Estimate(args) => args.json(),
         Command::Simulate(args) => args.json(),
+        Command::Merge(args) => args.json(),
         Command::Compare(args) => args.json(),
         Command::Catalog(args) => args.json(),
         Command::Nines(_) => false,
@@ -151,6 +156,7 @@ pub(crate) fn main() -> ExitCode {
         Command::Nines(args) => nines::run(args),
         Command::Catalog(args) => catalog::run(args),
         Command::Simulate(args) => simulate::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Blast(args) => blast::run(args),
         Command::Sweep(args) => sweep::run(args),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use fivenines::report::Verdict;
-use fivenines::{Availability, simulate};
+use fivenines::simulate;
 
 use super::{CatalogProfile, Failure, Format, load, parse_availability, print_warnings};
 
@@ -16,6 +16,7 @@ Examples:
   fivenines simulate models/dx-vpn-backup.toml --seed 7 --format json
   fivenines simulate models/dx-vpn-backup.toml --precision 2% --max-runs 5000000
   fivenines simulate models/s3-endpoint-chain.toml --mission 30d --threads 1
+  fivenines simulate models/dx-vpn-backup.toml --runs 1000000 --shard 0/4 --out part-0.json
 
 Each run simulates one mission (default one year) of the whole system from
 steady state: failures, repairs and failovers drawn from their
@@ -26,7 +27,11 @@ availability: met when the whole interval is at or above the target, missed
 when it is all below, inconclusive when it straddles the target (then run
 more, e.g. with --precision, as the report suggests).
 Exit status: 0 target met (or none given), 1 target missed, 2 bad model or
-usage, 3 inconclusive (a pipeline must not pass on it).";
+usage, 3 inconclusive (a pipeline must not pass on it).
+
+Across machines: `--shard I/N --out part-I.json` runs share I (from 0) of
+the runs; `fivenines merge part-*.json` prints the report of the whole run,
+figure for figure as one `simulate` with the same seed.";
 
 /// Runs without --runs.
 const DEFAULT_RUNS: u64 = 10_000;
@@ -55,14 +60,20 @@ pub(crate) struct Args {
     #[arg(long, value_parser = parse_count, allow_hyphen_values = true)]
     threads: Option<u64>,
     /// Availability to meet: 99.99%, 0.9999 or "4 nines". Exit status 1 when the 95% CI is below it, 3 when the CI straddles it.
-    #[arg(long, value_parser = parse_availability, allow_hyphen_values = true)]
-    target: Option<Availability>,
+    #[arg(long, value_parser = check_availability, allow_hyphen_values = true)]
+    target: Option<String>,
     /// Run until the 95% CI half-width of the unavailability is below this share of it: 5% or 0.05.
     #[arg(long, value_parser = parse_precision, allow_hyphen_values = true)]
     precision: Option<f64>,
     /// With --precision: stop after this many runs [default: 10000000]; at least --runs.
     #[arg(long, value_parser = parse_count, allow_hyphen_values = true, requires = "precision")]
     max_runs: Option<u64>,
+    /// Run only share I of N of the runs (I from 0, as Slurm's SLURM_ARRAY_TASK_ID and Kubernetes' JOB_COMPLETION_INDEX give it) and write its statistics to --out, for `fivenines merge`. Not with --precision.
+    #[arg(long, value_parser = parse_shard, requires = "out", conflicts_with = "precision")]
+    shard: Option<simulate::Shard>,
+    /// With --shard: the part file to write (JSON; written whole or not at all).
+    #[arg(long, requires = "shard")]
+    out: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -97,6 +108,30 @@ fn parse_count(s: &str) -> Result<u64, String> {
         _ => Err(format!("`{s}` is not a whole number of at least 1")),
     }
 }
+
+/// Checks an availability and keeps its text (a shard's part records it).
+fn check_availability(s: &str) -> Result<String, String> {
+    parse_availability(s).map(|_| s.to_string())
+}
+
+/// `I/N`: share I (from 0) of N.
+fn parse_shard(s: &str) -> Result<simulate::Shard, String> {
+    let bad = || {
+        format!(
+            "`{s}` is not a shard: write I/N, I from 0 to N - 1, e.g. 0/4 (N at most {MAX_SHARDS})"
+        )
+    };
+    let (i, n) = s.trim().split_once('/').ok_or_else(bad)?;
+    let index: u64 = i.trim().parse().map_err(|_| bad())?;
+    let count: u64 = n.trim().parse().map_err(|_| bad())?;
+    if count == 0 || index >= count || count > MAX_SHARDS {
+        return Err(bad());
+    }
+    Ok(simulate::Shard { index, count })
+}
+
+/// Most shards in a plan.
+pub(crate) const MAX_SHARDS: u64 = 1_000_000;
 
 fn parse_precision(s: &str) -> Result<f64, String> {
     match fivenines::parse_probability(s) {
@@ -139,14 +174,25 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
             t
         }
     });
-    let sys = load(&args.file, args.catalog)?;
+    let target = args
+        .target
+        .as_deref()
+        .map(parse_availability)
+        .transpose()
+        .map_err(Failure::Usage)?;
+    let (sys, text) = if args.shard.is_some() {
+        let (sys, text) = super::merge::load_with_text(&args.file, args.catalog)?;
+        (sys, Some(text))
+    } else {
+        (load(&args.file, args.catalog)?, None)
+    };
     print_warnings(&args.file, sys.warnings());
     let cfg = simulate::SimulationConfig {
         runs,
         mission_s: args.mission,
         seed: args.seed,
         threads,
-        target: args.target,
+        target,
         precision: args.precision,
         max_runs,
     };
@@ -171,6 +217,38 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
     };
     let started = Instant::now();
+    if let (Some(shard), Some(out), Some(text)) = (args.shard, &args.out, text) {
+        let total = shard.chunks(cfg.runs);
+        if let Some(b) = &bar {
+            b.set_length(
+                (total.end * simulate::CHUNK_RUNS).min(cfg.runs)
+                    - total.start * simulate::CHUNK_RUNS,
+            );
+        }
+        let part = simulate::simulate_shard(None, &sys, &cfg, shard, Some(&progress))?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let file = super::merge::Part::new(
+            &args.file,
+            text,
+            sys.catalog_profile(),
+            &cfg,
+            args.target,
+            shard,
+            part,
+            started.elapsed().as_secs_f64(),
+        );
+        file.write(out)?;
+        eprintln!(
+            "wrote {} (shard {}/{}: {} runs); merge all the parts with `fivenines merge`",
+            fivenines::text::escape(&out.display().to_string()),
+            shard.index,
+            shard.count,
+            file.stats.runs()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut sim = simulate::simulate(&sys, &cfg, Some(&progress))?;
     fivenines::study::cross_check(&sys, &mut sim);
     let elapsed = started.elapsed().as_secs_f64();

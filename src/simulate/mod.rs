@@ -3,31 +3,34 @@
 //! Each run simulates the whole system over one mission, starting in steady
 //! state, with failure, repair and failover times drawn from their
 //! distributions. Runs go in chunks of [`CHUNK_RUNS`], each
-//! seeded from the seed and its index, run in parallel (rayon) and added to
-//! the statistics in chunk order, so the numbers are the same
-//! whatever the number of threads.
+//! seeded from the seed and its index. Worker threads take chunks from a
+//! shared counter (no round barrier); each chunk's [`Stats`] are merged
+//! exactly, so the numbers are the same whatever the number of threads, and
+//! whatever the split into shards ([`simulate_shard`]) merged later.
 
 mod sampler;
 mod stats;
 mod trajectory;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::quantity::{Availability, YEAR_S};
 use crate::model::system::System;
 use crate::value::finding::{Code, Finding, Findings};
 use crate::value::target::Target;
-use stats::Stats;
-use trajectory::{Model, Runner};
+pub use stats::{BINS_PER_DECADE, ExactSum, FLOOR_S, Stats};
+pub use trajectory::RunResult;
+use trajectory::{BlockQueue, EventQueue, HeapQueue, Model, Runner};
 
 /// Runs in one chunk: one seed, one task for a thread.
 pub const CHUNK_RUNS: u64 = 500;
-/// Chunks in one round: the statistics are updated, and `precision` checked,
-/// after each round.
+/// Chunks in one round: `precision` is checked when the chunks of the first
+/// round (at least `runs`) and of each further round are all done (chunks
+/// are committed in order; no thread waits for a round to end).
 pub const ROUND_CHUNKS: u64 = 32;
 /// Seed used when none is given.
 pub const DEFAULT_SEED: u64 = 20_261_125;
@@ -232,6 +235,10 @@ pub struct CrossCheck {
 /// Simulates a system. `progress` is called with the number of runs done
 /// after each chunk (from worker threads).
 ///
+/// Without `cfg.threads` the work goes to rayon's global pool (no pool is
+/// built per call); with it, to a pool of that many threads built for the
+/// call. [`simulate_in`] takes a pool the caller keeps.
+///
 /// The result's `analytic` cross-check is left empty: the Monte Carlo engine
 /// does not call the exact one. `study::cross_check`
 /// adds it.
@@ -264,91 +271,369 @@ pub fn simulate(
     cfg: &SimulationConfig,
     progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Simulation, Error> {
-    check_time_scales(sys)?;
-    if !(cfg.mission_s > 0.0 && cfg.mission_s.is_finite()) {
-        return Err(Error::BadSetting {
-            setting: "mission",
-            message: "the mission must be longer than 0".to_string(),
-        });
+    match cfg.threads {
+        None => run_all(None, sys, cfg, progress),
+        Some(t) => {
+            let pool = build_pool(t)?;
+            run_all(Some(&pool), sys, cfg, progress)
+        }
     }
-    if cfg.runs == 0 {
-        return Err(Error::BadSetting {
-            setting: "runs",
-            message: "at least one run is needed".to_string(),
-        });
-    }
-    if let Some(p) = cfg.precision
-        && !(p > 0.0 && p < 1.0)
-    {
-        return Err(Error::BadSetting {
-            setting: "precision",
-            message: format!("{p} must be between 0 and 1 (e.g. 5%)"),
-        });
-    }
-    let mut model = Model::new(sys);
-    let start_note = model.set_start(sys, cfg.mission_s);
-    let budget = cfg.target.map(|t| t.unavailability() * cfg.mission_s);
-    let mut stats = Stats::new(cfg.mission_s, budget);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.unwrap_or(0))
+}
+
+/// [`simulate`] on the caller's thread pool (`cfg.threads` is ignored):
+/// for sweeps that simulate many models, one pool for all.
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{System, simulate};
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build()?;
+/// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"1000h\"\nmttr = \"4h\"\n")?;
+/// let cfg = simulate::SimulationConfig { runs: 1_000, ..Default::default() };
+/// let a = simulate::simulate_in(&pool, &sys, &cfg, None)?;
+/// let b = simulate::simulate(&sys, &simulate::SimulationConfig { threads: Some(1), ..cfg }, None)?;
+/// assert_eq!(a.unavailability, b.unavailability);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`simulate`].
+pub fn simulate_in(
+    pool: &rayon::ThreadPool,
+    sys: &System,
+    cfg: &SimulationConfig,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Simulation, Error> {
+    run_all(Some(pool), sys, cfg, progress)
+}
+
+fn build_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
         .build()
         .map_err(|e| Error::Resource {
             what: "cannot start worker threads",
             message: e.to_string(),
-        })?;
-    let threads = pool.current_num_threads();
-    let done = AtomicU64::new(0);
+        })
+}
+
+fn run_all(
+    pool: Option<&rayon::ThreadPool>,
+    sys: &System,
+    cfg: &SimulationConfig,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<Simulation, Error> {
+    let prepared = Prepared::new(sys, cfg)?;
     let limit = if cfg.precision.is_some() {
         cfg.max_runs.max(cfg.runs)
     } else {
         cfg.runs
     };
-    let round_runs = ROUND_CHUNKS * CHUNK_RUNS;
-    let mut next_run = 0u64;
-    let mut reached = false;
-    while next_run < limit {
-        // A round: at least `runs` in the first round under `precision`.
-        let first = next_run == 0;
-        let want = if first && cfg.precision.is_some() {
-            cfg.runs.div_ceil(round_runs) * round_runs
-        } else {
-            round_runs
-        };
-        let end = (next_run + want).min(limit);
-        // Rounds start on chunk boundaries: chunk c holds runs [c, c + 1) x CHUNK_RUNS.
-        let chunks: Vec<(u64, u64)> = (next_run / CHUNK_RUNS..end.div_ceil(CHUNK_RUNS))
-            .map(|c| (c, ((c + 1) * CHUNK_RUNS).min(end) - c * CHUNK_RUNS))
-            .collect();
-        let results: Vec<Vec<trajectory::RunResult>> = pool.install(|| {
-            chunks
-                .par_iter()
-                .map(|&(chunk, n)| {
-                    let mut runner = Runner::new(&model, cfg.seed, chunk);
-                    let out: Vec<_> = (0..n).map(|_| runner.run(cfg.mission_s)).collect();
-                    let total = done.fetch_add(n, Ordering::Relaxed) + n;
-                    if let Some(p) = progress {
-                        p(total);
-                    }
-                    out
-                })
-                .collect()
-        });
-        for r in results.iter().flatten() {
-            stats.add(r);
-        }
-        next_run = end;
-        if let Some(p) = cfg.precision {
-            let (u, hw) = stats.unavailability();
-            if u > 0.0 && hw / u < p && stats.outages_seen() >= MIN_OUTAGES_FOR_CI {
-                reached = true;
-                break;
-            }
-        }
-    }
-    Ok(summarise(sys, cfg, &stats, threads, reached, start_note))
+    let done = prepared.run_chunks(pool, 0..limit.div_ceil(CHUNK_RUNS), limit, progress);
+    Ok(summarise_with(
+        sys,
+        cfg,
+        &done.stats,
+        done.threads,
+        done.reached,
+        prepared.start_note,
+    ))
 }
 
-fn summarise(
+/// One share of a run split across machines: shard `index` of `count`
+/// (from 0) takes chunks `chunks(runs)` of the `runs.div_ceil(CHUNK_RUNS)`.
+///
+/// # Examples
+///
+/// ```
+/// let s = fivenines::simulate::Shard { index: 1, count: 3 };
+/// assert_eq!(s.chunks(10_000), 6..13); // 20 chunks of 500 runs
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// Which share, from 0.
+    pub index: u64,
+    /// How many shares.
+    pub count: u64,
+}
+
+impl Shard {
+    /// The chunks of this share: chunk `c` holds runs
+    /// `c * CHUNK_RUNS .. (c + 1) * CHUNK_RUNS` (the last one fewer); shares
+    /// differ by at most one chunk.
+    pub fn chunks(&self, runs: u64) -> std::ops::Range<u64> {
+        let total = u128::from(runs.div_ceil(CHUNK_RUNS));
+        let at = |i: u64| (total * u128::from(i) / u128::from(self.count.max(1))) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+}
+
+/// The statistics of one shard, and what they need to become a report.
+#[derive(Clone, Debug)]
+pub struct ShardRun {
+    /// The merged statistics of the shard's chunks.
+    pub stats: Stats,
+    /// Worker threads used.
+    pub threads: usize,
+}
+
+/// Runs shard `shard` of the `cfg.runs` runs (no `precision`: when to stop
+/// is a decision over all runs). Merging the statistics of every shard
+/// ([`Stats::merge`], in any order) and [`summarise`] give the report of
+/// one run of `cfg.runs` with the same seed, figure for figure.
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{System, simulate::{self, Shard}};
+/// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"100h\"\nmttr = \"4h\"\n")?;
+/// let cfg = simulate::SimulationConfig { runs: 2_000, ..Default::default() };
+/// let mut total = simulate::Stats::new(cfg.mission_s, None);
+/// for index in 0..3 {
+///     let part = simulate::simulate_shard(None, &sys, &cfg, Shard { index, count: 3 }, None)?;
+///     total.merge(&part.stats)?;
+/// }
+/// let merged = simulate::summarise(&sys, &cfg, &total, 1, false);
+/// let whole = simulate::simulate(&sys, &cfg, None)?;
+/// assert_eq!(merged.unavailability, whole.unavailability);
+/// assert_eq!(merged.downtime_s, whole.downtime_s);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`simulate`], and [`Error::BadSetting`] for `precision`, or a shard
+/// index not below the count.
+pub fn simulate_shard(
+    pool: Option<&rayon::ThreadPool>,
+    sys: &System,
+    cfg: &SimulationConfig,
+    shard: Shard,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> Result<ShardRun, Error> {
+    if cfg.precision.is_some() {
+        return Err(Error::BadSetting {
+            setting: "shard",
+            message: "a shard cannot stop at a precision: when to stop is decided over all runs; give --runs".to_string(),
+        });
+    }
+    if shard.count == 0 || shard.index >= shard.count {
+        return Err(Error::BadSetting {
+            setting: "shard",
+            message: format!(
+                "shard {}/{}: the index goes from 0 to the count less 1",
+                shard.index, shard.count
+            ),
+        });
+    }
+    let prepared = Prepared::new(sys, cfg)?;
+    let owned;
+    let pool = match (pool, cfg.threads) {
+        (Some(p), _) => Some(p),
+        (None, Some(t)) => {
+            owned = build_pool(t)?;
+            Some(&owned)
+        }
+        (None, None) => None,
+    };
+    let done = prepared.run_chunks(pool, shard.chunks(cfg.runs), cfg.runs, progress);
+    Ok(ShardRun {
+        stats: done.stats,
+        threads: done.threads,
+    })
+}
+
+/// A model compiled for a configuration.
+struct Prepared<'a> {
+    model: Model,
+    cfg: &'a SimulationConfig,
+    budget: Option<f64>,
+    start_note: Option<String>,
+}
+
+/// What a set of chunks gave.
+struct Done {
+    stats: Stats,
+    threads: usize,
+    reached: bool,
+}
+
+/// The fold of finished chunks: chunks finish in any order; they are
+/// committed in chunk order, so that `precision` is checked on the same
+/// runs whatever the threads.
+struct Commit {
+    /// The next chunk to commit.
+    next: u64,
+    /// Finished chunks waiting for an earlier one.
+    pending: std::collections::BTreeMap<u64, Stats>,
+    total: Stats,
+    reached: bool,
+    stopped: bool,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(sys: &System, cfg: &'a SimulationConfig) -> Result<Self, Error> {
+        check_time_scales(sys)?;
+        if !(cfg.mission_s > 0.0 && cfg.mission_s.is_finite()) {
+            return Err(Error::BadSetting {
+                setting: "mission",
+                message: "the mission must be longer than 0".to_string(),
+            });
+        }
+        if cfg.runs == 0 {
+            return Err(Error::BadSetting {
+                setting: "runs",
+                message: "at least one run is needed".to_string(),
+            });
+        }
+        if let Some(p) = cfg.precision
+            && !(p > 0.0 && p < 1.0)
+        {
+            return Err(Error::BadSetting {
+                setting: "precision",
+                message: format!("{p} must be between 0 and 1 (e.g. 5%)"),
+            });
+        }
+        let mut model = Model::new(sys);
+        let start_note = model.set_start(sys, cfg.mission_s);
+        Ok(Prepared {
+            model,
+            cfg,
+            budget: cfg.target.map(|t| t.unavailability() * cfg.mission_s),
+            start_note,
+        })
+    }
+
+    /// Whether `precision` is checked after chunk `committed` (chunks
+    /// `0..committed` done): after the first round (at least `runs`), then
+    /// after every [`ROUND_CHUNKS`], and at the end.
+    fn checkpoint(&self, committed: u64, end: u64) -> bool {
+        let first = self.cfg.runs.div_ceil(ROUND_CHUNKS * CHUNK_RUNS) * ROUND_CHUNKS;
+        committed == end || (committed >= first && (committed - first).is_multiple_of(ROUND_CHUNKS))
+    }
+
+    /// The statistics of the `n` runs of chunk `c`.
+    fn chunk<Q: EventQueue>(&self, c: u64, n: u64) -> Stats {
+        let mut acc = Stats::new(self.cfg.mission_s, self.budget);
+        let mut runner: Runner<Q> = Runner::new(&self.model, self.cfg.seed, c);
+        for _ in 0..n {
+            acc.add(&runner.run(self.cfg.mission_s), 1.0);
+        }
+        acc
+    }
+
+    /// Runs `chunks` (of runs `0..limit`) on the pool (rayon's global pool
+    /// without one): each worker takes the next chunk from a counter, so no
+    /// thread waits for another, and finished chunks are folded in chunk
+    /// order. Under `precision` the fold stops at the first checkpoint where
+    /// it is reached, and later chunks are dropped.
+    fn run_chunks(
+        &self,
+        pool: Option<&rayon::ThreadPool>,
+        chunks: std::ops::Range<u64>,
+        limit: u64,
+        progress: Option<&(dyn Fn(u64) + Sync)>,
+    ) -> Done {
+        let cfg = self.cfg;
+        let counter = AtomicU64::new(chunks.start);
+        let done = AtomicU64::new(0);
+        let stop = AtomicBool::new(false);
+        let commit = Mutex::new(Commit {
+            next: chunks.start,
+            pending: std::collections::BTreeMap::new(),
+            total: Stats::new(cfg.mission_s, self.budget),
+            reached: false,
+            stopped: false,
+        });
+        let worker = || {
+            loop {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let c = counter.fetch_add(1, Ordering::Relaxed);
+                if c >= chunks.end {
+                    break;
+                }
+                let n = ((c + 1) * CHUNK_RUNS).min(limit) - c * CHUNK_RUNS;
+                let acc = if trajectory::uses_heap(&self.model) {
+                    self.chunk::<HeapQueue>(c, n)
+                } else {
+                    self.chunk::<BlockQueue>(c, n)
+                };
+                let total = done.fetch_add(n, Ordering::Relaxed) + n;
+                if let Some(p) = progress {
+                    p(total);
+                }
+                let mut st = commit.lock().unwrap_or_else(|e| e.into_inner());
+                if st.stopped {
+                    break;
+                }
+                st.pending.insert(c, acc);
+                loop {
+                    let next = st.next;
+                    let Some(a) = st.pending.remove(&next) else {
+                        break;
+                    };
+                    st.total
+                        .merge(&a)
+                        .expect("chunks of one simulation share a mission");
+                    st.next += 1;
+                    if let Some(p) = cfg.precision
+                        && self.checkpoint(st.next, chunks.end)
+                    {
+                        let (u, hw) = st.total.unavailability();
+                        if u > 0.0 && hw / u < p && st.total.outages_seen() >= MIN_OUTAGES_FOR_CI {
+                            st.reached = true;
+                            st.stopped = true;
+                            st.pending.clear();
+                            stop.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                }
+            }
+        };
+        let threads = match pool {
+            Some(p) => p.install(|| spawn_workers(&worker)),
+            None => spawn_workers(&worker),
+        };
+        let st = commit.into_inner().unwrap_or_else(|e| e.into_inner());
+        Done {
+            stats: st.total,
+            threads,
+            reached: st.reached,
+        }
+    }
+}
+
+/// One worker per thread of the current pool; returns their number.
+fn spawn_workers(worker: &(dyn Fn() + Sync)) -> usize {
+    let threads = rayon::current_num_threads();
+    rayon::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|_| worker());
+        }
+    });
+    threads
+}
+
+/// The report of a simulation from its statistics (merged from shards, or
+/// from one call), with `threads` the worker threads used and `reached`
+/// whether `cfg.precision` was reached.
+pub fn summarise(
+    sys: &System,
+    cfg: &SimulationConfig,
+    stats: &Stats,
+    threads: usize,
+    reached: bool,
+) -> Simulation {
+    let mut model = Model::new(sys);
+    let start_note = model.set_start(sys, cfg.mission_s);
+    summarise_with(sys, cfg, stats, threads, reached, start_note)
+}
+
+fn summarise_with(
     sys: &System,
     cfg: &SimulationConfig,
     stats: &Stats,
@@ -368,7 +653,7 @@ fn summarise(
         Finding::approximation(
             Code::HistogramPercentiles,
             None,
-            "percentiles of downtime are read off a log histogram (within 0.12%); mean, max and p_zero are exact",
+            "percentiles of downtime are read off a log histogram (1,000 bins per factor of ten from 1 µs: within 0.12%); mean, max and p_zero are exact",
         ),
     ];
     approximations.extend(start_note.map(|n| Finding::approximation(Code::StartState, None, n)));
@@ -385,7 +670,7 @@ fn summarise(
         engine: "monte_carlo",
         seed: cfg.seed,
         stream_version: STREAM_VERSION,
-        runs: stats.n,
+        runs: stats.runs(),
         threads,
         mission_s: cfg.mission_s,
         availability: Estimate {

@@ -3,9 +3,13 @@
 //!
 //! Every item (domain or replica) alternates up and down with its own
 //! random stream. Each item and each standby block owns one slot of an
-//! event queue holding its next event time (blocks of about sqrt(n) slots
-//! with their minima; measured 1.5x faster than a tournament tree and a
-//! binary heap on sys100), and nothing is allocated per event. A change
+//! event queue holding its next event time, and nothing is allocated per
+//! event. Below [`HEAP_FROM_SLOTS`] slots the queue is blocks of about
+//! sqrt(n) slots with their minima (sys10 and sys100: the heap was up to
+//! 30% slower there); from it on, an indexed binary heap by (time, slot)
+//! (the blocks scan ~630 entries an event at 100k slots; measured by
+//! `queue_tests::queue_speed_on_sys100k`: heap 1.0x the blocks at 529
+//! slots, 1.4x at 2,104, 2.0x at 5,254, 2.6x at 21,004, 3.1x at 105,004). A change
 //! propagates upwards only while nodes flip, in node order (children before
 //! parents), so a standby block sees all its members' new states at once.
 //!
@@ -24,9 +28,9 @@ use crate::markov;
 use crate::model::system::{Node, Owner, System};
 use crate::simulate::sampler::Sampler;
 
-/// What one trajectory yields.
+/// What one trajectory (one run, one mission) yields.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct RunResult {
+pub struct RunResult {
     /// Seconds down in the mission.
     pub downtime: f64,
     /// Outages that started in the mission.
@@ -419,19 +423,33 @@ impl Model {
     }
 }
 
+/// Next-event times of fixed slots (one per item and per standby block):
+/// `min` gives the earliest, ties going to the lowest slot, so that every
+/// implementation gives the same trajectory.
+pub(crate) trait EventQueue {
+    /// A queue of `slots` slots, all at infinity.
+    fn with_slots(slots: usize) -> Self;
+    /// Sets a slot's time.
+    fn set(&mut self, slot: usize, t: f64);
+    /// The earliest slot and its time (ties: the lowest slot).
+    fn min(&self) -> (usize, f64);
+}
+
 /// Next-event times of fixed slots, in blocks of about sqrt(n) slots with
 /// each block's minimum kept: an update rescans one block and a look-up
 /// scans the block minima, short independent loops instead of a chain of
-/// dependent loads.
-struct BlockQueue {
+/// dependent loads. Faster than the heap on small models (a few short
+/// scans beat the heap's unpredictable branches); [`HEAP_FROM_SLOTS`]
+/// chooses.
+pub(crate) struct BlockQueue {
     width: usize,
     time: Vec<f64>,
     block_min: Vec<f64>,
     block_arg: Vec<u32>,
 }
 
-impl BlockQueue {
-    fn new(slots: usize) -> Self {
+impl EventQueue for BlockQueue {
+    fn with_slots(slots: usize) -> Self {
         let width = ((slots as f64).sqrt().ceil() as usize).max(4);
         let blocks = slots.div_ceil(width).max(1);
         BlockQueue {
@@ -458,7 +476,6 @@ impl BlockQueue {
         self.block_arg[b] = arg as u32;
     }
 
-    /// The earliest slot and its time (ties: the lowest slot).
     #[inline]
     fn min(&self) -> (usize, f64) {
         let (mut best, mut b) = (f64::INFINITY, 0);
@@ -472,13 +489,110 @@ impl BlockQueue {
     }
 }
 
+/// From this many slots (items and standby blocks) on, the simulator uses
+/// the [`HeapQueue`]; below, the [`BlockQueue`]. Both give the same
+/// trajectories (`queue_tests`).
+pub(crate) const HEAP_FROM_SLOTS: usize = 1024;
+
+/// Whether a model's queue is the heap.
+pub(crate) fn uses_heap(m: &Model) -> bool {
+    m.n_items() + m.standbys.len() >= HEAP_FROM_SLOTS
+}
+
+/// An indexed binary min-heap of the slots by (time, slot): an update moves
+/// one entry up or down the heap, O(log n); the minimum is at the root.
+/// Entries carry their times, so a comparison loads no other array.
+pub(crate) struct HeapQueue {
+    /// (time, slot) in heap order.
+    heap: Vec<(f64, u32)>,
+    /// Position of each slot in `heap`.
+    pos: Vec<u32>,
+}
+
+#[inline]
+fn before(a: (f64, u32), b: (f64, u32)) -> bool {
+    a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+impl HeapQueue {
+    #[inline]
+    fn sift_up(&mut self, mut i: usize, e: (f64, u32)) {
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            let p = self.heap[parent];
+            if !before(e, p) {
+                break;
+            }
+            self.heap[i] = p;
+            self.pos[p.1 as usize] = i as u32;
+            i = parent;
+        }
+        self.heap[i] = e;
+        self.pos[e.1 as usize] = i as u32;
+    }
+
+    #[inline]
+    fn sift_down(&mut self, mut i: usize, e: (f64, u32)) {
+        let n = self.heap.len();
+        loop {
+            let l = 2 * i + 1;
+            if l >= n {
+                break;
+            }
+            let r = l + 1;
+            let c = if r < n && before(self.heap[r], self.heap[l]) {
+                r
+            } else {
+                l
+            };
+            let child = self.heap[c];
+            if !before(child, e) {
+                break;
+            }
+            self.heap[i] = child;
+            self.pos[child.1 as usize] = i as u32;
+            i = c;
+        }
+        self.heap[i] = e;
+        self.pos[e.1 as usize] = i as u32;
+    }
+}
+
+impl EventQueue for HeapQueue {
+    fn with_slots(slots: usize) -> Self {
+        let slots = slots.max(1);
+        HeapQueue {
+            heap: (0..slots as u32).map(|s| (f64::INFINITY, s)).collect(),
+            pos: (0..slots as u32).collect(),
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, t: f64) {
+        let i = self.pos[slot] as usize;
+        let old = self.heap[i].0;
+        let e = (t, slot as u32);
+        if t < old {
+            self.sift_up(i, e);
+        } else if t > old {
+            self.sift_down(i, e);
+        }
+    }
+
+    #[inline]
+    fn min(&self) -> (usize, f64) {
+        let (t, s) = self.heap[0];
+        (s as usize, t)
+    }
+}
+
 /// Reusable state for the trajectories of one chunk.
-pub(crate) struct Runner<'m> {
+pub(crate) struct Runner<'m, Q: EventQueue = HeapQueue> {
     m: &'m Model,
     up: Vec<bool>,
     up_count: Vec<u32>,
     mode: Vec<Mode>,
-    tree: BlockQueue,
+    tree: Q,
     /// Dirty nodes to re-evaluate, a min-heap by node index (children first).
     dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
     queued: Vec<bool>,
@@ -490,7 +604,7 @@ pub(crate) struct Runner<'m> {
     scratch: Vec<u32>,
 }
 
-impl<'m> Runner<'m> {
+impl<'m, Q: EventQueue> Runner<'m, Q> {
     /// Streams for chunk `chunk` of the run seeded `seed`: one per item and
     /// per standby block, keyed by (kind, name, replica), so that the same
     /// component draws the same numbers in two variants of a model.
@@ -502,7 +616,7 @@ impl<'m> Runner<'m> {
             up: vec![false; n],
             up_count: vec![0; n],
             mode: vec![Mode::NoneUp; m.standbys.len()],
-            tree: BlockQueue::new(m.n_items() + m.standbys.len()),
+            tree: Q::with_slots(m.n_items() + m.standbys.len()),
             dirty: std::collections::BinaryHeap::with_capacity(n),
             queued: vec![false; n],
             rngs: m
@@ -921,5 +1035,74 @@ mod tests {
             stream_key(StreamKind::Standby, "db", 0),
             0x5364_ef9b_2d64_9b3a
         );
+    }
+}
+
+/// The sys100k bench model's generator, for the queue measurement.
+#[cfg(test)]
+#[path = "../../benches/common/sys100k.rs"]
+mod sys100k_model;
+
+#[cfg(test)]
+mod queue_tests {
+    use super::*;
+
+    use super::sys100k_model as sys100k;
+
+    fn load(name: &str) -> System {
+        System::from_path(format!(
+            "{}/benches/models/{name}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("bench model")
+    }
+
+    fn runs<Q: EventQueue>(m: &Model, n: usize, mission: f64) -> Vec<RunResult> {
+        let mut r: Runner<Q> = Runner::new(m, 7, 3);
+        (0..n).map(|_| r.run(mission)).collect()
+    }
+
+    #[test]
+    fn queues_give_the_same_trajectories() {
+        for name in ["sys10", "sys100"] {
+            let sys = load(name);
+            let mut m = Model::new(&sys);
+            m.set_start(&sys, crate::YEAR_S);
+            let block = runs::<BlockQueue>(&m, 200, crate::YEAR_S);
+            let heap = runs::<HeapQueue>(&m, 200, crate::YEAR_S);
+            assert_eq!(block, heap, "{name}");
+            assert!(block.iter().any(|r| r.outages > 0));
+        }
+    }
+
+    /// The event queues on the sys100k bench model and smaller versions of
+    /// it (cells of 100 components), one thread, one simulated year a run:
+    /// runs per second of each, measured in the same process.
+    /// `cargo test --release --lib queue_speed -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a measurement: prints runs per second of each queue"]
+    fn queue_speed_on_sys100k() {
+        for cells in [5usize, 20, 50, 200, 1_000] {
+            let sys = System::from_str("sys100k.toml", &sys100k::sys100k_toml(cells))
+                .expect("sys100k loads");
+            let mut m = Model::new(&sys);
+            m.set_start(&sys, crate::YEAR_S);
+            let n = (3_000 / cells).max(3);
+            let time = |f: &dyn Fn() -> Vec<RunResult>| {
+                let t = std::time::Instant::now();
+                let r = f();
+                (r, t.elapsed().as_secs_f64())
+            };
+            let (a, ta) = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S));
+            let (b, tb) = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S));
+            assert_eq!(a, b);
+            println!(
+                "{cells} cells ({} slots), {n} runs of one year, one thread: sqrt(n) blocks {:.2} runs/s, binary heap {:.2} runs/s ({:.2}x)",
+                m.n_items() + m.standbys.len(),
+                n as f64 / ta,
+                n as f64 / tb,
+                ta / tb
+            );
+        }
     }
 }
