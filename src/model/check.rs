@@ -17,7 +17,7 @@ use crate::model::system::{
 };
 
 /// Largest number of basic items (domains plus replicas) in one model.
-pub(crate) const MAX_ITEMS: usize = 50_000;
+pub(crate) const MAX_ITEMS: usize = 1_000_000;
 
 /// Name comparisons spent on "did you mean" hints in one model.
 const SUGGEST_BUDGET: usize = 2_000_000;
