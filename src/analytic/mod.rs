@@ -11,6 +11,7 @@
 
 mod bdd;
 mod dynamic;
+mod modules;
 mod order;
 
 use rustc_hash::FxHashMap;
@@ -23,6 +24,7 @@ use crate::model::quantity::{Availability, YEAR_S, human_duration};
 use crate::model::system::{ItemId, Node, NodeId, System};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 use dynamic::{DynamicDiagram, Solved};
+use modules::{Modular, Structure};
 use order::order_items;
 
 /// Largest decision diagram built before giving up (nodes).
@@ -175,7 +177,7 @@ pub struct Analyzer<'s> {
     /// Level of each item in the diagram; `None` for items the system does not use.
     level_of: Vec<Option<u32>>,
     item_at: Vec<ItemId>,
-    diagram: Diagram,
+    diagram: Structure,
     standbys: Vec<StandbyModel>,
     exact: Option<Exact>,
     /// Whether evaluations list contributors (what-if evaluations do not).
@@ -228,9 +230,24 @@ impl<'s> Analyzer<'s> {
         let levels = item_at.len();
         // ITE recursion goes at most one frame per level: give deep models
         // a stack to match.
-        let build = || -> Result<(Diagram, Vec<StandbyModel>), Error> {
+        let used = sys.used_nodes();
+        let dynamic = sys
+            .standbys()
+            .iter()
+            .any(|s| !s.is_ideal() && used[s.node.0 as usize]);
+        let too_large = || {
+            Error::Evaluation(format!(
+                "the model's decision diagram exceeds {MAX_BDD_NODES} nodes; it is too large for the exact engine (use `simulate`)"
+            ))
+        };
+        let build = || -> Result<(Structure, Vec<StandbyModel>), Error> {
+            if !dynamic {
+                // No standby dynamics: independent modules apart.
+                let modular =
+                    Modular::build(sys, &level_of, MAX_BDD_NODES).ok_or_else(too_large)?;
+                return Ok((Structure::Modules(modular), Vec::new()));
+            }
             let mut m = Manager::new(MAX_BDD_NODES);
-            let used = sys.used_nodes();
             let memo = build_nodes(sys, &mut m, &level_of, &used, None);
             let root = memo[sys.root().0 as usize];
             let diagram = m.compact(root);
@@ -287,11 +304,9 @@ impl<'s> Analyzer<'s> {
                 forced.push((up, down));
             }
             if m.overflowed() {
-                return Err(Error::Evaluation(format!(
-                    "the model's decision diagram exceeds {MAX_BDD_NODES} nodes; it is too large for the exact engine (use `simulate`)"
-                )));
+                return Err(too_large());
             }
-            Ok((diagram, standbys))
+            Ok((Structure::Whole(diagram), standbys))
         };
         let (diagram, standbys) = if levels > 2_000 {
             std::thread::scope(|scope| {

@@ -43,6 +43,7 @@ pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
                 .fold(0u64, |s, c| s.saturating_add(leaves[c.0 as usize])),
         };
     }
+    let keys = canonical_keys(sys);
     let mut level_of = vec![None; sys.items().len()];
     let mut item_at = Vec::new();
     let mut seen = vec![false; nodes.len()];
@@ -59,25 +60,47 @@ pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
                 }
             }
             other => {
-                let kids = other.children();
-                let heaviest = kids
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|&(j, c)| (leaves[c.0 as usize], j))
-                    .map(|(j, _)| j);
-                // Popped in reverse: the heaviest child is visited last.
-                if let Some(h) = heaviest {
-                    stack.push(kids[h]);
-                }
-                let rest = kids
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| Some(j) != heaviest);
-                stack.extend(rest.rev().map(|(_, c)| *c));
+                let mut kids = other.children().to_vec();
+                kids.sort_by_key(|c| (leaves[c.0 as usize], keys[c.0 as usize]));
+                // Popped in reverse: lightest first, the heaviest last.
+                stack.extend(kids.iter().rev());
             }
         }
     }
     (level_of, item_at)
+}
+
+/// A key for every node that depends on what it is, never on the order
+/// its members are listed in: a hash of the item's name, or of the node's
+/// kind, threshold and its children's keys, sorted. Ties between children
+/// of equal weight are broken by it.
+pub(crate) fn canonical_keys(sys: &System) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let nodes = sys.nodes();
+    let mut keys = vec![0u64; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        let mut h = rustc_hash::FxHasher::default();
+        match n {
+            Node::Item(it) => {
+                0u8.hash(&mut h);
+                sys.item(*it).name.hash(&mut h);
+            }
+            Node::All(c) | Node::AtLeast { of: c, .. } => {
+                let k = if let Node::AtLeast { k, .. } = n {
+                    *k
+                } else {
+                    0
+                };
+                1u8.hash(&mut h);
+                k.hash(&mut h);
+                let mut ck: Vec<u64> = c.iter().map(|c| keys[c.0 as usize]).collect();
+                ck.sort_unstable();
+                ck.hash(&mut h);
+            }
+        }
+        keys[i] = h.finish();
+    }
+    keys
 }
 
 #[cfg(test)]
