@@ -19,6 +19,9 @@ pub(crate) const FALSE: u32 = 0;
 /// The true terminal.
 pub(crate) const TRUE: u32 = 1;
 const TERMINAL_LEVEL: u32 = u32::MAX;
+/// Largest computed table (entries of 16 bytes: 32 MiB).
+const MAX_CACHE: usize = 1 << 21;
+const MIN_CACHE: usize = 1 << 10;
 
 /// The node table with its unique and computed caches.
 pub(crate) struct Manager {
@@ -28,7 +31,12 @@ pub(crate) struct Manager {
     /// The deepest level each node depends on (0 for the terminals).
     deepest: Vec<u32>,
     unique: FxHashMap<(u32, u32, u32), u32>,
-    ite_cache: FxHashMap<(u32, u32, u32), u32>,
+    /// The computed table: lossy, direct-mapped `(f, g, h) -> result`
+    /// (`f == u32::MAX`: empty), growing with the node table up to
+    /// [`MAX_CACHE`] entries, so its memory stays bounded.
+    ite_cache: Vec<[u32; 4]>,
+    /// Results stored in the computed table (tests).
+    cache_stores: usize,
     limit: usize,
     overflow: bool,
 }
@@ -42,10 +50,16 @@ impl Manager {
             hi: vec![FALSE, TRUE],
             deepest: vec![0, 0],
             unique: FxHashMap::default(),
-            ite_cache: FxHashMap::default(),
+            ite_cache: vec![[u32::MAX; 4]; MIN_CACHE],
+            cache_stores: 0,
             limit,
             overflow: false,
         }
+    }
+
+    /// Nodes built so far, terminals included.
+    pub fn nodes(&self) -> usize {
+        self.level.len()
     }
 
     /// Whether the node limit was hit (results are then meaningless).
@@ -117,8 +131,10 @@ impl Manager {
         {
             return self.mk(lf, h, g);
         }
-        if let Some(&r) = self.ite_cache.get(&(f, g, h)) {
-            return r;
+        let slot = self.slot(f, g, h);
+        let e = self.ite_cache[slot];
+        if e[0] == f && e[1] == g && e[2] == h {
+            return e[3];
         }
         let top = self.level[f as usize]
             .min(self.level[g as usize])
@@ -129,8 +145,27 @@ impl Manager {
         let t = self.ite(f1, g1, h1);
         let e = self.ite(f0, g0, h0);
         let r = self.mk(top, e, t);
-        self.ite_cache.insert((f, g, h), r);
+        // The table may have grown meanwhile: index again.
+        let slot = self.slot(f, g, h);
+        self.ite_cache[slot] = [f, g, h, r];
+        self.cache_stores += 1;
         r
+    }
+
+    /// The computed table's slot for `(f, g, h)`, growing the table (and
+    /// forgetting its entries) when the node table has outgrown it.
+    fn slot(&mut self, f: u32, g: u32, h: u32) -> usize {
+        let want = (2 * self.level.len())
+            .next_power_of_two()
+            .clamp(MIN_CACHE, MAX_CACHE);
+        if want > self.ite_cache.len() {
+            self.ite_cache = vec![[u32::MAX; 4]; want];
+        }
+        let x = (u64::from(f).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ u64::from(g).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+            ^ u64::from(h).wrapping_mul(0x1656_67B1_9E37_79F9))
+        .rotate_left(29);
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (self.ite_cache.len() - 1)
     }
 
     /// Conjunction (tests; series blocks use [`Manager::at_least`]).
@@ -429,7 +464,7 @@ mod tests {
         // Every node built is in the result (which also holds the bottom
         // variable's own node, built before).
         assert_eq!(built + 1, reduced);
-        assert!(m.ite_cache.is_empty(), "plain variables need no cache");
+        assert_eq!(m.cache_stores, 0, "plain variables need no cache");
         // k = 1 and k = n: one node a level.
         for k in [1, n as usize] {
             let g = m.at_least(k, &vs);
