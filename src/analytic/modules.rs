@@ -327,6 +327,22 @@ pub(crate) enum StructurePass {
 }
 
 impl Structure {
+    /// The whole diagram, when it is one.
+    pub fn whole(&self) -> Option<&Diagram> {
+        match self {
+            Structure::Whole(d) => Some(d),
+            Structure::Modules(_) => None,
+        }
+    }
+
+    /// The pass of the whole diagram, when it is one.
+    pub fn whole_pass<'p>(&self, pass: &'p StructurePass) -> Option<&'p super::bdd::Pass> {
+        match pass {
+            StructurePass::Whole(p) => Some(p),
+            StructurePass::Modules(_) => None,
+        }
+    }
+
     /// Nodes of its diagrams.
     pub fn len(&self) -> usize {
         match self {

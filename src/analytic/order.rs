@@ -70,6 +70,47 @@ pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
     (level_of, item_at)
 }
 
+/// The leaves in the depth-first order of [`order_items`], where the nodes
+/// marked in `leaf` are leaves too (their children are not visited):
+/// each leaf node once, items once however many nodes name them.
+pub(crate) fn order_leaves(sys: &System, leaf: &[bool]) -> Vec<NodeId> {
+    let nodes = sys.nodes();
+    let keys = canonical_keys(sys);
+    let mut leaves = vec![0u64; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        leaves[i] = if leaf[i] || matches!(n, Node::Item(_)) {
+            1
+        } else {
+            n.children()
+                .iter()
+                .fold(0u64, |s, c| s.saturating_add(leaves[c.0 as usize]))
+        };
+    }
+    let mut out = Vec::new();
+    let mut item_seen = vec![false; sys.items().len()];
+    let mut seen = vec![false; nodes.len()];
+    let mut stack: Vec<NodeId> = vec![sys.root()];
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut seen[n.0 as usize], true) {
+            continue;
+        }
+        match sys.node(n) {
+            Node::Item(i) => {
+                if !std::mem::replace(&mut item_seen[i.0 as usize], true) {
+                    out.push(n);
+                }
+            }
+            _ if leaf[n.0 as usize] => out.push(n),
+            other => {
+                let mut kids = other.children().to_vec();
+                kids.sort_by_key(|c| (leaves[c.0 as usize], keys[c.0 as usize]));
+                stack.extend(kids.iter().rev());
+            }
+        }
+    }
+    out
+}
+
 /// A key for every node that depends on what it is, never on the order
 /// its members are listed in: a hash of the item's name, or of the node's
 /// kind, threshold and its children's keys, sorted. Ties between children
