@@ -490,6 +490,31 @@ impl Diagram {
         self.birnbaum_from(a, q, pass, reach, birnbaum);
     }
 
+    /// [`Diagram::birnbaum`] as `(level, importance)` pairs, ascending by
+    /// level, for the levels the diagram holds: time and memory in its
+    /// size, not in the number of levels.
+    pub fn birnbaum_sparse(&self, a: &[f64], q: &[f64], pass: &Pass) -> Vec<(u32, f64)> {
+        let mut out: FxHashMap<u32, f64> = FxHashMap::default();
+        if self.root >= 2 {
+            let mut reach = vec![0.0; self.len()];
+            reach[self.root] = 1.0;
+            for v in (2..self.len()).rev() {
+                let r = reach[v];
+                if r == 0.0 {
+                    continue;
+                }
+                let l = self.level[v] as usize;
+                let (lo, hi) = (self.lo[v] as usize, self.hi[v] as usize);
+                reach[hi] += r * a[l];
+                reach[lo] += r * q[l];
+                *out.entry(l as u32).or_insert(0.0) += r * (pass.down[lo] - pass.down[hi]);
+            }
+        }
+        let mut v: Vec<(u32, f64)> = out.into_iter().collect();
+        v.sort_unstable_by_key(|&(l, _)| l);
+        v
+    }
+
     /// The top-down pass of [`Diagram::birnbaum`] from a given weight at
     /// each node (the probability of reaching it from above): the
     /// importance of each level in a mixture of cofactors.

@@ -1004,7 +1004,6 @@ impl<'s> Analyzer<'s> {
             /// followed by a move back with `revert`).
             away: f64,
         }
-        let levels = self.item_at.len();
         let c = s.switch_success;
         let d = s.failover.mean();
         let detect = s.detect.mean();
@@ -1031,23 +1030,24 @@ impl<'s> Analyzer<'s> {
             .map(|((dm, o), inside)| {
                 let pass = dm.forward(a, q);
                 let (am, _) = dm.root_probabilities(&pass);
-                let mut b = vec![0.0; levels];
-                dm.birnbaum(a, q, &pass, &mut b);
+                // Sparse: a member's diagram holds few of the levels.
+                let b = dm.birnbaum_sparse(a, q, &pass);
                 let opass = o.forward(a, q);
                 let (p_others, _) = o.root_probabilities(&opass);
-                let mut bo = vec![0.0; levels];
-                o.birnbaum(a, q, &opass, &mut bo);
+                let bo: FxHashMap<u32, f64> = o.birnbaum_sparse(a, q, &opass).into_iter().collect();
                 let (mut f, mut outages, mut cost, mut away) = (0.0, 0.0, 0.0, 0.0);
-                for l in 0..levels {
-                    if b[l] <= 0.0 {
+                for &(l, bl) in &b {
+                    let l = l as usize;
+                    if bl <= 0.0 {
                         continue;
                     }
                     let item = self.sys.item(self.item_at[l]);
                     if q[l] <= 0.0 {
                         continue;
                     }
-                    let fj = item.rates.frequency().unwrap_or(0.0) * b[l];
-                    let t = fj * (p_others - a[l] * bo[l]).max(0.0);
+                    let fj = item.rates.frequency().unwrap_or(0.0) * bl;
+                    let bol = bo.get(&(l as u32)).copied().unwrap_or(0.0);
+                    let t = fj * (p_others - a[l] * bol).max(0.0);
                     f += fj;
                     let (k, o, w) = per_failure(Outage::of(
                         item.repair.as_ref(),
