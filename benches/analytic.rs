@@ -14,6 +14,9 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use fivenines::{Analyzer, System};
 
+#[path = "common/sys100k.rs"]
+mod sys100k;
+
 const MODELS: &[&str] = &["analytic-d1", "analytic-d2", "analytic-d2-replicas"];
 
 fn load(name: &str) -> (String, String) {
@@ -127,5 +130,21 @@ fn standby(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, analytic, shapes, standby);
+/// `estimate` on sys100k end to end (read, check, build, evaluate with
+/// every contributor): 1,000 cells x 100 components over 3 AZs, 5,000
+/// standby pairs (the Markov chain is refused, the first order used).
+fn scale(c: &mut Criterion) {
+    let mut g = c.benchmark_group("estimate");
+    g.sample_size(10);
+    let text = sys100k::sys100k_toml(1_000);
+    g.bench_function("sys100k", |b| {
+        b.iter(|| {
+            let sys = System::from_str("sys100k.toml", black_box(&text)).expect("valid");
+            Analyzer::new(&sys).expect("builds").evaluate()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, analytic, shapes, standby, scale);
 criterion_main!(benches);

@@ -19,6 +19,9 @@ pub(crate) const FALSE: u32 = 0;
 /// The true terminal.
 pub(crate) const TRUE: u32 = 1;
 const TERMINAL_LEVEL: u32 = u32::MAX;
+/// Largest computed table (entries of 16 bytes: 32 MiB).
+const MAX_CACHE: usize = 1 << 21;
+const MIN_CACHE: usize = 1 << 10;
 
 /// The node table with its unique and computed caches.
 pub(crate) struct Manager {
@@ -28,7 +31,12 @@ pub(crate) struct Manager {
     /// The deepest level each node depends on (0 for the terminals).
     deepest: Vec<u32>,
     unique: FxHashMap<(u32, u32, u32), u32>,
-    ite_cache: FxHashMap<(u32, u32, u32), u32>,
+    /// The computed table: lossy, direct-mapped `(f, g, h) -> result`
+    /// (`f == u32::MAX`: empty), growing with the node table up to
+    /// [`MAX_CACHE`] entries, so its memory stays bounded.
+    ite_cache: Vec<[u32; 4]>,
+    /// Results stored in the computed table (tests).
+    cache_stores: usize,
     limit: usize,
     overflow: bool,
 }
@@ -42,7 +50,8 @@ impl Manager {
             hi: vec![FALSE, TRUE],
             deepest: vec![0, 0],
             unique: FxHashMap::default(),
-            ite_cache: FxHashMap::default(),
+            ite_cache: vec![[u32::MAX; 4]; MIN_CACHE],
+            cache_stores: 0,
             limit,
             overflow: false,
         }
@@ -117,8 +126,10 @@ impl Manager {
         {
             return self.mk(lf, h, g);
         }
-        if let Some(&r) = self.ite_cache.get(&(f, g, h)) {
-            return r;
+        let slot = self.slot(f, g, h);
+        let e = self.ite_cache[slot];
+        if e[0] == f && e[1] == g && e[2] == h {
+            return e[3];
         }
         let top = self.level[f as usize]
             .min(self.level[g as usize])
@@ -129,8 +140,27 @@ impl Manager {
         let t = self.ite(f1, g1, h1);
         let e = self.ite(f0, g0, h0);
         let r = self.mk(top, e, t);
-        self.ite_cache.insert((f, g, h), r);
+        // The table may have grown meanwhile: index again.
+        let slot = self.slot(f, g, h);
+        self.ite_cache[slot] = [f, g, h, r];
+        self.cache_stores += 1;
         r
+    }
+
+    /// The computed table's slot for `(f, g, h)`, growing the table (and
+    /// forgetting its entries) when the node table has outgrown it.
+    fn slot(&mut self, f: u32, g: u32, h: u32) -> usize {
+        let want = (2 * self.level.len())
+            .next_power_of_two()
+            .clamp(MIN_CACHE, MAX_CACHE);
+        if want > self.ite_cache.len() {
+            self.ite_cache = vec![[u32::MAX; 4]; want];
+        }
+        let x = (u64::from(f).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ u64::from(g).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+            ^ u64::from(h).wrapping_mul(0x1656_67B1_9E37_79F9))
+        .rotate_left(29);
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (self.ite_cache.len() - 1)
     }
 
     /// Conjunction (tests; series blocks use [`Manager::at_least`]).
@@ -185,41 +215,44 @@ impl Manager {
     }
 
     /// The nodes reachable from `root`, as flat arrays in bottom-up order.
+    ///
+    /// `O(k log k)` for `k` reachable nodes, whatever the size of the table:
+    /// a depth-first walk from the root, the reached ids sorted (ascending
+    /// ids are bottom-up), and a map local to the call.
     pub fn compact(&self, root: u32) -> Diagram {
-        let mut mark = vec![false; self.level.len()];
-        mark[FALSE as usize] = true;
-        mark[TRUE as usize] = true;
-        mark[root as usize] = true;
-        for id in (2..=root as usize).rev() {
-            if mark[id] {
-                mark[self.lo[id] as usize] = true;
-                mark[self.hi[id] as usize] = true;
+        let mut reached: Vec<u32> = Vec::new();
+        let mut remap: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut stack = vec![root];
+        while let Some(v) = stack.pop() {
+            if v <= TRUE || remap.insert(v, 0).is_some() {
+                continue;
             }
+            reached.push(v);
+            stack.push(self.lo[v as usize]);
+            stack.push(self.hi[v as usize]);
         }
-        let mut remap = vec![u32::MAX; root.max(TRUE) as usize + 1];
+        reached.sort_unstable();
         let mut d = Diagram {
-            level: Vec::new(),
-            lo: Vec::new(),
-            hi: Vec::new(),
+            level: Vec::with_capacity(reached.len() + 2),
+            lo: Vec::with_capacity(reached.len() + 2),
+            hi: Vec::with_capacity(reached.len() + 2),
             root: 0,
         };
-        for id in 0..=root.max(TRUE) as usize {
-            if mark[id] {
-                remap[id] = d.level.len() as u32;
-                d.level.push(self.level[id]);
-                d.lo.push(if id < 2 {
-                    id as u32
-                } else {
-                    remap[self.lo[id] as usize]
-                });
-                d.hi.push(if id < 2 {
-                    id as u32
-                } else {
-                    remap[self.hi[id] as usize]
-                });
-            }
+        for t in [FALSE, TRUE] {
+            d.level.push(self.level[t as usize]);
+            d.lo.push(t);
+            d.hi.push(t);
         }
-        d.root = remap[root as usize] as usize;
+        let local = |remap: &FxHashMap<u32, u32>, v: u32| if v <= TRUE { v } else { remap[&v] };
+        for &id in &reached {
+            let (lo, hi) = (self.lo[id as usize], self.hi[id as usize]);
+            let new = d.level.len() as u32;
+            d.level.push(self.level[id as usize]);
+            d.lo.push(local(&remap, lo));
+            d.hi.push(local(&remap, hi));
+            remap.insert(id, new);
+        }
+        d.root = local(&remap, root) as usize;
         d
     }
 }
@@ -241,7 +274,124 @@ pub(crate) struct Pass {
     pub down: Vec<f64>,
 }
 
+/// Nodes by level and parents by node, for [`Diagram::gain_without`].
+pub(crate) struct Index {
+    by_level: Vec<u32>,
+    level_start: Vec<usize>,
+    parents: Vec<u32>,
+    parent_start: Vec<usize>,
+    /// Probability of reaching each node from the root.
+    reach: Vec<f64>,
+}
+
 impl Diagram {
+    /// The index of [`Diagram::gain_without`] for `levels` levels, with the
+    /// reach probabilities under `a`, `q`. Linear.
+    pub fn index(&self, levels: usize, a: &[f64], q: &[f64]) -> Index {
+        let n = self.len();
+        let mut count = vec![0usize; levels + 1];
+        let mut pcount = vec![0usize; n + 1];
+        for v in 2..n {
+            count[self.level[v] as usize] += 1;
+            pcount[self.lo[v] as usize] += 1;
+            pcount[self.hi[v] as usize] += 1;
+        }
+        let mut level_start = vec![0usize; levels + 1];
+        for l in 0..levels {
+            level_start[l + 1] = level_start[l] + count[l];
+        }
+        let mut parent_start = vec![0usize; n + 1];
+        for v in 0..n {
+            parent_start[v + 1] = parent_start[v] + pcount[v];
+        }
+        let mut by_level = vec![0u32; level_start[levels]];
+        let mut parents = vec![0u32; parent_start[n]];
+        let mut fill = level_start.clone();
+        let mut pfill = parent_start.clone();
+        for v in 2..n {
+            let l = self.level[v] as usize;
+            by_level[fill[l]] = v as u32;
+            fill[l] += 1;
+            for c in [self.lo[v] as usize, self.hi[v] as usize] {
+                parents[pfill[c]] = v as u32;
+                pfill[c] += 1;
+            }
+        }
+        let mut reach = vec![0.0; n];
+        reach[self.root] = 1.0;
+        for v in (2..n).rev() {
+            let r = reach[v];
+            if r != 0.0 {
+                let l = self.level[v] as usize;
+                reach[self.hi[v] as usize] += r * a[l];
+                reach[self.lo[v] as usize] += r * q[l];
+            }
+        }
+        Index {
+            by_level,
+            level_start,
+            parents,
+            parent_start,
+            reach,
+        }
+    }
+
+    /// How much `P(function = 0)` falls when the variables at `perfect`
+    /// are never 0: exact, in time proportional to the nodes between the
+    /// highest and the deepest of those levels. Every path from the root
+    /// enters that band once, so the root's value is the sum over the
+    /// entries into it of (probability of the path to the entry) times (the
+    /// value of the node entered); only the band's nodes change.
+    pub fn gain_without(
+        &self,
+        idx: &Index,
+        perfect: &[usize],
+        a: &[f64],
+        q: &[f64],
+        pass: &Pass,
+    ) -> f64 {
+        let (Some(&lmin), Some(&lmax)) = (perfect.iter().min(), perfect.iter().max()) else {
+            return 0.0;
+        };
+        let mut perfect = perfect.to_vec();
+        perfect.sort_unstable();
+        let mut band: Vec<u32> =
+            idx.by_level[idx.level_start[lmin]..idx.level_start[lmax + 1]].to_vec();
+        band.sort_unstable();
+        let mut new: FxHashMap<u32, f64> = FxHashMap::default();
+        let value = |new: &FxHashMap<u32, f64>, v: u32| {
+            new.get(&v).copied().unwrap_or(pass.down[v as usize])
+        };
+        let mut gain = 0.0;
+        for &v in &band {
+            let vi = v as usize;
+            let l = self.level[vi] as usize;
+            let (al, ql) = if perfect.binary_search(&l).is_ok() {
+                (1.0, 0.0)
+            } else {
+                (a[l], q[l])
+            };
+            let d = al * value(&new, self.hi[vi]) + ql * value(&new, self.lo[vi]);
+            new.insert(v, d);
+            // Entries into the band at v.
+            let mut entry = if vi == self.root { 1.0 } else { 0.0 };
+            for &u in &idx.parents[idx.parent_start[vi]..idx.parent_start[vi + 1]] {
+                let u = u as usize;
+                let lu = self.level[u] as usize;
+                if lu < lmin {
+                    if self.hi[u] == v {
+                        entry += idx.reach[u] * a[lu];
+                    }
+                    if self.lo[u] == v {
+                        entry += idx.reach[u] * q[lu];
+                    }
+                }
+            }
+            gain += entry * (pass.down[vi] - d);
+        }
+        gain
+    }
+
     /// Number of nodes, terminals included.
     pub fn len(&self) -> usize {
         self.level.len()
@@ -340,6 +490,31 @@ impl Diagram {
         self.birnbaum_from(a, q, pass, reach, birnbaum);
     }
 
+    /// [`Diagram::birnbaum`] as `(level, importance)` pairs, ascending by
+    /// level, for the levels the diagram holds: time and memory in its
+    /// size, not in the number of levels.
+    pub fn birnbaum_sparse(&self, a: &[f64], q: &[f64], pass: &Pass) -> Vec<(u32, f64)> {
+        let mut out: FxHashMap<u32, f64> = FxHashMap::default();
+        if self.root >= 2 {
+            let mut reach = vec![0.0; self.len()];
+            reach[self.root] = 1.0;
+            for v in (2..self.len()).rev() {
+                let r = reach[v];
+                if r == 0.0 {
+                    continue;
+                }
+                let l = self.level[v] as usize;
+                let (lo, hi) = (self.lo[v] as usize, self.hi[v] as usize);
+                reach[hi] += r * a[l];
+                reach[lo] += r * q[l];
+                *out.entry(l as u32).or_insert(0.0) += r * (pass.down[lo] - pass.down[hi]);
+            }
+        }
+        let mut v: Vec<(u32, f64)> = out.into_iter().collect();
+        v.sort_unstable_by_key(|&(l, _)| l);
+        v
+    }
+
     /// The top-down pass of [`Diagram::birnbaum`] from a given weight at
     /// each node (the probability of reaching it from above): the
     /// importance of each level in a mixture of cofactors.
@@ -426,7 +601,7 @@ mod tests {
         // Every node built is in the result (which also holds the bottom
         // variable's own node, built before).
         assert_eq!(built + 1, reduced);
-        assert!(m.ite_cache.is_empty(), "plain variables need no cache");
+        assert_eq!(m.cache_stores, 0, "plain variables need no cache");
         // k = 1 and k = n: one node a level.
         for k in [1, n as usize] {
             let g = m.at_least(k, &vs);
@@ -451,6 +626,47 @@ mod tests {
         assert_eq!(m.at_least(0, &[FALSE]), TRUE);
         assert_eq!(m.at_least(1, &[FALSE, FALSE]), FALSE);
         assert_eq!(m.at_least(2, &[TRUE, TRUE]), TRUE);
+    }
+
+    #[test]
+    fn band_gain_is_the_recomputed_gain() {
+        // A structure with sharing: 3 of 5 pairs, pairs over shared levels.
+        let mut m = Manager::new(1 << 20);
+        let vs: Vec<u32> = (0..9).map(|l| m.var(l)).collect();
+        let pairs: Vec<u32> = (0..5)
+            .map(|i| {
+                let or = m.at_least(1, &[vs[i], vs[i + 4]]);
+                m.and(or, vs[(2 * i + 1) % 9])
+            })
+            .collect();
+        let f = m.at_least(3, &pairs);
+        let d = m.compact(f);
+        let a: Vec<f64> = (0..9).map(|i| 0.6 + 0.04 * i as f64).collect();
+        let q: Vec<f64> = a.iter().map(|x| 1.0 - x).collect();
+        let pass = d.forward(&a, &q);
+        let idx = d.index(9, &a, &q);
+        let (_, down) = d.root_probabilities(&pass);
+        for set in [
+            vec![0],
+            vec![3, 4],
+            vec![1, 7],
+            vec![0, 8],
+            vec![2, 5, 6],
+            (0..9).collect(),
+        ] {
+            let (mut a2, mut q2) = (a.clone(), q.clone());
+            for &l in &set {
+                a2[l] = 1.0;
+                q2[l] = 0.0;
+            }
+            let (_, down2) = d.root_probabilities(&d.forward(&a2, &q2));
+            let gain = d.gain_without(&idx, &set, &a, &q, &pass);
+            assert!(
+                (gain - (down - down2)).abs() < 1e-14,
+                "{set:?}: {gain} vs {}",
+                down - down2
+            );
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 mod bdd;
 mod dynamic;
+mod modules;
 mod order;
 
 use rustc_hash::FxHashMap;
@@ -24,6 +25,7 @@ use crate::model::system::{ItemId, Node, NodeId, System};
 use crate::value::finding::{self, Code, Finding};
 use bdd::{Diagram, FALSE, Manager, TRUE};
 use dynamic::{DynamicDiagram, Solved};
+use modules::{Modular, Structure};
 use order::order_items;
 
 /// Largest decision diagram built before giving up (nodes).
@@ -144,8 +146,9 @@ struct StandbyModel {
     /// For each member, "some other member is up".
     others: Vec<Diagram>,
     /// The system with the standby block forced up, and forced down.
-    forced_up: Diagram,
-    forced_down: Diagram,
+    /// (`None` when [`BlockVars`] gives every block's importance.)
+    forced_up: Option<Diagram>,
+    forced_down: Option<Diagram>,
     /// For each member, the earlier (inner) standby blocks inside it, as
     /// (position in `Analyzer::standbys`, member with the inner block forced
     /// up, forced down): an inner takeover is an outage of the member.
@@ -176,8 +179,10 @@ pub struct Analyzer<'s> {
     /// Level of each item in the diagram; `None` for items the system does not use.
     level_of: Vec<Option<u32>>,
     item_at: Vec<ItemId>,
-    diagram: Diagram,
+    diagram: Structure,
     standbys: Vec<StandbyModel>,
+    /// Every standby block as one variable (when none is nested).
+    block_vars: Option<BlockVars>,
     exact: Option<Exact>,
     /// Whether evaluations list contributors (what-if evaluations do not).
     contributors: bool,
@@ -229,16 +234,82 @@ impl<'s> Analyzer<'s> {
         let levels = item_at.len();
         // ITE recursion goes at most one frame per level: give deep models
         // a stack to match.
-        let build = || -> Result<(Diagram, Vec<StandbyModel>), Error> {
+        let used = sys.used_nodes();
+        let dynamic = sys
+            .standbys()
+            .iter()
+            .any(|s| !s.is_ideal() && used[s.node.0 as usize]);
+        let too_large = || Error::DiagramTooLarge {
+            limit: MAX_BDD_NODES,
+        };
+        type Built = (Structure, Vec<StandbyModel>, Option<BlockVars>);
+        let build = || -> Result<Built, Error> {
+            if !dynamic {
+                // No standby dynamics: independent modules apart.
+                let modular =
+                    Modular::build(sys, &level_of, MAX_BDD_NODES).ok_or_else(too_large)?;
+                return Ok((Structure::Modules(modular), Vec::new(), None));
+            }
             let mut m = Manager::new(MAX_BDD_NODES);
-            let used = sys.used_nodes();
             let memo = build_nodes(sys, &mut m, &level_of, &used, None);
             let root = memo[sys.root().0 as usize];
             let diagram = m.compact(root);
             let mut standbys = Vec::new();
             let mut forced: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+            // Without nesting, one diagram with every block as a variable
+            // gives every block's importance (linear); nested blocks need
+            // the system rebuilt with each forced up and down.
+            let nodes = sys.nodes();
+            let mut is_block = vec![false; nodes.len()];
+            for s in sys.standbys() {
+                if !s.is_ideal() && used[s.node.0 as usize] {
+                    is_block[s.node.0 as usize] = true;
+                }
+            }
+            let mut below = vec![false; nodes.len()];
+            for (i, n) in nodes.iter().enumerate() {
+                below[i] = n
+                    .children()
+                    .iter()
+                    .any(|c| is_block[c.0 as usize] || below[c.0 as usize]);
+            }
+            let nested = sys.standbys().iter().any(|s| {
+                is_block[s.node.0 as usize]
+                    && s.members
+                        .iter()
+                        .any(|c| is_block[c.0 as usize] || below[c.0 as usize])
+            });
             for (index, s) in sys.standbys().iter().enumerate() {
                 if s.is_ideal() || !used[s.node.0 as usize] {
+                    continue;
+                }
+                if !nested {
+                    let members = s
+                        .members
+                        .iter()
+                        .map(|n| m.compact(memo[n.0 as usize]))
+                        .collect();
+                    let others = (0..s.members.len())
+                        .map(|i| {
+                            let rest: Vec<u32> = s
+                                .members
+                                .iter()
+                                .enumerate()
+                                .filter(|(j, _)| *j != i)
+                                .map(|(_, n)| memo[n.0 as usize])
+                                .collect();
+                            let any = m.at_least(1, &rest);
+                            m.compact(any)
+                        })
+                        .collect();
+                    standbys.push(StandbyModel {
+                        index,
+                        members,
+                        others,
+                        forced_up: None,
+                        forced_down: None,
+                        inner: vec![Vec::new(); s.members.len()],
+                    });
                     continue;
                 }
                 let members = s
@@ -281,20 +352,28 @@ impl<'s> Analyzer<'s> {
                     index,
                     members,
                     others,
-                    forced_up: m.compact(up[sys.root().0 as usize]),
-                    forced_down: m.compact(down[sys.root().0 as usize]),
+                    forced_up: Some(m.compact(up[sys.root().0 as usize])),
+                    forced_down: Some(m.compact(down[sys.root().0 as usize])),
                     inner,
                 });
                 forced.push((up, down));
             }
             if m.overflowed() {
-                return Err(Error::DiagramTooLarge {
-                    limit: MAX_BDD_NODES,
-                });
+                return Err(too_large());
             }
-            Ok((diagram, standbys))
+            drop(m);
+            let block_vars = if nested {
+                None
+            } else {
+                let nodes: Vec<NodeId> = standbys
+                    .iter()
+                    .map(|st: &StandbyModel| sys.standbys()[st.index].node)
+                    .collect();
+                Some(BlockVars::build(sys, &level_of, &is_block, &nodes).ok_or_else(too_large)?)
+            };
+            Ok((Structure::Whole(diagram), standbys, block_vars))
         };
-        let (diagram, standbys) = if levels > 2_000 {
+        let (diagram, standbys, block_vars) = if levels > 2_000 {
             std::thread::scope(|scope| {
                 std::thread::Builder::new()
                     .stack_size(16 * 1024 * 1024 + levels * 1024)
@@ -326,6 +405,7 @@ impl<'s> Analyzer<'s> {
             item_at,
             diagram,
             standbys,
+            block_vars,
             exact,
             fallback,
             contributors: true,
@@ -443,6 +523,7 @@ impl<'s> Analyzer<'s> {
             level_of: self.level_of.clone(),
             item_at: self.item_at.clone(),
             diagram: self.diagram.clone(),
+            block_vars: None,
             standbys: Vec::new(),
             exact: None,
             contributors: false,
@@ -582,11 +663,23 @@ impl<'s> Analyzer<'s> {
         // What disappears when the items at `levels` never fail: the
         // structure's part, and the takeovers' when there are standby blocks.
         let affordable = self.what_if_affordable();
+        // Several levels of a whole diagram: only the band between them
+        // is evaluated again.
+        let needs_index = self.contributors
+            && (self.standbys.is_empty() || !affordable)
+            && sys.components().iter().any(|c| c.items.len() > 1);
+        let band = match (self.diagram.whole(), self.diagram.whole_pass(&pass)) {
+            (Some(d), Some(p)) if needs_index => Some((d, d.index(a.len(), a, q), p)),
+            _ => None,
+        };
         let improvement = |levels: &[usize]| -> f64 {
             if levels.len() == 1 && (self.standbys.is_empty() || !affordable) {
                 return q[levels[0]] * birnbaum[levels[0]];
             }
             if self.standbys.is_empty() || !affordable {
+                if let Some((d, idx, p)) = &band {
+                    return d.gain_without(idx, levels, a, q, p).max(0.0);
+                }
                 let mut a2 = a.to_vec();
                 let mut q2 = q.to_vec();
                 for &l in levels {
@@ -795,7 +888,17 @@ impl<'s> Analyzer<'s> {
             });
         }
         let mut failover_lines = 0.0;
-        for st in self.standbys.iter().filter(|_| self.contributors) {
+        let block_b = if self.contributors {
+            self.block_birnbaums(a, q)
+        } else {
+            Vec::new()
+        };
+        for (st, &block_b) in self
+            .standbys
+            .iter()
+            .zip(&block_b)
+            .filter(|_| self.contributors)
+        {
             let sb = &sys.standbys()[st.index];
             let mut ideal = vec![false; sys.standbys().len()];
             ideal[st.index] = true;
@@ -812,7 +915,7 @@ impl<'s> Analyzer<'s> {
                 kind: ContributorKind::Failover,
                 downtime_per_year_s: gain * YEAR_S,
                 criticality: crit(gain),
-                birnbaum: self.block_birnbaum(st, a, q),
+                birnbaum: block_b,
             });
         }
         contributors.sort_by(|x, y| {
@@ -875,14 +978,24 @@ impl<'s> Analyzer<'s> {
         Some(an.evaluate().unavailability)
     }
 
-    /// The structural Birnbaum importance of a standby block: the system's
-    /// unavailability with the block down less that with it up.
-    fn block_birnbaum(&self, st: &StandbyModel, a: &[f64], q: &[f64]) -> f64 {
-        let (_, q_up) = st.forced_up.root_probabilities(&st.forced_up.forward(a, q));
-        let (_, q_down) = st
-            .forced_down
-            .root_probabilities(&st.forced_down.forward(a, q));
-        (q_down - q_up).max(0.0)
+    /// The structural Birnbaum importance of every standby block (in
+    /// `self.standbys` order): the system's unavailability with the block
+    /// down less that with it up.
+    fn block_birnbaums(&self, a: &[f64], q: &[f64]) -> Vec<f64> {
+        if let Some(bv) = &self.block_vars {
+            return bv.birnbaums(a, q);
+        }
+        self.standbys
+            .iter()
+            .map(|st| {
+                let (Some(up), Some(down)) = (&st.forced_up, &st.forced_down) else {
+                    return 0.0;
+                };
+                let (_, q_up) = up.root_probabilities(&up.forward(a, q));
+                let (_, q_down) = down.root_probabilities(&down.forward(a, q));
+                (q_down - q_up).max(0.0)
+            })
+            .collect()
     }
 
     /// The first-order penalties of every standby block, inner first:
@@ -892,8 +1005,9 @@ impl<'s> Analyzer<'s> {
         let (mut dq, mut df) = (0.0, 0.0);
         let mut dynamics: Vec<Dynamics> = Vec::with_capacity(self.standbys.len());
         let mut penalties = Vec::with_capacity(self.standbys.len());
-        for st in &self.standbys {
-            let p = self.takeover_penalty(st, a, q, &dynamics);
+        let critical = self.block_birnbaums(a, q);
+        for (st, &critical) in self.standbys.iter().zip(&critical) {
+            let p = self.takeover_penalty(st, a, q, &dynamics, critical);
             dq += p.unavailability;
             df += p.frequency;
             dynamics.push(p.block);
@@ -912,6 +1026,7 @@ impl<'s> Analyzer<'s> {
         a: &[f64],
         q: &[f64],
         inner: &[Dynamics],
+        critical: f64,
     ) -> Penalty {
         let s = &self.sys.standbys()[st.index];
         // Member steady state: failure frequency, mean up time, and the rate
@@ -936,7 +1051,6 @@ impl<'s> Analyzer<'s> {
             /// followed by a move back with `revert`).
             away: f64,
         }
-        let levels = self.item_at.len();
         let c = s.switch_success;
         let d = s.failover.mean();
         let detect = s.detect.mean();
@@ -963,23 +1077,24 @@ impl<'s> Analyzer<'s> {
             .map(|((dm, o), inside)| {
                 let pass = dm.forward(a, q);
                 let (am, _) = dm.root_probabilities(&pass);
-                let mut b = vec![0.0; levels];
-                dm.birnbaum(a, q, &pass, &mut b);
+                // Sparse: a member's diagram holds few of the levels.
+                let b = dm.birnbaum_sparse(a, q, &pass);
                 let opass = o.forward(a, q);
                 let (p_others, _) = o.root_probabilities(&opass);
-                let mut bo = vec![0.0; levels];
-                o.birnbaum(a, q, &opass, &mut bo);
+                let bo: FxHashMap<u32, f64> = o.birnbaum_sparse(a, q, &opass).into_iter().collect();
                 let (mut f, mut outages, mut cost, mut away) = (0.0, 0.0, 0.0, 0.0);
-                for l in 0..levels {
-                    if b[l] <= 0.0 {
+                for &(l, bl) in &b {
+                    let l = l as usize;
+                    if bl <= 0.0 {
                         continue;
                     }
                     let item = self.sys.item(self.item_at[l]);
                     if q[l] <= 0.0 {
                         continue;
                     }
-                    let fj = item.rates.frequency().unwrap_or(0.0) * b[l];
-                    let t = fj * (p_others - a[l] * bo[l]).max(0.0);
+                    let fj = item.rates.frequency().unwrap_or(0.0) * bl;
+                    let bol = bo.get(&(l as u32)).copied().unwrap_or(0.0);
+                    let t = fj * (p_others - a[l] * bol).max(0.0);
                     f += fj;
                     let (k, o, w) = per_failure(Outage::of(
                         item.repair.as_ref(),
@@ -1072,13 +1187,114 @@ impl<'s> Analyzer<'s> {
             Distribution::Fixed(v) if v > 0.0 && detect == 0.0 && !s.revert => Some((v, c)),
             _ => None,
         };
-        let critical = self.block_birnbaum(st, a, q);
         Penalty {
             unavailability: block.down * critical,
             frequency: block.outages * critical,
             birnbaum: critical,
             block,
         }
+    }
+}
+
+/// The system with every standby block replaced by a free variable: the
+/// Birnbaum importance of that variable is the block's structural
+/// importance, `P(up | block up) - P(up | block down)` (the rest of the
+/// structure as it is), for every block from one pass. Exact when no block
+/// lies inside another's member.
+struct BlockVars {
+    diagram: Diagram,
+    /// Level of this diagram -> level of the item in the main one (`None`:
+    /// a block).
+    item_level: Vec<Option<u32>>,
+    /// Each block's level here (in `Analyzer::standbys` order).
+    block_level: Vec<u32>,
+}
+
+impl BlockVars {
+    fn build(
+        sys: &System,
+        level_of: &[Option<u32>],
+        is_block: &[bool],
+        blocks: &[NodeId],
+    ) -> Option<BlockVars> {
+        let nodes = sys.nodes();
+        let seq = order::order_leaves(sys, is_block);
+        let mut node_level = vec![u32::MAX; nodes.len()];
+        let mut item_at_level: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut item_level = Vec::with_capacity(seq.len());
+        for (g, n) in seq.iter().enumerate() {
+            match sys.node(*n) {
+                Node::Item(it) => {
+                    item_at_level.insert(it.0, g as u32);
+                    item_level.push(Some(level_of[it.0 as usize]?));
+                }
+                _ => {
+                    node_level[n.0 as usize] = g as u32;
+                    item_level.push(None);
+                }
+            }
+        }
+        // What the root reaches without entering a block.
+        let mut reached = vec![false; nodes.len()];
+        reached[sys.root().0 as usize] = true;
+        for i in (0..nodes.len()).rev() {
+            if reached[i] && !is_block[i] {
+                for c in nodes[i].children() {
+                    reached[c.0 as usize] = true;
+                }
+            }
+        }
+        let mut m = Manager::new(MAX_BDD_NODES);
+        let mut memo = vec![FALSE; nodes.len()];
+        for (i, node) in nodes.iter().enumerate() {
+            if !reached[i] {
+                continue;
+            }
+            memo[i] = if is_block[i] {
+                m.var(node_level[i])
+            } else {
+                match node {
+                    Node::Item(it) => m.var(*item_at_level.get(&it.0)?),
+                    Node::All(c) => {
+                        let kids: Vec<u32> = c.iter().map(|c| memo[c.0 as usize]).collect();
+                        m.at_least(kids.len(), &kids)
+                    }
+                    Node::AtLeast { k, of } => {
+                        let kids: Vec<u32> = of.iter().map(|c| memo[c.0 as usize]).collect();
+                        m.at_least(*k as usize, &kids)
+                    }
+                }
+            };
+        }
+        if m.overflowed() {
+            return None;
+        }
+        let diagram = m.compact(memo[sys.root().0 as usize]);
+        let block_level = blocks.iter().map(|b| node_level[b.0 as usize]).collect();
+        Some(BlockVars {
+            diagram,
+            item_level,
+            block_level,
+        })
+    }
+
+    /// Every block's importance, with the items' `a`, `q` by main level.
+    fn birnbaums(&self, a: &[f64], q: &[f64]) -> Vec<f64> {
+        let (ga, gq): (Vec<f64>, Vec<f64>) = self
+            .item_level
+            .iter()
+            .map(|l| match l {
+                Some(l) => (a[*l as usize], q[*l as usize]),
+                None => (0.5, 0.5),
+            })
+            .unzip();
+        let pass = self.diagram.forward(&ga, &gq);
+        let mut b = vec![0.0; ga.len()];
+        self.diagram.birnbaum(&ga, &gq, &pass, &mut b);
+        self.block_level
+            .iter()
+            .map(|&l| b.get(l as usize).copied().unwrap_or(0.0).max(0.0))
+            .collect()
     }
 }
 

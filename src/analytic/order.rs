@@ -3,8 +3,10 @@
 //! Depth first from the root, so that every block's items are contiguous
 //! (a series-parallel structure then has a diagram linear in its size).
 //!
-//! Within a node the heaviest child (most leaves) is visited last, the
-//! others in the order written. Combining parts that lie on disjoint
+//! Within a node the children are visited lightest first (fewest leaves),
+//! equals by a canonical key of what they are (never the order written:
+//! shuffling a block's members leaves the order, hence the diagram, as it
+//! was). Combining parts that lie on disjoint
 //! levels copies every part that has another part below it, so the
 //! heaviest part belongs at the bottom: a node then costs the size of its
 //! lighter children, and the whole build `O(n log n)` for a tree of `n`
@@ -14,18 +16,16 @@
 //! first and visited in written order it copied everything below at every
 //! level (quadratic, 4M nodes at 10,000 levels).
 //!
-//! Only the heaviest child moves: the rest keep the written order because
-//! `build_nodes` conjoins a series block's children from the last written
-//! to the first, which is linear when their levels follow the written
-//! order, but quadratic for a wide series whose parts were sorted against
-//! it (a full smallest-first sort overflowed a 6,000-member series of
-//! components and replica groups written alternately).
+//! `Manager::at_least` combines a block's children in the order of their
+//! levels whatever order they come in, so sorting them costs no copies
+//! (tests/exact.rs holds a 6,000-member series of components and replica
+//! groups written alternately to linear size).
 
 use crate::model::system::{ItemId, Node, NodeId, System};
 
-/// Depth-first order from the root, each node's heaviest child (leaves
-/// counted with multiplicity, saturating; the last written among equals)
-/// last, the others in the order written. An item gets its level when
+/// Depth-first order from the root, each node's children lightest first
+/// (leaves counted with multiplicity, saturating), equals by
+/// [`canonical_keys`]. An item gets its level when
 /// first met, so a domain's item lands right by the first component placed
 /// in it: a replica's node is `[own item, domain chain]` and its own item
 /// comes before the heavier chain, so a 20,000-deep domain chain stays one
@@ -43,6 +43,7 @@ pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
                 .fold(0u64, |s, c| s.saturating_add(leaves[c.0 as usize])),
         };
     }
+    let keys = canonical_keys(sys);
     let mut level_of = vec![None; sys.items().len()];
     let mut item_at = Vec::new();
     let mut seen = vec![false; nodes.len()];
@@ -59,25 +60,88 @@ pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
                 }
             }
             other => {
-                let kids = other.children();
-                let heaviest = kids
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|&(j, c)| (leaves[c.0 as usize], j))
-                    .map(|(j, _)| j);
-                // Popped in reverse: the heaviest child is visited last.
-                if let Some(h) = heaviest {
-                    stack.push(kids[h]);
-                }
-                let rest = kids
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| Some(j) != heaviest);
-                stack.extend(rest.rev().map(|(_, c)| *c));
+                let mut kids = other.children().to_vec();
+                kids.sort_by_key(|c| (leaves[c.0 as usize], keys[c.0 as usize]));
+                // Popped in reverse: lightest first, the heaviest last.
+                stack.extend(kids.iter().rev());
             }
         }
     }
     (level_of, item_at)
+}
+
+/// The leaves in the depth-first order of [`order_items`], where the nodes
+/// marked in `leaf` are leaves too (their children are not visited):
+/// each leaf node once, items once however many nodes name them.
+pub(crate) fn order_leaves(sys: &System, leaf: &[bool]) -> Vec<NodeId> {
+    let nodes = sys.nodes();
+    let keys = canonical_keys(sys);
+    let mut leaves = vec![0u64; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        leaves[i] = if leaf[i] || matches!(n, Node::Item(_)) {
+            1
+        } else {
+            n.children()
+                .iter()
+                .fold(0u64, |s, c| s.saturating_add(leaves[c.0 as usize]))
+        };
+    }
+    let mut out = Vec::new();
+    let mut item_seen = vec![false; sys.items().len()];
+    let mut seen = vec![false; nodes.len()];
+    let mut stack: Vec<NodeId> = vec![sys.root()];
+    while let Some(n) = stack.pop() {
+        if std::mem::replace(&mut seen[n.0 as usize], true) {
+            continue;
+        }
+        match sys.node(n) {
+            Node::Item(i) => {
+                if !std::mem::replace(&mut item_seen[i.0 as usize], true) {
+                    out.push(n);
+                }
+            }
+            _ if leaf[n.0 as usize] => out.push(n),
+            other => {
+                let mut kids = other.children().to_vec();
+                kids.sort_by_key(|c| (leaves[c.0 as usize], keys[c.0 as usize]));
+                stack.extend(kids.iter().rev());
+            }
+        }
+    }
+    out
+}
+
+/// A key for every node that depends on what it is, never on the order
+/// its members are listed in: a hash of the item's name, or of the node's
+/// kind, threshold and its children's keys, sorted. Ties between children
+/// of equal weight are broken by it.
+pub(crate) fn canonical_keys(sys: &System) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let nodes = sys.nodes();
+    let mut keys = vec![0u64; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        let mut h = rustc_hash::FxHasher::default();
+        match n {
+            Node::Item(it) => {
+                0u8.hash(&mut h);
+                sys.item(*it).name.hash(&mut h);
+            }
+            Node::All(c) | Node::AtLeast { of: c, .. } => {
+                let k = if let Node::AtLeast { k, .. } = n {
+                    *k
+                } else {
+                    0
+                };
+                1u8.hash(&mut h);
+                k.hash(&mut h);
+                let mut ck: Vec<u64> = c.iter().map(|c| keys[c.0 as usize]).collect();
+                ck.sort_unstable();
+                ck.hash(&mut h);
+            }
+        }
+        keys[i] = h.finish();
+    }
+    keys
 }
 
 #[cfg(test)]
@@ -136,6 +200,12 @@ mod tests {
             series = ["web", "lb"]
         "#;
         // web's group is heavier (2 replicas, each over the chain): last.
-        assert_eq!(names(text), ["lb", "web[0]", "az", "region", "web[1]"]);
+        // Among equals the canonical key decides (not the listing order).
+        let got = names(text);
+        assert_eq!(got[0], "lb");
+        assert!(got[1].starts_with("web[") && got[4].starts_with("web["));
+        let mut chain = [got[2].as_str(), got[3].as_str()];
+        chain.sort_unstable();
+        assert_eq!(chain, ["az", "region"]);
     }
 }

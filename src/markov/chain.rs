@@ -244,10 +244,23 @@ fn independent_groups(sys: &System, standbys: &[usize]) -> Vec<Vec<usize>> {
         x
     }
     let mut owner: FxHashMap<u32, usize> = FxHashMap::default();
+    // Each block's nodes by a walk of its own subtree (a stamp per block),
+    // not a sweep of the whole structure: linear in the blocks' sizes.
+    let mut stamp = vec![0u32; sys.nodes().len()];
+    let mut stack = Vec::new();
     for (k, &s) in standbys.iter().enumerate() {
-        let mark = dynamic_nodes(sys, &[s]);
-        for (i, node) in sys.nodes().iter().enumerate() {
-            if let (true, Node::Item(it)) = (mark[i], node) {
+        let mark = k as u32 + 1;
+        stack.push(sys.standbys()[s].node);
+        while let Some(v) = stack.pop() {
+            if std::mem::replace(&mut stamp[v.0 as usize], mark) == mark {
+                continue;
+            }
+            let node = sys.node(v);
+            stack.extend(node.children());
+            {
+                let Node::Item(it) = node else {
+                    continue;
+                };
                 match owner.get(&it.0) {
                     Some(&o) => {
                         let (a, b) = (find(&mut parent, o), find(&mut parent, k));
