@@ -55,6 +55,8 @@
 pub mod analytic;
 pub mod builder;
 pub mod catalog;
+#[cfg(feature = "charts")]
+pub mod chart;
 pub mod error;
 pub mod markov;
 pub mod model;

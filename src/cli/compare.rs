@@ -13,6 +13,8 @@ Examples:
   fivenines compare models/dx-*.toml
   fivenines compare models/multi-az-three-tier.toml models/route53-multi-region.toml --target 99.99%
   fivenines compare models/*.toml --format markdown > table.md
+  fivenines compare models/dx-*.toml --target 99.99% --chart options.svg
+  fivenines compare models/dx-*.toml --target 99.99% --chart cost.png --cost
   (cd models && fivenines compare *.toml --format markdown) > models/table.md
 
 Each model is evaluated exactly (as `estimate`). Exit status: 0 when every
@@ -43,6 +45,14 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: CompareFormat,
+    /// Also draw the options (nines as bars, target line, cost labels) to FILE.svg or FILE.png.
+    #[cfg(feature = "charts")]
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
+    /// With --chart: draw cost against nines instead (Pareto front, cheapest option meeting the target).
+    #[cfg(feature = "charts")]
+    #[arg(long, requires = "chart")]
+    cost: bool,
 }
 
 #[derive(serde::Serialize)]
@@ -60,6 +70,10 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        super::diagram::image_format(p)?;
+    }
     let mut reports = Vec::with_capacity(args.files.len());
     for file in &args.files {
         let sys = load(file)?;
@@ -91,9 +105,34 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
     }
     out.flush()?;
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        let opts: Vec<fivenines::chart::OptionPoint<'_>> = reports
+            .iter()
+            .map(|(f, r)| fivenines::chart::OptionPoint {
+                label: option_label(f),
+                report: r,
+            })
+            .collect();
+        let size = fivenines::chart::Size::DEFAULT;
+        super::diagram::write_chart(p, |f| {
+            if args.cost {
+                fivenines::chart::cost(&opts, f, size)
+            } else {
+                fivenines::chart::options(&opts, f, size)
+            }
+        })?;
+    }
     Ok(if reports.iter().all(|(_, r)| r.target_met()) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// An option's name on a chart: the file name without directory and `.toml`.
+#[cfg(feature = "charts")]
+fn option_label(file: &str) -> &str {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    base.strip_suffix(".toml").unwrap_or(base)
 }

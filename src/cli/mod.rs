@@ -6,9 +6,13 @@
 mod blast;
 mod catalog;
 mod compare;
+#[cfg(feature = "charts")]
+mod diagram;
 mod estimate;
 mod nines;
 mod optimize;
+#[cfg(feature = "charts")]
+mod review;
 mod simulate;
 mod sweep;
 
@@ -30,6 +34,8 @@ Examples:
   fivenines estimate models/multi-az-three-tier.toml --down az-a
   fivenines blast models/multi-az-three-tier.toml
   fivenines sweep models/multi-az-three-tier.toml --vary block.db.failover=0s..5m --target 99.99%
+  fivenines diagram models/multi-az-three-tier.toml -o multi-az.svg
+  fivenines report models/multi-az-three-tier.toml --target 99.99% -o review.html
   fivenines nines
   fivenines nines 99.95%
   fivenines catalog elb
@@ -55,6 +61,10 @@ enum Command {
     Blast(blast::Args),
     Sweep(sweep::Args),
     Optimize(optimize::Args),
+    #[cfg(feature = "charts")]
+    Diagram(diagram::Args),
+    #[cfg(feature = "charts")]
+    Report(review::Args),
 }
 
 /// Output format of a report.
@@ -122,6 +132,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Blast(args) => args.json(),
         Command::Sweep(args) => args.json(),
         Command::Optimize(args) => args.json(),
+        #[cfg(feature = "charts")]
+        Command::Diagram(_) | Command::Report(_) => false,
     };
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
@@ -132,6 +144,10 @@ pub(crate) fn main() -> ExitCode {
         Command::Blast(args) => blast::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Optimize(args) => optimize::run(args),
+        #[cfg(feature = "charts")]
+        Command::Diagram(args) => diagram::run(args),
+        #[cfg(feature = "charts")]
+        Command::Report(args) => review::run(args),
     };
     let failure = match result {
         Ok(code) => return code,
