@@ -23,23 +23,27 @@ pub struct Review<'a> {
     pub system: &'a crate::System,
     /// Its exact report (with the target, if any).
     pub report: &'a Report,
-    /// Its blast radius (single points of failure, cut sets), if computed.
+    /// Its blast radius (single points of failure, cut sets); the page
+    /// says when it was not computed.
     pub blast: Option<&'a Blast>,
 }
 
 /// The SVG of a chart for inline use: a `viewBox` so that it scales with
 /// the page.
 fn inline_svg(svg: &str) -> String {
-    let svg = svg.trim();
+    // Inline SVG in HTML needs no namespace: leave out the one address.
+    let svg = svg
+        .trim()
+        .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
     if svg.contains("viewBox") {
-        return svg.to_string();
+        return svg;
     }
     // plotters writes `<svg width="W" height="H" viewBox=...>` only in
     // later versions: add one.
-    let (w, h) = (attr(svg, "width"), attr(svg, "height"));
+    let (w, h) = (attr(&svg, "width"), attr(&svg, "height"));
     match (w, h) {
         (Some(w), Some(h)) => svg.replacen("<svg ", &format!("<svg viewBox=\"0 0 {w} {h}\" "), 1),
-        _ => svg.to_string(),
+        _ => svg,
     }
 }
 
@@ -235,6 +239,10 @@ pub fn review_page(v: &Review<'_>) -> String {
             }
             h.push_str("</table>\n");
         }
+    }
+
+    if v.blast.is_none() {
+        h.push_str("<h2>Single points of failure</h2>\n<p>Not computed for this page.</p>\n");
     }
 
     // Catalog figures.

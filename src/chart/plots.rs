@@ -141,11 +141,14 @@ impl Figure for Bars {
                 )))
                 .map_err(de)?;
             chart
-                .draw_series(std::iter::once(Text::new(
-                    format!(" {label}"),
-                    (end, y),
-                    anchored(12, BLACK, HPos::Left, VPos::Center),
-                )))
+                .draw_series(std::iter::once(
+                    EmptyElement::at((end, y))
+                        + Text::new(
+                            label.clone(),
+                            (5, 0),
+                            anchored(12, BLACK, HPos::Left, VPos::Center),
+                        ),
+                ))
                 .map_err(de)?;
             let (px, py) = chart.backend_coord(&(x0, y));
             root.draw(&Text::new(
@@ -466,11 +469,14 @@ impl Figure for CostFigure {
                 .draw_series(std::iter::once(Circle::new((*c, *n), 5, BLUE.filled())))
                 .map_err(de)?;
             chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("  {name}"),
-                    (*c, *n),
-                    anchored(12, BLACK, HPos::Left, VPos::Center),
-                )))
+                .draw_series(std::iter::once(
+                    EmptyElement::at((*c, *n))
+                        + Text::new(
+                            name.clone(),
+                            (13, 0),
+                            anchored(12, BLACK, HPos::Left, VPos::Center),
+                        ),
+                ))
                 .map_err(de)?;
         }
         let cheapest = self
@@ -674,14 +680,17 @@ impl Figure for SweepLine<'_> {
                     human_duration(c.value)
                 };
                 chart
-                    .draw_series(std::iter::once(Text::new(
-                        format!(
-                            " meets the target {} {shown}",
-                            if c.meets_above { "above" } else { "below" }
-                        ),
-                        (x, y1),
-                        anchored(12, RED, HPos::Left, VPos::Top),
-                    )))
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((x, y1))
+                            + Text::new(
+                                format!(
+                                    "meets the target {} {shown}",
+                                    if c.meets_above { "above" } else { "below" }
+                                ),
+                                (5, 4),
+                                anchored(12, RED, HPos::Left, VPos::Top),
+                            ),
+                    ))
                     .map_err(de)?;
             }
         }
@@ -995,11 +1004,10 @@ impl Figure for DowntimeFigure<'_> {
                 ))
                 .map_err(de)?;
             chart
-                .draw_series(std::iter::once(Text::new(
-                    format!(" {label}"),
-                    (x, 97.0 - 5.0 * k as f64),
-                    anchored(12, color, HPos::Left, VPos::Top),
-                )))
+                .draw_series(std::iter::once(
+                    EmptyElement::at((x, 97.0 - 5.0 * k as f64))
+                        + Text::new(label, (5, 0), anchored(12, color, HPos::Left, VPos::Top)),
+                ))
                 .map_err(de)?;
         }
         chart
