@@ -604,3 +604,69 @@ fn readme_pictures_match_the_script() {
     }
     assert!(checked >= 6, "the script makes one picture of each kind");
 }
+
+#[test]
+fn options_page_is_self_contained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("options.html");
+    let files = [
+        "scripts/options/one-az.toml",
+        "scripts/options/two-az.toml",
+        "scripts/options/three-az.toml",
+    ];
+    let mut args = vec!["compare"];
+    args.extend(files);
+    args.extend(["--target", "99.99%", "-o", out.to_str().unwrap()]);
+    let status = run(&args, &[]);
+    assert_eq!(status.code(), Some(1), "one-az misses 99.99%");
+    let html = std::fs::read_to_string(&out).unwrap();
+    let mut must = vec![
+        "Options",
+        "Cost against availability",
+        "Pareto front",
+        "99.99% missed",
+        "99.99% met",
+    ];
+    must.extend(["one-az", "two-az", "three-az"]);
+    check_page(&html, &must);
+    // Each option's diagram: three diagrams and two charts.
+    assert_eq!(html.matches("<svg").count(), 5);
+}
+
+/// The chart layer reads results: it runs no engine and no study.
+#[test]
+fn chart_module_calls_no_engine() {
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(&root().join("src/chart"), &mut files);
+    assert!(files.len() >= 4);
+    for f in files {
+        let code: String = std::fs::read_to_string(&f)
+            .unwrap()
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for bad in [
+            "crate::simulate",
+            "crate::markov",
+            "Analyzer",
+            "evaluate(",
+            "sweep(&",
+            "blast(&",
+            "optimize(",
+            "crate::cli",
+        ] {
+            assert!(!code.contains(bad), "{} uses {bad}", f.display());
+        }
+    }
+}

@@ -263,11 +263,14 @@ fn standby_edge_label(sys: &System, standby: usize, j: usize) -> String {
     if j == 0 {
         return "primary".into();
     }
-    let mut t = format!("failover {}", human_duration(sb.failover.mean()));
+    let mut parts = Vec::new();
     if sb.detect.mean() > 0.0 {
-        t.push_str(&format!(" + detect {}", human_duration(sb.detect.mean())));
+        parts.push(format!("detect {}", human_duration(sb.detect.mean())));
     }
-    t
+    if sb.failover.mean() > 0.0 || parts.is_empty() {
+        parts.push(format!("failover {}", human_duration(sb.failover.mean())));
+    }
+    parts.join(" + ")
 }
 
 fn badge_w(sys: &System, d: usize) -> f64 {

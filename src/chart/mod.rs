@@ -51,7 +51,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 pub use diagram::{diagram, diagram_dot, diagram_svg};
-pub use page::{Review, review_page};
+pub use page::{Review, options_page, review_page};
 pub use plots::{OptionPoint, YearDowntime, contributors, cost, downtime, options, sweep};
 
 /// The embedded font (DejaVu Sans 2.37; licence in
@@ -250,7 +250,7 @@ fn money(v: f64, currency: &str) -> String {
     let digits = whole.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::scene::xml;
-use super::{ImageFormat, Size};
+use super::{ImageFormat, OptionPoint, Size};
 use crate::report::Report;
 use crate::study::Blast;
 use crate::value::quantity::{
@@ -88,10 +88,7 @@ ul.findings li { margin-bottom: 0.3em; }
 /// ```
 pub fn review_page(v: &Review<'_>) -> String {
     let r = v.report;
-    let mut h = String::new();
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
-    let _ = writeln!(h, "<title>Design review: {}</title>", xml(&r.name));
-    let _ = writeln!(h, "<style>{STYLE}</style>\n</head>\n<body>");
+    let mut h = head(&format!("Design review: {}", r.name));
     let _ = writeln!(h, "<h1>Design review: {}</h1>", xml(&r.name));
     let _ = writeln!(
         h,
@@ -319,4 +316,106 @@ fn engine_text(r: &Report) -> &'static str {
         Some("first_order") => "standby blocks by a first-order approximation",
         _ => "exact",
     }
+}
+
+/// The start of a page: doctype, title, style, `<body>`.
+fn head(title: &str) -> String {
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n");
+    let _ = writeln!(h, "<title>{}</title>", xml(title));
+    let _ = writeln!(h, "<style>{STYLE}</style>\n</head>\n<body>");
+    h
+}
+
+/// A page comparing options (`fivenines compare ... -o options.html`): a
+/// table of every option, the options chart, cost against availability
+/// when options have costs, each option's diagram (`systems`, in the same
+/// order, may be empty) and each option's approximations and notes. One
+/// self-contained HTML file like [`review_page`].
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{Report, System, analytic, chart};
+/// let sys = System::from_str("a.toml", "system = \"x\"\n[component.x]\navailability = \"99.9%\"\n")?;
+/// let r = Report::analytic(&sys, &analytic::evaluate(&sys)?, None);
+/// let opts = [chart::OptionPoint { label: "a", report: &r }];
+/// let html = chart::options_page(&opts, &[&sys]);
+/// assert!(html.contains("<svg") && !html.contains("<script"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn options_page(opts: &[OptionPoint<'_>], systems: &[&crate::System]) -> String {
+    let mut h = head("Options");
+    h.push_str("<h1>Options</h1>\n");
+    let _ = writeln!(
+        h,
+        "<p class=\"sub\">{} options; figures by fivenines {} (exact steady state).</p>",
+        opts.len(),
+        env!("CARGO_PKG_VERSION")
+    );
+    h.push_str("<table>\n<tr><th>option</th><th>model</th><th>availability</th><th>nines</th><th>downtime a year</th><th>outages a year</th><th>cost a month</th><th>target</th></tr>\n");
+    for o in opts {
+        let r = o.report;
+        let verdict = match &r.target {
+            Some(t) if t.met => format!("<span class=\"met\">{} met</span>", xml(&t.label())),
+            Some(t) => format!("<span class=\"missed\">{} missed</span>", xml(&t.label())),
+            None => "-".into(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{verdict}</td></tr>",
+            xml(o.label),
+            xml(&r.name),
+            xml(&trim_percent(&format_percent(
+                r.availability,
+                r.unavailability
+            ))),
+            xml(&format_nines(r.nines)),
+            xml(&human_duration(r.downtime_per_year_s)),
+            xml(&r
+                .outages_per_year
+                .map_or("-".into(), crate::value::quantity::sig3)),
+            xml(&r
+                .cost_per_month
+                .map_or("-".into(), |c| super::money(c, &r.currency))),
+        );
+    }
+    h.push_str("</table>\n");
+    h.push_str("<h2>Availability</h2>\n");
+    match super::options(opts, ImageFormat::Svg, Size::DEFAULT) {
+        Ok(svg) => {
+            h.push_str("<figure>\n");
+            h.push_str(&inline_svg(&String::from_utf8_lossy(&svg)));
+            h.push_str("\n</figure>\n");
+        }
+        Err(e) => {
+            let _ = writeln!(h, "<p>{}</p>", xml(&e.to_string()));
+        }
+    }
+    if opts.iter().any(|o| o.report.cost_per_month.is_some()) {
+        h.push_str("<h2>Cost against availability</h2>\n");
+        if let Ok(svg) = super::cost(opts, ImageFormat::Svg, Size::DEFAULT) {
+            h.push_str("<figure>\n");
+            h.push_str(&inline_svg(&String::from_utf8_lossy(&svg)));
+            h.push_str("\n<figcaption>The Pareto front joins the options that no other option beats on both cost and availability.</figcaption>\n</figure>\n");
+        }
+    }
+    for (i, o) in opts.iter().enumerate() {
+        let _ = writeln!(h, "<h2>{}: {}</h2>", xml(o.label), xml(&o.report.name));
+        if let Some(sys) = systems.get(i) {
+            h.push_str("<figure>\n");
+            h.push_str(&inline_svg(&super::diagram_svg(sys)));
+            h.push_str("\n</figure>\n");
+        }
+        let found: Vec<_> = o.report.findings.iter().collect();
+        if !found.is_empty() {
+            h.push_str("<ul class=\"findings\">\n");
+            for f in found {
+                let _ = writeln!(h, "<li>({}) {}</li>", xml(f.code.as_str()), xml(&f.text()));
+            }
+            h.push_str("</ul>\n");
+        }
+    }
+    h.push_str("</body>\n</html>\n");
+    h
 }

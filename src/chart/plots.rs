@@ -356,7 +356,7 @@ pub fn options(
         marks.push(Mark {
             at: *at,
             label: format!("target {label}"),
-            color: BLACK.into(),
+            color: BLACK,
         });
     }
     let bars = Bars {
@@ -839,7 +839,7 @@ impl Figure for SweepHeat<'_> {
                     "outlined: meets {}; line: target crossing",
                     nines_percent(-(1.0 - a).log10())
                 ),
-                BLACK.into(),
+                BLACK,
             ));
         }
         legend(root, &items)
@@ -993,7 +993,7 @@ impl Figure for DowntimeFigure<'_> {
             ));
         }
         for (k, (v, label, color)) in marks.into_iter().enumerate() {
-            if !(v > 0.0) {
+            if v.is_nan() || v <= 0.0 {
                 continue;
             }
             let x = fx(v).clamp(x0, x1);
@@ -1034,8 +1034,9 @@ impl Figure for DowntimeFigure<'_> {
 pub fn downtime(d: &YearDowntime, format: ImageFormat, size: Size) -> Result<Vec<u8>, ChartError> {
     if d.edges_s.len() != d.counts.len() + 1
         || d.edges_s.is_empty()
+        || d.edges_s[0].is_nan()
         || d.edges_s[0] <= 0.0
-        || d.edges_s.windows(2).any(|w| !(w[1] > w[0]))
+        || d.edges_s.windows(2).any(|w| w[1].is_nan() || w[1] <= w[0])
     {
         return Err(ChartError::Empty(
             "histogram bins must be positive, increasing, one more edge than counts".into(),

@@ -15,6 +15,7 @@ Examples:
   fivenines compare models/*.toml --format markdown > table.md
   fivenines compare models/dx-*.toml --target 99.99% --chart options.svg
   fivenines compare models/dx-*.toml --target 99.99% --chart cost.png --cost
+  fivenines compare models/dx-*.toml --target 99.99% -o options.html
   (cd models && fivenines compare *.toml --format markdown) > models/table.md
 
 Each model is evaluated exactly (as `estimate`). Exit status: 0 when every
@@ -53,6 +54,10 @@ pub(crate) struct Args {
     #[cfg(feature = "charts")]
     #[arg(long, requires = "chart")]
     cost: bool,
+    /// Also write an options page: one self-contained HTML file (table, charts, each option's diagram).
+    #[cfg(feature = "charts")]
+    #[arg(short, long, value_name = "FILE.html")]
+    output: Option<PathBuf>,
 }
 
 #[derive(serde::Serialize)]
@@ -75,6 +80,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         super::diagram::image_format(p)?;
     }
     let mut reports = Vec::with_capacity(args.files.len());
+    #[cfg(feature = "charts")]
+    let mut systems = Vec::with_capacity(args.files.len());
     for file in &args.files {
         let sys = load(file)?;
         print_warnings(file, sys.warnings());
@@ -83,6 +90,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
             file.display().to_string(),
             Report::analytic(&sys, &a, args.target),
         ));
+        #[cfg(feature = "charts")]
+        systems.push(sys);
     }
     let rows: Vec<report::Row<'_>> = reports
         .iter()
@@ -106,14 +115,21 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     }
     out.flush()?;
     #[cfg(feature = "charts")]
+    let opts: Vec<fivenines::chart::OptionPoint<'_>> = reports
+        .iter()
+        .map(|(f, r)| fivenines::chart::OptionPoint {
+            label: option_label(f),
+            report: r,
+        })
+        .collect();
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.output {
+        let refs: Vec<&fivenines::System> = systems.iter().collect();
+        let html = fivenines::chart::options_page(&opts, &refs);
+        super::diagram::write_file(p, html.as_bytes())?;
+    }
+    #[cfg(feature = "charts")]
     if let Some(p) = &args.chart {
-        let opts: Vec<fivenines::chart::OptionPoint<'_>> = reports
-            .iter()
-            .map(|(f, r)| fivenines::chart::OptionPoint {
-                label: option_label(f),
-                report: r,
-            })
-            .collect();
         let size = fivenines::chart::Size::DEFAULT;
         super::diagram::write_chart(p, |f| {
             if args.cost {
