@@ -64,8 +64,20 @@ fn png_info(bytes: &[u8]) -> (u32, u32, usize) {
 
 /// Checks a chart in both formats: names in the SVG, size and colours of
 /// the PNG.
-fn check_both(draw: impl Fn(ImageFormat, Size) -> Vec<u8>, names: &[&str]) {
+/// With `FIVENINES_KEEP_CHARTS=DIR`, the charts are also written there to
+/// be looked at.
+fn check_both(tag: &str, draw: impl Fn(ImageFormat, Size) -> Vec<u8>, names: &[&str]) {
     let svg = draw(ImageFormat::Svg, Size::DEFAULT);
+    if let Some(dir) = std::env::var_os("FIVENINES_KEEP_CHARTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{tag}.svg")), &svg).unwrap();
+        std::fs::write(
+            dir.join(format!("{tag}.png")),
+            draw(ImageFormat::Png, Size::DEFAULT),
+        )
+        .unwrap();
+    }
     let texts = svg_texts(&svg);
     for n in names {
         assert!(texts.contains(n), "SVG does not show {n:?}:\n{texts}");
@@ -97,7 +109,11 @@ fn contributors_chart_names_parts_and_marks_budget() {
     let mut names: Vec<&str> = top.iter().map(String::as_str).collect();
     names.push("budget of 99.99%");
     names.push("(h)");
-    check_both(|f, s| chart::contributors(&r, f, s).unwrap(), &names);
+    check_both(
+        "contributors",
+        |f, s| chart::contributors(&r, f, s).unwrap(),
+        &names,
+    );
 }
 
 #[test]
@@ -129,6 +145,7 @@ fn options_and_cost_charts() {
         })
         .collect();
     check_both(
+        "options",
         |f, s| chart::options(&opts, f, s).unwrap(),
         &[
             "web-x1",
@@ -141,6 +158,7 @@ fn options_and_cost_charts() {
     // web x1 misses 99.98%; x2 and x3 meet it: x2 is the cheapest.
     assert!(!reports[0].1.target_met() && reports[1].1.target_met());
     check_both(
+        "cost",
         |f, s| chart::cost(&opts, f, s).unwrap(),
         &[
             "Pareto front",
@@ -177,6 +195,7 @@ fn sweep_line_marks_crossing_and_heat_map() {
     let s = sweep(&study, &vary, Some(Availability::new(mid).unwrap())).unwrap();
     assert_eq!(s.crossing.len(), 1, "the target is crossed once");
     check_both(
+        "sweep",
         |f, sz| chart::sweep(&s, f, sz).unwrap(),
         &["component.alb.mttr", "meets the target below", "log scale"],
     );
@@ -186,6 +205,7 @@ fn sweep_line_marks_crossing_and_heat_map() {
     ];
     let s2 = sweep(&study, &two, Some(Availability::new(mid).unwrap())).unwrap();
     check_both(
+        "sweep-heat",
         |f, sz| chart::sweep(&s2, f, sz).unwrap(),
         &["component.alb.mttr", "block.db.failover", "target crossing"],
     );
@@ -210,6 +230,7 @@ fn downtime_chart_marks_percentiles_and_budget() {
         p_meet: Some(0.62),
     };
     check_both(
+        "downtime",
         |f, s| chart::downtime(&d, f, s).unwrap(),
         &[
             "p50 25.0 min",

@@ -819,16 +819,37 @@ pub fn diagram_svg(sys: &System) -> String {
     scene(sys).svg(&format!("{}: reliability block diagram", sys.name()))
 }
 
+/// Largest PNG diagram, pixels (about 200 MB of RGB).
+const MAX_PNG_PIXELS: f64 = 64e6;
+
+/// How many parts a diagram draws (every use counted).
+pub(crate) fn drawn_parts(sys: &System) -> usize {
+    fn count(s: &Shape) -> usize {
+        usize::from(s.kids.is_empty()) + s.kids.iter().map(count).sum::<usize>()
+    }
+    count(&shapes(sys))
+}
+
 /// The diagram as SVG or PNG (the PNG at the diagram's own size).
 ///
 /// # Errors
 ///
-/// [`ChartError::Draw`] when drawing fails.
+/// [`ChartError::Empty`] for a PNG over 64 megapixels (a model of
+/// thousands of parts: SVG and DOT have no limit); [`ChartError::Draw`]
+/// when drawing fails.
 pub fn diagram(sys: &System, format: ImageFormat) -> Result<Vec<u8>, ChartError> {
     match format {
         ImageFormat::Svg => Ok(diagram_svg(sys).into_bytes()),
         ImageFormat::Png => {
             let sc = scene(sys);
+            if sc.w * sc.h > MAX_PNG_PIXELS {
+                return Err(ChartError::Empty(format!(
+                    "the diagram is {} × {} pixels, too large for a PNG (at most {} megapixels): write it as SVG or DOT",
+                    sc.w.ceil(),
+                    sc.h.ceil(),
+                    MAX_PNG_PIXELS / 1e6
+                )));
+            }
             let size = super::Size {
                 width: sc.w.ceil() as u32,
                 height: sc.h.ceil() as u32,

@@ -55,6 +55,9 @@ fn attr(s: &str, name: &str) -> Option<String> {
     Some(s[i..i + j].to_string())
 }
 
+/// Most parts a page draws in a diagram (beyond, the page says how to draw it).
+const MAX_PAGE_PARTS: usize = 400;
+
 const STYLE: &str = "
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
@@ -158,9 +161,18 @@ pub fn review_page(v: &Review<'_>) -> String {
     }
 
     // The diagram.
-    h.push_str("<h2>Reliability block diagram</h2>\n<figure>\n");
-    h.push_str(&inline_svg(&super::diagram_svg(v.system)));
-    h.push_str("\n<figcaption>Series left to right; stacked members are redundant (\"2 of 3\": at least two up); coloured badges are shared failure domains.</figcaption>\n</figure>\n");
+    h.push_str("<h2>Reliability block diagram</h2>\n");
+    let parts = super::diagram::drawn_parts(v.system);
+    if parts > MAX_PAGE_PARTS {
+        let _ = writeln!(
+            h,
+            "<p>Not drawn here: {parts} parts (more than {MAX_PAGE_PARTS}); <code>fivenines diagram FILE -o F.svg</code> or <code>--format dot</code> draws it.</p>"
+        );
+    } else {
+        h.push_str("<figure>\n");
+        h.push_str(&inline_svg(&super::diagram_svg(v.system)));
+        h.push_str("\n<figcaption>Series left to right; stacked members are redundant (\"2 of 3\": at least two up); coloured badges are shared failure domains.</figcaption>\n</figure>\n");
+    }
 
     // Contributors.
     h.push_str("<h2>What the downtime comes from</h2>\n");
@@ -402,7 +414,10 @@ pub fn options_page(opts: &[OptionPoint<'_>], systems: &[&crate::System]) -> Str
     }
     for (i, o) in opts.iter().enumerate() {
         let _ = writeln!(h, "<h2>{}: {}</h2>", xml(o.label), xml(&o.report.name));
-        if let Some(sys) = systems.get(i) {
+        if let Some(sys) = systems
+            .get(i)
+            .filter(|s| super::diagram::drawn_parts(s) <= MAX_PAGE_PARTS)
+        {
             h.push_str("<figure>\n");
             h.push_str(&inline_svg(&super::diagram_svg(sys)));
             h.push_str("\n</figure>\n");

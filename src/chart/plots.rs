@@ -680,17 +680,23 @@ impl Figure for SweepLine<'_> {
                     human_duration(c.value)
                 };
                 chart
-                    .draw_series(std::iter::once(
+                    .draw_series(std::iter::once({
+                        let right = x > x0 + (x1 - x0) * 0.6;
+                        let (dx, h) = if right {
+                            (-5, HPos::Right)
+                        } else {
+                            (5, HPos::Left)
+                        };
                         EmptyElement::at((x, y1))
                             + Text::new(
                                 format!(
                                     "meets the target {} {shown}",
                                     if c.meets_above { "above" } else { "below" }
                                 ),
-                                (5, 4),
-                                anchored(12, RED, HPos::Left, VPos::Top),
-                            ),
-                    ))
+                                (dx, 4),
+                                anchored(12, RED, h, VPos::Top),
+                            )
+                    }))
                     .map_err(de)?;
             }
         }
@@ -891,6 +897,51 @@ pub struct YearDowntime {
     pub p_meet: Option<f64>,
 }
 
+impl YearDowntime {
+    /// Drops empty bins at both ends and merges neighbours so that at most
+    /// `bins` remain (a simulation's fine log histogram, thousands of bins
+    /// 0.12% wide, becomes a readable chart); the counts' sum is kept and
+    /// the remaining edges are edges of the original bins.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::chart::YearDowntime;
+    /// let mut d = YearDowntime {
+    ///     name: "m".into(),
+    ///     edges_s: vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0],
+    ///     counts: vec![0, 3, 5, 2, 0],
+    ///     zero_years: 0, p50_s: 4.0, p90_s: 8.0, p99_s: 15.0,
+    ///     budget: None, p_meet: None,
+    /// };
+    /// d.rebin(2);
+    /// assert_eq!(d.counts, [8, 2]);
+    /// assert_eq!(d.edges_s, [2.0, 8.0, 16.0]);
+    /// ```
+    pub fn rebin(&mut self, bins: usize) {
+        if self.counts.is_empty() || self.edges_s.len() != self.counts.len() + 1 {
+            return;
+        }
+        let first = self.counts.iter().position(|&c| c > 0).unwrap_or(0);
+        let last = self
+            .counts
+            .iter()
+            .rposition(|&c| c > 0)
+            .unwrap_or(self.counts.len() - 1);
+        let counts = &self.counts[first..=last];
+        let edges = &self.edges_s[first..=last + 1];
+        let k = counts.len().div_ceil(bins.max(1));
+        let mut new_counts = Vec::new();
+        let mut new_edges = vec![edges[0]];
+        for (i, chunk) in counts.chunks(k).enumerate() {
+            new_counts.push(chunk.iter().sum());
+            new_edges.push(edges[(i * k + chunk.len()).min(edges.len() - 1)]);
+        }
+        self.counts = new_counts;
+        self.edges_s = new_edges;
+    }
+}
+
 struct DowntimeFigure<'a> {
     d: &'a YearDowntime,
 }
@@ -1004,10 +1055,17 @@ impl Figure for DowntimeFigure<'_> {
                 ))
                 .map_err(de)?;
             chart
-                .draw_series(std::iter::once(
+                .draw_series(std::iter::once({
+                    // Labels near the right edge go to the left of their line.
+                    let right = x > x0 + (x1 - x0) * 0.75;
+                    let (dx, h) = if right {
+                        (-5, HPos::Right)
+                    } else {
+                        (5, HPos::Left)
+                    };
                     EmptyElement::at((x, 97.0 - 5.0 * k as f64))
-                        + Text::new(label, (5, 0), anchored(12, color, HPos::Left, VPos::Top)),
-                ))
+                        + Text::new(label, (dx, 0), anchored(12, color, h, VPos::Top))
+                }))
                 .map_err(de)?;
         }
         chart
