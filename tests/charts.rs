@@ -691,3 +691,85 @@ fn chart_module_calls_no_engine() {
         }
     }
 }
+
+#[test]
+fn chart_commands_refuse_bad_input_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "system = \"x\"\n[component.x]\navailability = \"150%\"\n",
+    )
+    .unwrap();
+    let html = dir.path().join("r.html");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["diagram", "models/dx-only.toml"], "needs -o"),
+        (
+            vec!["diagram", "models/dx-only.toml", "-o", "d.gif"],
+            ".svg or .png",
+        ),
+        (
+            vec!["diagram", bad.to_str().unwrap(), "-o", "d.svg"],
+            "bad.toml:3",
+        ),
+        (
+            vec![
+                "report",
+                bad.to_str().unwrap(),
+                "-o",
+                html.to_str().unwrap(),
+            ],
+            "bad.toml:3",
+        ),
+        (
+            vec![
+                "compare",
+                "models/dx-only.toml",
+                "--chart",
+                "c.svg",
+                "--cost",
+            ],
+            "no option has a cost",
+        ),
+        (
+            vec![
+                "sweep",
+                "models/dx-only.toml",
+                "--vary",
+                "component.vgw.mttr=1m..1h",
+                "--chart",
+                "s.pdf",
+            ],
+            ".svg or .png",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_fivenines"))
+            .args(&args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(!html.exists(), "no page for a bad model");
+}
+
+#[test]
+fn choice_is_drawn_at_its_evaluated_member() {
+    let sys = System::from_str(
+        "m.toml",
+        "system = \"app\"\n[component.a]\navailability = \"99%\"\n[component.b]\navailability = \"99.9%\"\n[component.c]\navailability = \"99.9%\"\n[block.pick]\nchoose = [\"a\", \"b\"]\n[block.app]\nseries = [\"pick\", \"c\"]\n",
+    )
+    .unwrap();
+    let svg = chart::diagram_svg(&sys);
+    let t = svg_texts(svg.as_bytes());
+    assert!(
+        t.contains("pick: choice, drawn at the member evaluated"),
+        "{t}"
+    );
+    assert!(t.contains("or a choice not evaluated): b"), "{t}");
+    // in -> a -> c -> out.
+    assert_eq!(svg.matches("class=\"edge\"").count(), 3);
+}

@@ -760,7 +760,11 @@ fn scene(sys: &System) -> Scene {
     }
     if !unused.is_empty() {
         y += 22.0;
-        let label = format!("not used by `{}`: {}", sys.system(), unused.join(", "));
+        let label = format!(
+            "not drawn (not used by `{}`, or a choice not evaluated): {}",
+            sys.system(),
+            unused.join(", ")
+        );
         width = width.max(text_w(&label, SMALL) + 2.0 * margin);
         p.text(margin, y, label, SMALL, Rgb(100, 100, 100), Anchor::Start);
     }
