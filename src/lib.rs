@@ -18,6 +18,9 @@
 //!    of meeting a target, with failover delays played out exactly.
 //! 4. [`Report`] (and [`Simulation`]) gather the figures that tables and
 //!    JSON print.
+//! 5. `chart` (feature `charts`, on by default) draws them: contributors,
+//!    options, cost against nines, sweeps, a year's downtime, the model as
+//!    a reliability block diagram, and the design-review page.
 //!
 //! Models can use the built-in AWS [`catalog`] (`like = "aws.elb.alb"`), and
 //! [`ModelBuilder`] builds a model in code, key by key as in a file.
@@ -55,6 +58,8 @@
 pub mod analytic;
 pub mod builder;
 pub mod catalog;
+#[cfg(feature = "charts")]
+pub mod chart;
 pub mod error;
 pub mod markov;
 pub mod model;

@@ -202,6 +202,17 @@ impl std::fmt::Debug for Analyzer<'_> {
     }
 }
 
+/// Contributors, largest downtime first; figures equal to 12 significant
+/// digits (two symmetric parts, whose sums differ only by rounding) by
+/// name, so the order does not depend on the variable order. (The
+/// downtime is rounded before comparing, which keeps the order total.)
+fn largest_first(x: &Contributor, y: &Contributor) -> std::cmp::Ordering {
+    let round = |v: f64| -> f64 { format!("{v:.11e}").parse().unwrap_or(v) };
+    round(y.downtime_per_year_s)
+        .total_cmp(&round(x.downtime_per_year_s))
+        .then_with(|| x.name.cmp(&y.name))
+}
+
 /// Evaluates a system with the exact engine (builds and evaluates once).
 ///
 /// # Errors
@@ -743,11 +754,7 @@ impl<'s> Analyzer<'s> {
                 };
             }
         }
-        contributors.sort_by(|x, y| {
-            y.downtime_per_year_s
-                .total_cmp(&x.downtime_per_year_s)
-                .then_with(|| x.name.cmp(&y.name))
-        });
+        contributors.sort_by(largest_first);
 
         let f_total = f_struct.map(|f| f + f_failover);
         let (outages_per_year, mean_outage_s) = match f_total {
@@ -918,11 +925,7 @@ impl<'s> Analyzer<'s> {
                 birnbaum: block_b,
             });
         }
-        contributors.sort_by(|x, y| {
-            y.downtime_per_year_s
-                .total_cmp(&x.downtime_per_year_s)
-                .then_with(|| x.name.cmp(&y.name))
-        });
+        contributors.sort_by(largest_first);
         let untimed: Vec<String> = base
             .untimed
             .iter()

@@ -13,6 +13,9 @@ Examples:
   fivenines compare models/dx-*.toml
   fivenines compare models/multi-az-three-tier.toml models/route53-multi-region.toml --target 99.99%
   fivenines compare models/*.toml --format markdown > table.md
+  fivenines compare models/dx-*.toml --target 99.99% --chart options.svg
+  fivenines compare models/dx-*.toml --target 99.99% --chart cost.png --cost
+  fivenines compare models/dx-*.toml --target 99.99% -o options.html
   (cd models && fivenines compare *.toml --format markdown) > models/table.md
 
 Each model is evaluated exactly (as `estimate`). Exit status: 0 when every
@@ -46,6 +49,18 @@ pub(crate) struct Args {
     /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
     #[arg(long, value_enum)]
     catalog: Option<CatalogProfile>,
+    /// Also draw the options (nines as bars, target line, cost labels) to FILE.svg or FILE.png.
+    #[cfg(feature = "charts")]
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
+    /// With --chart: draw cost against nines instead (Pareto front, cheapest option meeting the target).
+    #[cfg(feature = "charts")]
+    #[arg(long, requires = "chart")]
+    cost: bool,
+    /// Also write an options page: one self-contained HTML file (table, charts, each option's diagram).
+    #[cfg(feature = "charts")]
+    #[arg(short, long, value_name = "FILE.html")]
+    output: Option<PathBuf>,
 }
 
 #[derive(serde::Serialize)]
@@ -66,7 +81,13 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        super::diagram::image_format(p)?;
+    }
     let mut reports = Vec::with_capacity(args.files.len());
+    #[cfg(feature = "charts")]
+    let mut systems = Vec::with_capacity(args.files.len());
     for file in &args.files {
         let sys = load(file, args.catalog)?;
         print_warnings(file, sys.warnings());
@@ -75,6 +96,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
             file.display().to_string(),
             Report::analytic(&sys, &a, args.target),
         ));
+        #[cfg(feature = "charts")]
+        systems.push(sys);
     }
     let rows: Vec<report::Row<'_>> = reports
         .iter()
@@ -106,9 +129,41 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
     }
     out.flush()?;
+    #[cfg(feature = "charts")]
+    let opts: Vec<fivenines::chart::OptionPoint<'_>> = reports
+        .iter()
+        .map(|(f, r)| fivenines::chart::OptionPoint {
+            label: option_label(f),
+            report: r,
+        })
+        .collect();
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.output {
+        let refs: Vec<&fivenines::System> = systems.iter().collect();
+        let html = fivenines::chart::options_page(&opts, &refs);
+        super::diagram::write_file(p, html.as_bytes())?;
+    }
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        let size = fivenines::chart::Size::DEFAULT;
+        super::diagram::write_chart(p, |f| {
+            if args.cost {
+                fivenines::chart::cost(&opts, f, size)
+            } else {
+                fivenines::chart::options(&opts, f, size)
+            }
+        })?;
+    }
     Ok(if reports.iter().all(|(_, r)| r.target_met()) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// An option's name on a chart: the file name without directory and `.toml`.
+#[cfg(feature = "charts")]
+fn option_label(file: &str) -> &str {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    base.strip_suffix(".toml").unwrap_or(base)
 }

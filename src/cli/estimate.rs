@@ -16,6 +16,7 @@ Examples:
   fivenines estimate models/s3-endpoint-chain.toml --target 99.5% && echo meets
   fivenines estimate models/multi-az-three-tier.toml --down az-a
   fivenines estimate models/multi-az-three-tier.toml --up db-primary,db-standby
+  fivenines estimate models/multi-az-three-tier.toml --target 99.99% --chart contributors.svg
 
 The table gives availability, nines, expected downtime a year and a month,
 outage frequency and mean duration, and the components that cost the most.
@@ -42,6 +43,10 @@ pub(crate) struct Args {
     /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
     #[arg(long, value_enum)]
     catalog: Option<CatalogProfile>,
+    /// Also draw the contributors (downtime a year by part, target budget marked) to FILE.svg or FILE.png.
+    #[cfg(feature = "charts")]
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
 }
 
 impl Args {
@@ -52,6 +57,10 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        super::diagram::image_format(p)?;
+    }
     let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
     let (sys, what_if) = super::what_if(sys, &args.down, &args.up)?;
@@ -64,6 +73,12 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         Format::Json => r.write_json(&mut out)?,
     }
     out.flush()?;
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        super::diagram::write_chart(p, |f| {
+            fivenines::chart::contributors(&r, f, fivenines::chart::Size::DEFAULT)
+        })?;
+    }
     Ok(if r.target_met() {
         ExitCode::SUCCESS
     } else {

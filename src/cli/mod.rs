@@ -6,10 +6,14 @@
 mod blast;
 mod catalog;
 mod compare;
+#[cfg(feature = "charts")]
+mod diagram;
 mod estimate;
 mod merge;
 mod nines;
 mod optimize;
+#[cfg(feature = "charts")]
+mod review;
 mod simulate;
 mod sweep;
 
@@ -33,6 +37,8 @@ Examples:
   fivenines sweep models/multi-az-three-tier.toml --vary block.db.failover=0s..5m --target 99.99%
   fivenines simulate model.toml --runs 1000000 --shard 0/4 --out part-0.json
   fivenines merge part-*.json
+  fivenines diagram models/multi-az-three-tier.toml -o multi-az.svg
+  fivenines report models/multi-az-three-tier.toml --target 99.99% -o review.html
   fivenines nines
   fivenines nines 99.95%
   fivenines catalog elb
@@ -59,6 +65,10 @@ enum Command {
     Blast(blast::Args),
     Sweep(sweep::Args),
     Optimize(optimize::Args),
+    #[cfg(feature = "charts")]
+    Diagram(diagram::Args),
+    #[cfg(feature = "charts")]
+    Report(review::Args),
 }
 
 /// Output format of a report.
@@ -150,6 +160,8 @@ pub(crate) fn main() -> ExitCode {
         Command::Blast(args) => args.json(),
         Command::Sweep(args) => args.json(),
         Command::Optimize(args) => args.json(),
+        #[cfg(feature = "charts")]
+        Command::Diagram(_) | Command::Report(_) => false,
     };
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(args),
@@ -161,6 +173,10 @@ pub(crate) fn main() -> ExitCode {
         Command::Blast(args) => blast::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Optimize(args) => optimize::run(args),
+        #[cfg(feature = "charts")]
+        Command::Diagram(args) => diagram::run(args),
+        #[cfg(feature = "charts")]
+        Command::Report(args) => review::run(args),
     };
     let failure = match result {
         Ok(code) => return code,

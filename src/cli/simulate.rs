@@ -68,6 +68,22 @@ pub(crate) struct Args {
     /// With --precision: stop after this many runs [default: 10000000]; at least --runs.
     #[arg(long, value_parser = parse_count, allow_hyphen_values = true, requires = "precision")]
     max_runs: Option<u64>,
+    /// Components or domains held down for good (what-if), comma-separated. Not with --shard.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NAME[,NAME...]",
+        conflicts_with = "shard"
+    )]
+    down: Vec<String>,
+    /// Components or domains that never fail (what-if), comma-separated. Not with --shard.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "NAME[,NAME...]",
+        conflicts_with = "shard"
+    )]
+    up: Vec<String>,
     /// Run only share I of N of the runs (I from 0, as Slurm's SLURM_ARRAY_TASK_ID and Kubernetes' JOB_COMPLETION_INDEX give it) and write its statistics to --out, for `fivenines merge`. Not with --precision.
     #[arg(long, value_parser = parse_shard, requires = "out", conflicts_with = "precision")]
     shard: Option<simulate::Shard>,
@@ -80,6 +96,10 @@ pub(crate) struct Args {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// Also draw the distribution of a year's downtime (p50/p90/p99 and the target's budget marked) to FILE.svg or FILE.png; needs a one-year mission.
+    #[cfg(feature = "charts")]
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
     /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
     #[arg(long, value_enum)]
     catalog: Option<CatalogProfile>,
@@ -187,6 +207,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         (load(&args.file, args.catalog)?, None)
     };
     print_warnings(&args.file, sys.warnings());
+    let (sys, what_if) = super::what_if(sys, &args.down, &args.up)?;
     let cfg = simulate::SimulationConfig {
         runs,
         mission_s: args.mission,
@@ -216,6 +237,15 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
             b.set_position(n);
         }
     };
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        super::diagram::image_format(p)?;
+        if (args.mission - fivenines::YEAR_S).abs() > 1e-6 * fivenines::YEAR_S {
+            return Err(Failure::Usage(
+                "--chart draws a year's downtime: it needs --mission 1y".to_string(),
+            ));
+        }
+    }
     let started = Instant::now();
     if let (Some(shard), Some(out), Some(text)) = (args.shard, &args.out, text) {
         let total = shard.chunks(cfg.runs);
@@ -251,9 +281,14 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     }
     let mut sim = simulate::simulate(&sys, &cfg, Some(&progress))?;
     fivenines::study::cross_check(&sys, &mut sim);
+    sim.findings.notes.extend(what_if);
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    #[cfg(feature = "charts")]
+    if let Some(path) = &args.chart {
+        draw_downtime(path, &sim)?;
     }
     let mut out = super::stdout();
     match args.format {
@@ -269,4 +304,48 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         Some(Verdict::Missed) => ExitCode::from(1),
         Some(Verdict::Inconclusive) => ExitCode::from(INCONCLUSIVE),
     })
+}
+
+/// Draws the simulated distribution of a year's downtime from the
+/// simulation's own log histogram (rebinned to at most 40 bars).
+#[cfg(feature = "charts")]
+fn draw_downtime(path: &std::path::Path, sim: &simulate::Simulation) -> Result<(), Failure> {
+    use fivenines::chart;
+    let h = &sim.downtime_histogram;
+    let (first, last) = match (h.bins.first(), h.bins.last()) {
+        (Some(f), Some(l)) => (f.0, l.0),
+        _ => (0, 0),
+    };
+    let mut counts = vec![
+        0u64;
+        if h.bins.is_empty() {
+            0
+        } else {
+            last - first + 1
+        }
+    ];
+    for &(i, m) in &h.bins {
+        counts[i - first] = m.round() as u64;
+    }
+    let edges_s: Vec<f64> = if h.bins.is_empty() {
+        Vec::new()
+    } else {
+        (first..=last + 1).map(|i| h.edge(i)).collect()
+    };
+    let mut d = chart::YearDowntime {
+        name: sim.name.clone(),
+        edges_s,
+        counts,
+        zero_years: h.zero.round() as u64,
+        p50_s: sim.downtime_s.p50,
+        p90_s: sim.downtime_s.p90,
+        p99_s: sim.downtime_s.p99,
+        budget: sim
+            .target
+            .as_ref()
+            .map(|t| (t.budget_per_year_s, t.label())),
+        p_meet: sim.p_meets_target,
+    };
+    d.rebin(40);
+    super::diagram::write_chart(path, |f| chart::downtime(&d, f, chart::Size::DEFAULT))
 }

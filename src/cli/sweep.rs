@@ -14,6 +14,7 @@ Examples:
   fivenines sweep models/multi-az-three-tier.toml --vary block.db.failover=0s..5m
   fivenines sweep models/multi-az-three-tier.toml --vary component.db-primary.mttr=15m..8h:20 --target 99.99%
   fivenines sweep models/multi-az-three-tier.toml --vary component.web.count=2..8 --format csv
+  fivenines sweep models/multi-az-three-tier.toml --vary block.db.failover=0s..5m --target 99.99% --chart failover.svg
   fivenines sweep models/multi-az-three-tier.toml --vary domain.az-a.mtbf=180d..5y:log --vary block.db.failover=30s..5m:4
 
 KEY is component.NAME.mtbf|mttr|availability|count, domain.NAME.mtbf|mttr|availability
@@ -41,6 +42,10 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: SweepFormat,
+    /// Also draw the sweep (nines against the value, target crossing marked; two values: a heat map) to FILE.svg or FILE.png.
+    #[cfg(feature = "charts")]
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
 }
 
 /// Output format of a sweep.
@@ -62,6 +67,10 @@ impl Args {
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        super::diagram::image_format(p)?;
+    }
     let sys = load(&args.file, args.catalog)?;
     print_warnings(&args.file, sys.warnings());
     let vary = args
@@ -84,6 +93,12 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         SweepFormat::Csv => report::render_sweep_csv(&s, &mut out)?,
     }
     out.flush()?;
+    #[cfg(feature = "charts")]
+    if let Some(p) = &args.chart {
+        super::diagram::write_chart(p, |f| {
+            fivenines::chart::sweep(&s, f, fivenines::chart::Size::DEFAULT)
+        })?;
+    }
     let met_somewhere = s.points.iter().any(|p| p.meets_target != Some(false));
     Ok(if met_somewhere {
         ExitCode::SUCCESS

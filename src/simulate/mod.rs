@@ -92,6 +92,28 @@ impl Default for SimulationConfig {
     }
 }
 
+/// The log histogram of the downtime per mission: bin `i` holds downtimes
+/// from `floor_s·10^(i/bins_per_decade)` to
+/// `floor_s·10^((i+1)/bins_per_decade)` seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DowntimeHistogram {
+    /// Bins per factor of ten.
+    pub bins_per_decade: f64,
+    /// Lower edge of bin 0, seconds (bin 0 also holds smaller downtimes).
+    pub floor_s: f64,
+    /// Runs (their weights, when weighted) with no downtime.
+    pub zero: f64,
+    /// `[index, runs]` of every non-empty bin, in order.
+    pub bins: Vec<(usize, f64)>,
+}
+
+impl DowntimeHistogram {
+    /// Lower edge of bin `i`, seconds.
+    pub fn edge(&self, i: usize) -> f64 {
+        self.floor_s * 10f64.powf(i as f64 / self.bins_per_decade)
+    }
+}
+
 /// Mean availability with its 95% confidence interval.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Estimate {
@@ -205,6 +227,9 @@ pub struct Simulation {
     /// `fivenines simulate` does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analytic: Option<CrossCheck>,
+    /// The log histogram of the downtime per mission the percentiles are
+    /// read from (for charts and for a reader's own percentiles).
+    pub downtime_histogram: DowntimeHistogram,
     /// Every approximation, the notes on how the model was read and the
     /// warnings about parts it does not use; in JSON the keys
     /// `approximations`, `notes`, `warnings` (texts) and `findings`
@@ -693,6 +718,15 @@ fn summarise_with(
         },
         outages: Outages {
             mean: stats.mean_outages(),
+        },
+        downtime_histogram: {
+            let (zero, bins) = stats.downtime_bins();
+            DowntimeHistogram {
+                bins_per_decade: stats::BINS_PER_DECADE,
+                floor_s: stats::FLOOR_S,
+                zero,
+                bins,
+            }
         },
         mean_outage_s: stats.mean_outage_duration(),
         longest_outage_s: Longest {

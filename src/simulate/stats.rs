@@ -617,6 +617,16 @@ impl Stats {
         self.hist.quantile(q, min, self.max_downtime)
     }
 
+    /// The log histogram of the downtime per run: the mass (runs, or
+    /// their weights) with no downtime, and each non-empty bin's index and
+    /// mass; bin `i` holds downtimes from `FLOOR_S·10^(i/B)` to
+    /// `FLOOR_S·10^((i+1)/B)` seconds (`B` = [`BINS_PER_DECADE`]; the
+    /// first bin also holds anything below [`FLOOR_S`], the last anything
+    /// above its range).
+    pub fn downtime_bins(&self) -> (f64, Vec<(usize, f64)>) {
+        self.hist.masses()
+    }
+
     /// Largest downtime of a run, seconds.
     pub fn max_downtime(&self) -> f64 {
         self.max_downtime

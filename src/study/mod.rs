@@ -42,7 +42,7 @@ use std::collections::HashSet;
 use crate::analytic::{Analytic, Analyzer};
 use crate::error::{Error, suggest};
 use crate::model::spec::{Count, Sp};
-use crate::model::system::{ItemId, Node, System};
+use crate::model::system::{ItemId, Node, NodeId, System};
 use crate::value::quantity::Availability;
 
 pub use blast::{Blast, BlastItem, CutSet, blast};
@@ -643,8 +643,8 @@ fn set_figure(sys: &mut System, s: &Setting, v: f64) -> Result<(), Error> {
     Ok(())
 }
 
-/// Holds items down for good: their nodes become the constant "down", and
-/// the structure is simplified above them (an all-of with a member down is
+/// Holds items down for good: they count as the constant "down" (their own
+/// item nodes stay, unused), and the structure is simplified above them (an all-of with a member down is
 /// down; an at-least loses the member). A standby block loses the members
 /// that are down for good: a member that can never serve changes nothing
 /// in the dynamics of the others (docs/model.md, "Standby dynamics"), and
@@ -656,13 +656,13 @@ pub(crate) fn hold_down(sys: &mut System, items: &[ItemId]) {
     let mut constant: Vec<Option<bool>> = vec![None; sys.nodes.len()];
     for i in 0..sys.nodes.len() {
         let replaced = match &sys.nodes[i] {
+            // The item's own node stays (the engines map items to their
+            // nodes); its parents stop using it.
             Node::Item(it) => {
                 if down.contains(it) {
                     constant[i] = Some(false);
-                    Some(Node::AtLeast { k: 1, of: vec![] })
-                } else {
-                    None
                 }
+                None
             }
             Node::All(ch) => {
                 if ch.iter().any(|c| constant[c.0 as usize] == Some(false)) {
@@ -711,6 +711,14 @@ pub(crate) fn hold_down(sys: &mut System, items: &[ItemId]) {
         if let Some(n) = replaced {
             sys.nodes[i] = n;
         }
+    }
+    // A system that is one held item: a constant node of its own (no
+    // children, so the order holds at the end of the list).
+    if constant[sys.root.0 as usize] == Some(false)
+        && matches!(sys.nodes[sys.root.0 as usize], Node::Item(_))
+    {
+        sys.nodes.push(Node::AtLeast { k: 1, of: vec![] });
+        sys.root = NodeId((sys.nodes.len() - 1) as u32);
     }
     for st in &mut sys.standbys {
         let keep: Vec<bool> = st

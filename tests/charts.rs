@@ -1,0 +1,824 @@
+//! Charts, the diagram and the review page: every chart to SVG and PNG
+//! (the SVG parses as XML and names what it shows; the PNG decodes at the
+//! requested size and is not one colour; the same PNG bytes without any
+//! system font), the diagram of every model in models/ (every component
+//! and block named, edges counted against the model file's own structure),
+//! the review page (well-formed, nothing external), and the README's
+//! pictures against the script that makes them.
+#![cfg(feature = "charts")]
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fivenines::chart::{self, ImageFormat, OptionPoint, Size, YearDowntime};
+use fivenines::study::{Study, Vary, blast, sweep};
+use fivenines::{Availability, Report, System, analytic};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn models() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("models"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 10, "models/ holds the example models");
+    v
+}
+
+fn report(path: &Path, target: Option<&str>) -> (System, Report) {
+    let sys = System::from_path(path).unwrap();
+    let a = analytic::evaluate(&sys).unwrap();
+    let t = target.map(|t| Availability::parse(t).unwrap());
+    let r = Report::analytic(&sys, &a, t);
+    (sys, r)
+}
+
+/// Parses an SVG and returns every text it shows (text nodes and titles).
+fn svg_texts(bytes: &[u8]) -> String {
+    let text = std::str::from_utf8(bytes).expect("SVG is UTF-8");
+    let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("SVG is not XML: {e}"));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let mut out = String::new();
+    for n in doc.descendants().filter(|n| n.is_text()) {
+        out.push_str(n.text().unwrap_or(""));
+        out.push('\n');
+    }
+    out
+}
+
+/// Decodes a PNG: its size and how many distinct colours it has.
+fn png_info(bytes: &[u8]) -> (u32, u32, usize) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("a PNG frame");
+    let px = info.color_type.samples();
+    let colours: HashSet<&[u8]> = buf[..info.buffer_size()].chunks(px).collect();
+    (info.width, info.height, colours.len())
+}
+
+/// Checks a chart in both formats: names in the SVG, size and colours of
+/// the PNG.
+/// With `FIVENINES_KEEP_CHARTS=DIR`, the charts are also written there to
+/// be looked at.
+fn check_both(tag: &str, draw: impl Fn(ImageFormat, Size) -> Vec<u8>, names: &[&str]) {
+    let svg = draw(ImageFormat::Svg, Size::DEFAULT);
+    if let Some(dir) = std::env::var_os("FIVENINES_KEEP_CHARTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{tag}.svg")), &svg).unwrap();
+        std::fs::write(
+            dir.join(format!("{tag}.png")),
+            draw(ImageFormat::Png, Size::DEFAULT),
+        )
+        .unwrap();
+    }
+    let texts = svg_texts(&svg);
+    for n in names {
+        assert!(texts.contains(n), "SVG does not show {n:?}:\n{texts}");
+    }
+    let size = Size {
+        width: 640,
+        height: 400,
+    };
+    let png = draw(ImageFormat::Png, size);
+    let (w, h, colours) = png_info(&png);
+    assert_eq!((w, h), (640, 400));
+    assert!(colours > 8, "PNG nearly blank: {colours} colours");
+    // Deterministic.
+    assert_eq!(png, draw(ImageFormat::Png, size));
+}
+
+#[test]
+fn contributors_chart_names_parts_and_marks_budget() {
+    let (_, r) = report(
+        &root().join("models/multi-az-three-tier.toml"),
+        Some("99.99%"),
+    );
+    let top: Vec<String> = r
+        .contributors
+        .iter()
+        .take(3)
+        .map(|c| c.name.clone())
+        .collect();
+    let mut names: Vec<&str> = top.iter().map(String::as_str).collect();
+    names.push("budget of 99.99%");
+    names.push("(h)");
+    check_both(
+        "contributors",
+        |f, s| chart::contributors(&r, f, s).unwrap(),
+        &names,
+    );
+}
+
+#[test]
+fn options_and_cost_charts() {
+    // Costs, so that the cost chart has points: three options of a small
+    // model with different redundancy and price.
+    let model = |count: u32, cost: f64| {
+        format!(
+            "name = \"web x{count}\"\nsystem = \"app\"\n[component.web]\navailability = \"99.5%\"\nmttr = \"2h\"\ncount = {count}\ncost_per_month = {cost}\n[component.db]\navailability = \"99.99%\"\nmttr = \"1h\"\ncost_per_month = 100\n[block.app]\nseries = [\"web\", \"db\"]\n"
+        )
+    };
+    let target = Availability::parse("99.98%").unwrap();
+    let reports: Vec<(String, Report)> = [(1, 50.0), (2, 50.0), (3, 50.0)]
+        .iter()
+        .map(|&(n, c)| {
+            let sys = System::from_str("m.toml", &model(n, c)).unwrap();
+            let a = analytic::evaluate(&sys).unwrap();
+            (
+                format!("web-x{n}"),
+                Report::analytic(&sys, &a, Some(target)),
+            )
+        })
+        .collect();
+    let opts: Vec<OptionPoint<'_>> = reports
+        .iter()
+        .map(|(l, r)| OptionPoint {
+            label: l,
+            report: r,
+        })
+        .collect();
+    check_both(
+        "options",
+        |f, s| chart::options(&opts, f, s).unwrap(),
+        &[
+            "web-x1",
+            "web-x2",
+            "web-x3",
+            "target 99.98%",
+            "150 USD/month",
+        ],
+    );
+    // web x1 misses 99.98%; x2 and x3 meet it: x2 is the cheapest.
+    assert!(!reports[0].1.target_met() && reports[1].1.target_met());
+    check_both(
+        "cost",
+        |f, s| chart::cost(&opts, f, s).unwrap(),
+        &[
+            "Pareto front",
+            "cheapest meeting 99.98%: web-x2",
+            "USD a month",
+        ],
+    );
+    // Without any cost: a clear error, not an empty chart.
+    let (_, plain) = report(&root().join("models/dx-only.toml"), None);
+    let none = [OptionPoint {
+        label: "dx-only",
+        report: &plain,
+    }];
+    assert!(matches!(
+        chart::cost(&none, ImageFormat::Svg, Size::DEFAULT),
+        Err(chart::ChartError::Empty(_))
+    ));
+}
+
+#[test]
+fn sweep_line_marks_crossing_and_heat_map() {
+    let sys = System::from_path(root().join("models/multi-az-three-tier.toml")).unwrap();
+    let study = Study::new(sys);
+    let a = analytic::evaluate(study.base()).unwrap();
+    // A target between the ends of the range, so that it is crossed.
+    let vary = [Vary::parse("component.alb.mttr=1m..10h:12").unwrap()];
+    let lo = sweep(&study, &vary, None).unwrap();
+    let ends = (
+        lo.points.first().unwrap().availability,
+        lo.points.last().unwrap().availability,
+    );
+    let mid = (ends.0 + ends.1) / 2.0;
+    assert!(a.availability > 0.0);
+    let s = sweep(&study, &vary, Some(Availability::new(mid).unwrap())).unwrap();
+    assert_eq!(s.crossing.len(), 1, "the target is crossed once");
+    check_both(
+        "sweep",
+        |f, sz| chart::sweep(&s, f, sz).unwrap(),
+        &["component.alb.mttr", "meets the target below", "log scale"],
+    );
+    let two = [
+        Vary::parse("component.alb.mttr=1m..10h:5").unwrap(),
+        Vary::parse("block.db.failover=30s..5m:4").unwrap(),
+    ];
+    let s2 = sweep(&study, &two, Some(Availability::new(mid).unwrap())).unwrap();
+    check_both(
+        "sweep-heat",
+        |f, sz| chart::sweep(&s2, f, sz).unwrap(),
+        &["component.alb.mttr", "block.db.failover", "target crossing"],
+    );
+}
+
+#[test]
+fn downtime_chart_marks_percentiles_and_budget() {
+    // A made-up histogram: 1,000 years, log bins from 1 min to 10 h.
+    let edges: Vec<f64> = (0..=10)
+        .map(|i| 60.0 * 10f64.powf(i as f64 * 0.26))
+        .collect();
+    let counts = vec![30, 80, 150, 200, 180, 120, 80, 50, 30, 20];
+    let d = YearDowntime {
+        name: "synthetic".into(),
+        edges_s: edges,
+        counts,
+        zero_years: 60,
+        p50_s: 1500.0,
+        p90_s: 7000.0,
+        p99_s: 20_000.0,
+        budget: Some((3153.6, "99.99%".into())),
+        p_meet: Some(0.62),
+    };
+    check_both(
+        "downtime",
+        |f, s| chart::downtime(&d, f, s).unwrap(),
+        &[
+            "p50 25.0 min",
+            "p90",
+            "p99",
+            "budget of 99.99%",
+            "P(meeting 99.99%) = 62%",
+        ],
+    );
+    let mut bad = d.clone();
+    bad.counts.pop();
+    assert!(chart::downtime(&bad, ImageFormat::Svg, Size::DEFAULT).is_err());
+}
+
+/// The edges the diagram draws for the model file, counted from its text:
+/// one into and one out of the system, n − 1 in a series of n members, 2n
+/// in a parallel or standby block of n, a choice drawn at its first member,
+/// every use of a block drawn again.
+fn expected_edges(model: &toml::Table) -> (usize, Vec<String>) {
+    let blocks = model
+        .get("block")
+        .and_then(|b| b.as_table())
+        .cloned()
+        .unwrap_or_default();
+    fn walk(name: &str, blocks: &toml::Table) -> usize {
+        let Some(b) = blocks.get(name).and_then(|b| b.as_table()) else {
+            return 0; // a component
+        };
+        let members = |k: &str| {
+            b.get(k).and_then(|v| v.as_array()).map(|a| {
+                a.iter()
+                    .map(|m| m.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+        };
+        if let Some(m) = members("series") {
+            m.len().saturating_sub(1) + m.iter().map(|x| walk(x, blocks)).sum::<usize>()
+        } else if let Some(m) = members("parallel").or_else(|| members("standby")) {
+            2 * m.len() + m.iter().map(|x| walk(x, blocks)).sum::<usize>()
+        } else if let Some(m) = members("choose") {
+            walk(&m[0], blocks)
+        } else {
+            panic!("block {name} without members")
+        }
+    }
+    let system = model["system"].as_str().unwrap();
+    let names = model
+        .get("component")
+        .and_then(|c| c.as_table())
+        .into_iter()
+        .flat_map(|t| t.keys().cloned())
+        .chain(blocks.keys().cloned())
+        .collect();
+    (2 + walk(system, &blocks), names)
+}
+
+#[test]
+fn diagram_of_every_model_names_everything_and_draws_its_edges() {
+    for path in models() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let model: toml::Table = toml::from_str(&text).unwrap();
+        let sys = System::from_path(&path).unwrap();
+        let svg = chart::diagram_svg(&sys);
+        let shown = svg_texts(svg.as_bytes());
+        let (edges, names) = expected_edges(&model);
+        for n in &names {
+            assert!(
+                shown.contains(n.as_str()),
+                "{}: diagram does not name {n}",
+                path.display()
+            );
+        }
+        assert_eq!(
+            svg.matches("class=\"edge\"").count(),
+            edges,
+            "{}: edges drawn",
+            path.display()
+        );
+        // The PNG is the same drawing at the diagram's size.
+        let png = chart::diagram(&sys, ImageFormat::Png).unwrap();
+        let (w, _, colours) = png_info(&png);
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(w, width as u32);
+        assert!(colours > 8);
+        // DOT: a digraph naming every component the system uses.
+        let dot = chart::diagram_dot(&sys);
+        assert!(dot.starts_with("digraph") && dot.trim_end().ends_with('}'));
+        for c in sys.components() {
+            if svg.contains(&format!("<title>{}", c.name)) {
+                assert!(
+                    dot.contains(&format!("\"{}\"", c.name)),
+                    "{}: dot lacks {}",
+                    path.display(),
+                    c.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn diagram_draws_stacks_labels_domains_and_shared_parts() {
+    let sys = System::from_str(
+        "m.toml",
+        r#"
+        system = "app"
+        [domain.az-a]
+        availability = "99.99%"
+        mttr = "1h"
+        [domain.az-b]
+        availability = "99.99%"
+        mttr = "1h"
+        [component.dns]
+        availability = "99.99%"
+        mttr = "1h"
+        [component.web]
+        availability = "99.9%"
+        mttr = "1h"
+        count = 3
+        need = 2
+        spread = ["az-a", "az-b"]
+        [component.db1]
+        availability = "99.9%"
+        mttr = "1h"
+        domain = "az-a"
+        [component.db2]
+        availability = "99.9%"
+        mttr = "1h"
+        domain = "az-b"
+        [block.db]
+        standby = ["db1", "db2"]
+        failover = "90s"
+        [block.front]
+        parallel = ["dns", "web"]
+        need = 2
+        [block.app]
+        series = ["dns", "front", "db"]
+        "#,
+    )
+    .unwrap();
+    let svg = chart::diagram_svg(&sys);
+    let t = svg_texts(svg.as_bytes());
+    for s in [
+        "2 of 3 replicas",
+        "failover 90.0 s",
+        "primary",
+        "db: standby, 1 of 2",
+        "front: 2 of 2",
+        "failure domain az-a",
+        "failure domain az-b",
+        "one part drawn in several places",
+        "dns: one component, drawn 2 times",
+    ] {
+        assert!(t.contains(s), "diagram lacks {s:?}:\n{t}");
+    }
+    // 2 + series of 3 (2) + parallel of 2 (4) + standby of 2 (4).
+    assert_eq!(svg.matches("class=\"edge\"").count(), 12);
+    // The replica group is drawn as a stack: two boxes behind the front one.
+    assert_eq!(svg.matches("class=\"replica\"").count(), 2);
+}
+
+/// Runs the binary with `args` and returns its status.
+fn run(args: &[&str], env: &[(&str, &Path)]) -> std::process::ExitStatus {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fivenines"));
+    cmd.args(args).current_dir(root());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.status
+}
+
+#[test]
+fn png_bytes_do_not_depend_on_system_fonts() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let fc = empty.path().join("fonts.conf");
+    std::fs::write(&fc, "<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n").unwrap();
+    let commands: [(&str, Vec<&str>); 4] = [
+        (
+            "estimate",
+            vec![
+                "estimate",
+                "models/multi-az-three-tier.toml",
+                "--target",
+                "99.99%",
+                "--chart",
+            ],
+        ),
+        (
+            "compare",
+            vec![
+                "compare",
+                "models/dx-only.toml",
+                "models/dx-vpn-backup.toml",
+                "--target",
+                "99.9%",
+                "--chart",
+            ],
+        ),
+        (
+            "sweep",
+            vec![
+                "sweep",
+                "models/multi-az-three-tier.toml",
+                "--vary",
+                "block.db.failover=0s..5m:5",
+                "--chart",
+            ],
+        ),
+        (
+            "diagram",
+            vec!["diagram", "models/dx-two-locations-vpn.toml", "-o"],
+        ),
+    ];
+    for (name, args) in commands {
+        let plain = dir.path().join(format!("{name}-plain.png"));
+        let bare = dir.path().join(format!("{name}-bare.png"));
+        let mut a = args.clone();
+        let p = plain.to_str().unwrap();
+        a.push(p);
+        run(&a, &[]);
+        let mut b = args.clone();
+        let q = bare.to_str().unwrap();
+        b.push(q);
+        run(
+            &b,
+            &[
+                ("FONTCONFIG_FILE", fc.as_path()),
+                ("FONTCONFIG_PATH", empty.path()),
+                ("XDG_DATA_HOME", empty.path()),
+                ("HOME", empty.path()),
+            ],
+        );
+        let (x, y) = (
+            std::fs::read(&plain).unwrap(),
+            std::fs::read(&bare).unwrap(),
+        );
+        assert!(png_info(&x).2 > 8, "{name}: blank");
+        assert_eq!(x, y, "{name}: PNG differs without system fonts");
+    }
+}
+
+#[test]
+fn chart_file_extension_is_checked_before_work() {
+    let out = Command::new(env!("CARGO_BIN_EXE_fivenines"))
+        .args(["estimate", "models/dx-only.toml", "--chart", "x.jpg"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".svg or .png"));
+}
+
+/// Checks the review page: well-formed, nothing external, and the parts.
+fn check_page(html: &str, must: &[&str]) {
+    let doc = roxmltree::Document::parse_with_options(
+        html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("page is not well-formed: {e}"));
+    assert_eq!(doc.root_element().tag_name().name(), "html");
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "http:", "https:", "<script", " src=", "url(", "@import", "<link", "<img", "<iframe",
+    ] {
+        assert!(
+            !lower.contains(bad),
+            "page references something external: {bad}"
+        );
+    }
+    let texts: String = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .map(|n| n.text().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for m in must {
+        assert!(texts.contains(m), "page lacks {m:?}");
+    }
+    assert!(doc.descendants().filter(|n| n.has_tag_name("svg")).count() >= 2);
+}
+
+#[test]
+fn review_page_is_self_contained_and_complete() {
+    let path = root().join("models/multi-az-three-tier.toml");
+    let (sys, r) = report(&path, Some("99.99%"));
+    let b = blast(&Study::new(sys.clone())).unwrap();
+    let html = chart::review_page(&chart::Review {
+        file: "models/multi-az-three-tier.toml",
+        system: &sys,
+        report: &r,
+        blast: Some(&b),
+    });
+    let mut must: Vec<String> = vec![
+        "Design review".into(),
+        "missed".into(),
+        "Single points of failure".into(),
+        "Figures from the catalog".into(),
+        "Approximations and notes".into(),
+    ];
+    must.extend(b.single_points_of_failure.iter().cloned());
+    must.extend(r.catalog.iter().map(|c| c.entry.clone()));
+    must.extend(r.catalog.iter().map(|c| c.source.clone()));
+    must.extend(r.findings.iter().map(|f| f.code.as_str().to_string()));
+    assert!(!b.single_points_of_failure.is_empty() && !r.catalog.is_empty());
+    let must: Vec<&str> = must.iter().map(String::as_str).collect();
+    check_page(&html, &must);
+
+    // The command writes the same page and says the target was missed.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("review.html");
+    let status = run(
+        &[
+            "report",
+            "models/multi-az-three-tier.toml",
+            "--target",
+            "99.99%",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(status.code(), Some(1));
+    let written = std::fs::read_to_string(&out).unwrap();
+    check_page(&written, &must);
+}
+
+#[test]
+fn review_page_of_every_model_is_well_formed() {
+    for path in models() {
+        let (sys, r) = report(&path, None);
+        let b = blast(&Study::new(sys.clone())).ok();
+        let html = chart::review_page(&chart::Review {
+            file: &path.display().to_string(),
+            system: &sys,
+            report: &r,
+            blast: b.as_ref(),
+        });
+        check_page(&html, &[sys.name()]);
+    }
+}
+
+/// The README's pictures are what scripts/charts.sh makes now.
+#[test]
+fn readme_pictures_match_the_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("sh")
+        .arg(root().join("scripts/charts.sh"))
+        .arg(dir.path())
+        .env("FIVENINES", env!("CARGO_BIN_EXE_fivenines"))
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "scripts/charts.sh: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_str().unwrap().to_string();
+        let committed = root().join("docs/img").join(&name);
+        assert!(
+            readme.contains(&format!("docs/img/{name}")),
+            "README does not show docs/img/{name}"
+        );
+        assert_eq!(
+            std::fs::read(&p).unwrap(),
+            std::fs::read(&committed).unwrap_or_default(),
+            "docs/img/{name} is not what scripts/charts.sh makes now: run `sh scripts/charts.sh`"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 6, "the script makes one picture of each kind");
+}
+
+#[test]
+fn options_page_is_self_contained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("options.html");
+    let files = [
+        "scripts/options/one-az.toml",
+        "scripts/options/two-az.toml",
+        "scripts/options/three-az.toml",
+    ];
+    let mut args = vec!["compare"];
+    args.extend(files);
+    args.extend(["--target", "99.99%", "-o", out.to_str().unwrap()]);
+    let status = run(&args, &[]);
+    assert_eq!(status.code(), Some(1), "one-az misses 99.99%");
+    let html = std::fs::read_to_string(&out).unwrap();
+    let mut must = vec![
+        "Options",
+        "Cost against availability",
+        "Pareto front",
+        "99.99% missed",
+        "99.99% met",
+    ];
+    must.extend(["one-az", "two-az", "three-az"]);
+    check_page(&html, &must);
+    // Each option's diagram: three diagrams and two charts.
+    assert_eq!(html.matches("<svg").count(), 5);
+}
+
+/// The chart layer reads results: it runs no engine and no study.
+#[test]
+fn chart_module_calls_no_engine() {
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    sources(&root().join("src/chart"), &mut files);
+    assert!(files.len() >= 4);
+    for f in files {
+        let code: String = std::fs::read_to_string(&f)
+            .unwrap()
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for bad in [
+            "crate::simulate",
+            "crate::markov",
+            "Analyzer",
+            "evaluate(",
+            "sweep(&",
+            "blast(&",
+            "optimize(",
+            "crate::cli",
+        ] {
+            assert!(!code.contains(bad), "{} uses {bad}", f.display());
+        }
+    }
+}
+
+#[test]
+fn chart_commands_refuse_bad_input_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "system = \"x\"\n[component.x]\navailability = \"150%\"\n",
+    )
+    .unwrap();
+    let html = dir.path().join("r.html");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["diagram", "models/dx-only.toml"], "needs -o"),
+        (
+            vec!["diagram", "models/dx-only.toml", "-o", "d.gif"],
+            ".svg or .png",
+        ),
+        (
+            vec!["diagram", bad.to_str().unwrap(), "-o", "d.svg"],
+            "bad.toml:3",
+        ),
+        (
+            vec![
+                "report",
+                bad.to_str().unwrap(),
+                "-o",
+                html.to_str().unwrap(),
+            ],
+            "bad.toml:3",
+        ),
+        (
+            vec![
+                "compare",
+                "models/dx-only.toml",
+                "--chart",
+                "c.svg",
+                "--cost",
+            ],
+            "no option has a cost",
+        ),
+        (
+            vec![
+                "sweep",
+                "models/dx-only.toml",
+                "--vary",
+                "component.vgw.mttr=1m..1h",
+                "--chart",
+                "s.pdf",
+            ],
+            ".svg or .png",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_fivenines"))
+            .args(&args)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert!(!html.exists(), "no page for a bad model");
+}
+
+#[test]
+fn choice_is_drawn_at_its_evaluated_member() {
+    let sys = System::from_str(
+        "m.toml",
+        "system = \"app\"\n[component.a]\navailability = \"99%\"\n[component.b]\navailability = \"99.9%\"\n[component.c]\navailability = \"99.9%\"\n[block.pick]\nchoose = [\"a\", \"b\"]\n[block.app]\nseries = [\"pick\", \"c\"]\n",
+    )
+    .unwrap();
+    let svg = chart::diagram_svg(&sys);
+    let t = svg_texts(svg.as_bytes());
+    assert!(
+        t.contains("pick: choice, drawn at the member evaluated"),
+        "{t}"
+    );
+    assert!(t.contains("or a choice not evaluated): b"), "{t}");
+    // in -> a -> c -> out.
+    assert_eq!(svg.matches("class=\"edge\"").count(), 3);
+}
+
+/// `simulate --chart` draws the simulation's own histogram: the SVG names
+/// the percentiles and the target, the PNG is a real picture, and a
+/// mission other than a year is refused before any run.
+#[test]
+fn simulate_chart_from_the_simulation_histogram() {
+    let dir = std::env::temp_dir().join(format!("fivenines-simchart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("d.svg");
+    let png = dir.join("d.png");
+    for out in [&svg, &png] {
+        let status = run(
+            &[
+                "simulate",
+                "models/multi-az-three-tier.toml",
+                "--runs",
+                "2000",
+                "--target",
+                "99.95%",
+                "-q",
+                "--chart",
+                out.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert!(status.code().is_some_and(|c| c <= 1));
+    }
+    let texts = svg_texts(&std::fs::read(&svg).unwrap());
+    for want in ["p50", "p90", "p99", "99.95%"] {
+        assert!(texts.contains(want), "{want} in {texts}");
+    }
+    let (w, h, colours) = png_info(&std::fs::read(&png).unwrap());
+    assert_eq!((w, h), (960, 540));
+    assert!(colours > 8);
+    let out = Command::new(env!("CARGO_BIN_EXE_fivenines"))
+        .args([
+            "simulate",
+            "models/multi-az-three-tier.toml",
+            "--mission",
+            "30d",
+            "--chart",
+            dir.join("x.svg").to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
