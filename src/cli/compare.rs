@@ -17,6 +17,7 @@ Examples:
   fivenines compare models/dx-*.toml --target 99.99% --chart cost.png --cost
   fivenines compare models/dx-*.toml --target 99.99% -o options.html
   (cd models && fivenines compare *.toml --format markdown) > models/table.md
+  fivenines compare models/dx-vpn-backup.toml models/dx-two-locations-vpn.toml --simulate --runs 20000
 
 Each model is evaluated exactly (as `estimate`). Exit status: 0 when every
 model meets the target (or none is given), 1 when one misses it, 2 for a
@@ -46,6 +47,15 @@ pub(crate) struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: CompareFormat,
+    /// Also simulate every option on the same missions (common random numbers: parts with the same name fail alike) and give each option's difference to the first with its 95% CI.
+    #[arg(long)]
+    simulate: bool,
+    /// Runs per option with --simulate.
+    #[arg(long, default_value_t = 10_000, requires = "simulate")]
+    runs: u64,
+    /// Seed with --simulate (every option uses it).
+    #[arg(long, default_value_t = 1, requires = "simulate")]
+    seed: u64,
     /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
     #[arg(long, value_enum)]
     catalog: Option<CatalogProfile>,
@@ -71,6 +81,9 @@ struct Entry<'a> {
     cheapest_meeting_target: Option<bool>,
     #[serde(flatten)]
     report: &'a Report,
+    /// With --simulate: the paired simulation of this option.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    simulation: Option<&'a fivenines::study::paired::PairedOption>,
 }
 
 impl Args {
@@ -86,7 +99,6 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         super::diagram::image_format(p)?;
     }
     let mut reports = Vec::with_capacity(args.files.len());
-    #[cfg(feature = "charts")]
     let mut systems = Vec::with_capacity(args.files.len());
     for file in &args.files {
         let sys = load(file, args.catalog)?;
@@ -96,16 +108,37 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
             file.display().to_string(),
             Report::analytic(&sys, &a, args.target),
         ));
-        #[cfg(feature = "charts")]
         systems.push(sys);
     }
+    let paired = if args.simulate {
+        if args.runs < 2 {
+            return Err(Failure::Usage(
+                "--runs: at least 2 runs to compare".to_string(),
+            ));
+        }
+        let cfg = fivenines::simulate::SimulationConfig {
+            runs: args.runs,
+            seed: args.seed,
+            target: args.target,
+            ..Default::default()
+        };
+        let refs: Vec<&fivenines::System> = systems.iter().collect();
+        Some(fivenines::study::paired::paired(&refs, &cfg, args.target)?)
+    } else {
+        None
+    };
     let rows: Vec<report::Row<'_>> = reports
         .iter()
         .map(|(f, r)| report::Row { file: f, report: r })
         .collect();
     let mut out = super::stdout();
     match args.format {
-        CompareFormat::Table => report::render_comparison(&rows, &mut out)?,
+        CompareFormat::Table => {
+            report::render_comparison(&rows, &mut out)?;
+            if let Some(p) = &paired {
+                report::render_paired(&rows, p, &mut out)?;
+            }
+        }
         CompareFormat::Markdown => report::render_comparison_markdown(&rows, &mut out)?,
         CompareFormat::Json => {
             let cheapest = reports
@@ -122,6 +155,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
                     file: f.clone(),
                     cheapest_meeting_target: r.target.as_ref().map(|_| cheapest == Some(i)),
                     report: r,
+                    simulation: paired.as_ref().map(|p| &p.options[i]),
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &list).map_err(std::io::Error::from)?;

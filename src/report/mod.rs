@@ -14,7 +14,7 @@ use crate::model::system::{CatalogUse, System};
 use crate::value::finding::Findings;
 
 pub use crate::value::target::{Target, Verdict};
-pub use study::{render_blast, render_sweep, render_sweep_csv};
+pub use study::{render_blast, render_paired, render_sweep, render_sweep_csv};
 pub use table::{
     Row, render_comparison, render_comparison_markdown, render_nines_table, render_simulation,
     render_table,

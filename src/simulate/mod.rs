@@ -469,6 +469,54 @@ pub fn simulate_shard(
     })
 }
 
+/// The downtime of every run, seconds, in run order (`cfg.runs` runs; no
+/// `precision`): the raw material of paired comparisons. Run `r` of a seed
+/// draws every item's times from streams keyed by the item's kind, name
+/// and replica, so two models that share a part's name see that part fail
+/// and recover at the same moments in run `r` (common random numbers).
+///
+/// # Examples
+///
+/// ```
+/// use fivenines::{System, simulate};
+/// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\nmtbf = \"100h\"\nmttr = \"4h\"\n")?;
+/// let cfg = simulate::SimulationConfig { runs: 1_000, ..Default::default() };
+/// let d = simulate::run_downtimes(&sys, &cfg)?;
+/// assert_eq!(d.len(), 1_000);
+/// let s = simulate::simulate(&sys, &cfg, None)?;
+/// let mean = d.iter().sum::<f64>() / d.len() as f64;
+/// assert!((mean - s.downtime_s.mean).abs() <= 1e-9 * mean);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`simulate`].
+pub fn run_downtimes(sys: &System, cfg: &SimulationConfig) -> Result<Vec<f64>, Error> {
+    use rayon::prelude::*;
+    let p = Prepared::new(sys, cfg)?;
+    let chunks = cfg.runs.div_ceil(CHUNK_RUNS);
+    let heap = trajectory::uses_heap(&p.model);
+    let run = || -> Vec<Vec<f64>> {
+        (0..chunks)
+            .into_par_iter()
+            .map(|c| {
+                let n = ((c + 1) * CHUNK_RUNS).min(cfg.runs) - c * CHUNK_RUNS;
+                if heap {
+                    p.chunk_downtimes::<HeapQueue>(c, n)
+                } else {
+                    p.chunk_downtimes::<BlockQueue>(c, n)
+                }
+            })
+            .collect()
+    };
+    let per = match cfg.threads {
+        Some(t) => build_pool(t)?.install(run),
+        None => run(),
+    };
+    Ok(per.concat())
+}
+
 /// A model compiled for a configuration.
 struct Prepared<'a> {
     model: Model,
@@ -539,6 +587,14 @@ impl<'a> Prepared<'a> {
     }
 
     /// The statistics of the `n` runs of chunk `c`.
+    /// The downtime of each run of chunk `c` (`n` runs), in order.
+    fn chunk_downtimes<Q: EventQueue>(&self, c: u64, n: u64) -> Vec<f64> {
+        let mut runner: Runner<Q> = Runner::new(&self.model, self.cfg.seed, c);
+        (0..n)
+            .map(|_| runner.run(self.cfg.mission_s).downtime)
+            .collect()
+    }
+
     fn chunk<Q: EventQueue>(&self, c: u64, n: u64) -> Stats {
         let mut acc = Stats::new(self.cfg.mission_s, self.budget);
         let mut runner: Runner<Q> = Runner::new(&self.model, self.cfg.seed, c);

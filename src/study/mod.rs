@@ -35,6 +35,7 @@
 
 pub mod blast;
 pub mod optimize;
+pub mod paired;
 pub mod sweep;
 
 use std::collections::HashSet;
