@@ -311,7 +311,7 @@ pub fn render_paired(
     let meets = p.options.iter().any(|o| o.p_meets_target.is_some());
     writeln!(
         out,
-        "{}  {:>26} {:>10} {:>10}{}  {}",
+        "{}  {:>26} {:>10} {:>10}{}  difference to the first (95% CI, paired; independent runs would give)",
         pad("file", w),
         "downtime/mission (95% CI)",
         "p90",
@@ -321,7 +321,6 @@ pub fn render_paired(
         } else {
             String::new()
         },
-        "difference to the first (95% CI, paired; independent runs would give)"
     )?;
     for (row, o) in rows.iter().zip(&p.options) {
         let ci = format!(
