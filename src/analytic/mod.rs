@@ -28,6 +28,12 @@ use dynamic::{DynamicDiagram, Solved};
 use modules::{Modular, Structure};
 use order::order_items;
 
+/// Standby blocks up to which each block's importance is found exactly, by
+/// forcing it up and down in the whole structure; past it, one diagram with
+/// every block as an independent variable gives them all (an approximation,
+/// named in the findings).
+const BLOCK_VARS_FROM: usize = 64;
+
 /// Largest decision diagram built before giving up (nodes).
 pub const MAX_BDD_NODES: usize = 4_000_000;
 
@@ -149,6 +155,9 @@ struct StandbyModel {
     /// (`None` when [`BlockVars`] gives every block's importance.)
     forced_up: Option<Diagram>,
     forced_down: Option<Diagram>,
+    /// The block's own structure (members as parallel), for its
+    /// availability as a variable of [`BlockVars`].
+    alone: Option<Diagram>,
     /// For each member, the earlier (inner) standby blocks inside it, as
     /// (position in `Analyzer::standbys`, member with the inner block forced
     /// up, forced down): an inner takeover is an outage of the member.
@@ -290,11 +299,21 @@ impl<'s> Analyzer<'s> {
                         .iter()
                         .any(|c| is_block[c.0 as usize] || below[c.0 as usize])
             });
+            // Forcing every block up and down is exact but costs a build of
+            // the system per block: past BLOCK_VARS_FROM blocks, one
+            // diagram with every block as a variable (named where it is
+            // used).
+            let dynamic_blocks = sys
+                .standbys()
+                .iter()
+                .filter(|s| !s.is_ideal() && used[s.node.0 as usize])
+                .count();
+            let vars = !nested && dynamic_blocks > BLOCK_VARS_FROM;
             for (index, s) in sys.standbys().iter().enumerate() {
                 if s.is_ideal() || !used[s.node.0 as usize] {
                     continue;
                 }
-                if !nested {
+                if vars {
                     let members = s
                         .members
                         .iter()
@@ -319,6 +338,7 @@ impl<'s> Analyzer<'s> {
                         others,
                         forced_up: None,
                         forced_down: None,
+                        alone: Some(m.compact(memo[s.node.0 as usize])),
                         inner: vec![Vec::new(); s.members.len()],
                     });
                     continue;
@@ -365,6 +385,7 @@ impl<'s> Analyzer<'s> {
                     others,
                     forced_up: Some(m.compact(up[sys.root().0 as usize])),
                     forced_down: Some(m.compact(down[sys.root().0 as usize])),
+                    alone: None,
                     inner,
                 });
                 forced.push((up, down));
@@ -373,7 +394,7 @@ impl<'s> Analyzer<'s> {
                 return Err(too_large());
             }
             drop(m);
-            let block_vars = if nested {
+            let block_vars = if !vars {
                 None
             } else {
                 let nodes: Vec<NodeId> = standbys
@@ -599,6 +620,16 @@ impl<'s> Analyzer<'s> {
                 None,
                 format!("{why}: standby blocks fall back to the first-order approximation"),
             ));
+            if self.block_vars.is_some() {
+                approximations.push(Finding::approximation(
+                    Code::BlockImportance,
+                    None,
+                    format!(
+                        "importance of the {} standby blocks from one diagram in which each block is a variable of its own availability, its members' domains taken as up (more than {BLOCK_VARS_FROM} blocks: forcing each up and down would rebuild the system once per block); a block's correlation with the rest through shared domains is left out",
+                        self.standbys.len()
+                    ),
+                ));
+            }
             if self.contributors && !self.what_if_affordable() {
                 approximations.push(Finding::approximation(
                     Code::LargeModelContributors,
@@ -986,7 +1017,29 @@ impl<'s> Analyzer<'s> {
     /// down less that with it up.
     fn block_birnbaums(&self, a: &[f64], q: &[f64]) -> Vec<f64> {
         if let Some(bv) = &self.block_vars {
-            return bv.birnbaums(a, q);
+            // Each block's own availability, its members' domains taken as
+            // up: a domain is shared (it appears elsewhere in the structure
+            // too), and counting it once per block, as if each block had a
+            // copy, would multiply it by the number of blocks.
+            let (mut a2, mut q2) = (a.to_vec(), q.to_vec());
+            for (l, &it) in self.item_at.iter().enumerate() {
+                if matches!(
+                    self.sys.item(it).owner,
+                    crate::model::system::Owner::Domain(_)
+                ) {
+                    a2[l] = 1.0;
+                    q2[l] = 0.0;
+                }
+            }
+            let block_a: Vec<(f64, f64)> = self
+                .standbys
+                .iter()
+                .map(|st| match &st.alone {
+                    Some(d) => d.root_probabilities(&d.forward(&a2, &q2)),
+                    None => (1.0, 0.0),
+                })
+                .collect();
+            return bv.birnbaums(a, q, &block_a);
         }
         self.standbys
             .iter()
@@ -1281,16 +1334,24 @@ impl BlockVars {
         })
     }
 
-    /// Every block's importance, with the items' `a`, `q` by main level.
-    fn birnbaums(&self, a: &[f64], q: &[f64]) -> Vec<f64> {
-        let (ga, gq): (Vec<f64>, Vec<f64>) = self
+    /// Every block's importance, with the items' `a`, `q` by main level
+    /// and each block's own availability and unavailability (its members
+    /// as parallel), in block order.
+    fn birnbaums(&self, a: &[f64], q: &[f64], blocks: &[(f64, f64)]) -> Vec<f64> {
+        let (mut ga, mut gq): (Vec<f64>, Vec<f64>) = self
             .item_level
             .iter()
             .map(|l| match l {
                 Some(l) => (a[*l as usize], q[*l as usize]),
-                None => (0.5, 0.5),
+                None => (1.0, 0.0),
             })
             .unzip();
+        for (k, &l) in self.block_level.iter().enumerate() {
+            if let (Some(&(ba, bq)), Some(slot)) = (blocks.get(k), ga.get_mut(l as usize)) {
+                *slot = ba;
+                gq[l as usize] = bq;
+            }
+        }
         let pass = self.diagram.forward(&ga, &gq);
         let mut b = vec![0.0; ga.len()];
         self.diagram.birnbaum(&ga, &gq, &pass, &mut b);

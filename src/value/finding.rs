@@ -53,6 +53,9 @@ pub enum Code {
     FirstOrderCapped,
     /// Contributors of a large model are not re-evaluated one by one.
     LargeModelContributors,
+    /// Standby blocks' importance from one diagram with each block an
+    /// independent variable (many blocks).
+    BlockImportance,
     // Markov chain.
     /// Non-exponential failure or repair times taken by their means.
     ChainMeans,
@@ -95,6 +98,7 @@ impl Code {
             Code::FirstOrderFailover => "first_order_failover",
             Code::FirstOrderCapped => "first_order_capped",
             Code::LargeModelContributors => "large_model_contributors",
+            Code::BlockImportance => "block_importance",
             Code::ChainMeans => "chain_means",
             Code::ErlangFit => "erlang_fit",
             Code::SteadyStateStart => "steady_state_start",
