@@ -293,10 +293,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let mut out = super::stdout();
     match args.format {
         Format::Table => fivenines::report::render_simulation(&sim, elapsed, &mut out)?,
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &sim).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
+        Format::Json => sim.write_json(&mut out)?,
     }
     out.flush()?;
     Ok(match sim.target.as_ref().map(|t| t.verdict) {

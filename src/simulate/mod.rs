@@ -241,6 +241,20 @@ pub struct Simulation {
     pub catalog: Vec<crate::model::system::CatalogUse>,
 }
 
+impl Simulation {
+    /// Writes the simulation as pretty JSON, with a final newline (the
+    /// contract of `fivenines simulate --format json`), as
+    /// `Report::write_json` does for an estimate.
+    ///
+    /// # Errors
+    ///
+    /// Errors of the writer.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+}
+
 /// The analytic availability next to the simulated one.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CrossCheck {
