@@ -313,42 +313,13 @@ impl<'s> Analyzer<'s> {
                 if s.is_ideal() || !used[s.node.0 as usize] {
                     continue;
                 }
-                if vars {
-                    let members = s
-                        .members
-                        .iter()
-                        .map(|n| m.compact(memo[n.0 as usize]))
-                        .collect();
-                    let others = (0..s.members.len())
-                        .map(|i| {
-                            let rest: Vec<u32> = s
-                                .members
-                                .iter()
-                                .enumerate()
-                                .filter(|(j, _)| *j != i)
-                                .map(|(_, n)| memo[n.0 as usize])
-                                .collect();
-                            let any = m.at_least(1, &rest);
-                            m.compact(any)
-                        })
-                        .collect();
-                    standbys.push(StandbyModel {
-                        index,
-                        members,
-                        others,
-                        forced_up: None,
-                        forced_down: None,
-                        alone: Some(m.compact(memo[s.node.0 as usize])),
-                        inner: vec![Vec::new(); s.members.len()],
-                    });
-                    continue;
-                }
-                let members = s
+                // Each member, and for each member "some other member is up".
+                let members: Vec<Diagram> = s
                     .members
                     .iter()
                     .map(|n| m.compact(memo[n.0 as usize]))
                     .collect();
-                let others = (0..s.members.len())
+                let others: Vec<Diagram> = (0..s.members.len())
                     .map(|i| {
                         let rest: Vec<u32> = s
                             .members
@@ -361,6 +332,18 @@ impl<'s> Analyzer<'s> {
                         m.compact(any)
                     })
                     .collect();
+                if vars {
+                    standbys.push(StandbyModel {
+                        index,
+                        members,
+                        others,
+                        forced_up: None,
+                        forced_down: None,
+                        alone: Some(m.compact(memo[s.node.0 as usize])),
+                        inner: vec![Vec::new(); s.members.len()],
+                    });
+                    continue;
+                }
                 let up = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, TRUE)));
                 let down = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, FALSE)));
                 // Standby blocks are in block order, inner before outer: an
