@@ -540,6 +540,7 @@ fn review_page_is_self_contained_and_complete() {
         system: &sys,
         report: &r,
         blast: Some(&b),
+        simulation: None,
     });
     let mut must: Vec<String> = vec![
         "Design review".into(),
@@ -585,6 +586,7 @@ fn review_page_of_every_model_is_well_formed() {
             system: &sys,
             report: &r,
             blast: b.as_ref(),
+            simulation: None,
         });
         check_page(&html, &[sys.name()]);
     }
@@ -820,5 +822,42 @@ fn simulate_chart_from_the_simulation_histogram() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `report --simulate` adds the year's downtime, simulated: the section,
+/// its percentiles and the chart, and the page stays self-contained.
+#[test]
+fn review_page_with_a_simulation() {
+    let dir = std::env::temp_dir().join(format!("fivenines-review-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("review.html");
+    let status = run(
+        &[
+            "report",
+            "models/multi-az-three-tier.toml",
+            "--target",
+            "99.95%",
+            "--simulate",
+            "--runs",
+            "2000",
+            "-o",
+            page.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(status.code(), Some(0));
+    let html = std::fs::read_to_string(&page).unwrap();
+    check_page(
+        &html,
+        &[
+            "A year's downtime (simulated)",
+            "2000 simulated years",
+            "p99",
+            "The exact engine gives",
+        ],
+    );
+    // Three charts: diagram, contributors, the year's downtime.
+    assert!(html.matches("<svg").count() >= 3);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -26,6 +26,9 @@ pub struct Review<'a> {
     /// Its blast radius (single points of failure, cut sets); the page
     /// says when it was not computed.
     pub blast: Option<&'a Blast>,
+    /// A simulation of it (one-year missions), for the year's-downtime
+    /// chart and its percentiles; `None` leaves the section out.
+    pub simulation: Option<&'a crate::Simulation>,
 }
 
 /// The SVG of a chart for inline use: a `viewBox` so that it scales with
@@ -84,7 +87,7 @@ ul.findings li { margin-bottom: 0.3em; }
 /// use fivenines::{Report, System, analytic, chart};
 /// let sys = System::from_str("m.toml", "system = \"x\"\n[component.x]\navailability = \"99.9%\"\nmttr = \"1h\"\n")?;
 /// let r = Report::analytic(&sys, &analytic::evaluate(&sys)?, None);
-/// let html = chart::review_page(&chart::Review { file: "m.toml", system: &sys, report: &r, blast: None });
+/// let html = chart::review_page(&chart::Review { file: "m.toml", system: &sys, report: &r, blast: None, simulation: None });
 /// assert!(html.starts_with("<!DOCTYPE html>"));
 /// assert!(!html.contains("<script"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -203,6 +206,38 @@ pub fn review_page(v: &Review<'_>) -> String {
             );
         }
         h.push_str("</table>\n");
+    }
+
+    // A year's downtime, simulated.
+    if let Some(sim) = v.simulation {
+        h.push_str("<h2>A year's downtime (simulated)</h2>\n");
+        let _ = writeln!(
+            h,
+            "<p>{} simulated years (seed {}): mean availability {} (95% CI {} to {}); downtime a year p50 {}, p90 {}, p99 {}{}. The exact engine gives {}.</p>",
+            sim.runs,
+            sim.seed,
+            xml(&format!("{:.5}%", sim.availability.mean * 100.0)),
+            xml(&format!("{:.5}%", sim.availability.ci95[0] * 100.0)),
+            xml(&format!("{:.5}%", sim.availability.ci95[1] * 100.0)),
+            xml(&human_duration(sim.downtime_s.p50)),
+            xml(&human_duration(sim.downtime_s.p90)),
+            xml(&human_duration(sim.downtime_s.p99)),
+            sim.p_meets_target
+                .map(|p| format!("; the target met in {:.1}% of years", p * 100.0))
+                .unwrap_or_default(),
+            xml(&format!("{:.5}%", r.availability * 100.0)),
+        );
+        let d = super::YearDowntime::from_simulation(sim);
+        match super::downtime(&d, ImageFormat::Svg, Size::DEFAULT) {
+            Ok(svg) => {
+                h.push_str("<figure>\n");
+                h.push_str(&inline_svg(&String::from_utf8_lossy(&svg)));
+                h.push_str("\n<figcaption>Share of simulated years by downtime (log scale), with the cumulative share, the percentiles and the target's budget.</figcaption>\n</figure>\n");
+            }
+            Err(e) => {
+                let _ = writeln!(h, "<p>{}</p>", xml(&e.to_string()));
+            }
+        }
     }
 
     // Single points of failure and cut sets.

@@ -898,6 +898,48 @@ pub struct YearDowntime {
 }
 
 impl YearDowntime {
+    /// The year's downtime of a simulation (one-year missions), from its
+    /// own log histogram, rebinned to at most 40 bars.
+    pub fn from_simulation(sim: &crate::Simulation) -> YearDowntime {
+        let h = &sim.downtime_histogram;
+        let (first, last) = match (h.bins.first(), h.bins.last()) {
+            (Some(f), Some(l)) => (f.0, l.0),
+            _ => (0, 0),
+        };
+        let mut counts = vec![
+            0u64;
+            if h.bins.is_empty() {
+                0
+            } else {
+                last - first + 1
+            }
+        ];
+        for &(i, m) in &h.bins {
+            counts[i - first] = m.round() as u64;
+        }
+        let edges_s: Vec<f64> = if h.bins.is_empty() {
+            Vec::new()
+        } else {
+            (first..=last + 1).map(|i| h.edge(i)).collect()
+        };
+        let mut d = YearDowntime {
+            name: sim.name.clone(),
+            edges_s,
+            counts,
+            zero_years: h.zero.round() as u64,
+            p50_s: sim.downtime_s.p50,
+            p90_s: sim.downtime_s.p90,
+            p99_s: sim.downtime_s.p99,
+            budget: sim
+                .target
+                .as_ref()
+                .map(|t| (t.budget_per_year_s, t.label())),
+            p_meet: sim.p_meets_target,
+        };
+        d.rebin(40);
+        d
+    }
+
     /// Drops empty bins at both ends and merges neighbours so that at most
     /// `bins` remain (a simulation's fine log histogram, thousands of bins
     /// 0.12% wide, becomes a readable chart); the counts' sum is kept and

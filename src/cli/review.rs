@@ -13,6 +13,7 @@ const EXAMPLES: &str = "\
 Examples:
   fivenines report models/multi-az-three-tier.toml --target 99.99% -o review.html
   fivenines report models/dx-two-locations-vpn.toml -o dx-review.html
+  fivenines report models/multi-az-three-tier.toml --target 99.99% --simulate -o review.html
 
 One HTML file with everything inline (SVG and CSS; no script, nothing
 fetched; prints well): the diagram, the estimate and the target's verdict,
@@ -35,6 +36,15 @@ pub(crate) struct Args {
     /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
     #[arg(long, value_enum)]
     catalog: Option<CatalogProfile>,
+    /// Also simulate (one-year missions) and add the year's-downtime chart and its percentiles.
+    #[arg(long)]
+    simulate: bool,
+    /// Runs with --simulate.
+    #[arg(long, default_value_t = 10_000, requires = "simulate")]
+    runs: u64,
+    /// Seed with --simulate.
+    #[arg(long, default_value_t = 1, requires = "simulate")]
+    seed: u64,
 }
 
 pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
@@ -45,12 +55,26 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     let study = Study::new(sys.clone());
     // A model too large for the blast study still gets its page.
     let b = blast(&study).ok();
+    let sim = if args.simulate {
+        let cfg = fivenines::simulate::SimulationConfig {
+            runs: args.runs.max(1),
+            seed: args.seed,
+            target: args.target,
+            ..Default::default()
+        };
+        let mut sim = fivenines::simulate::simulate(&sys, &cfg, None)?;
+        fivenines::study::cross_check(&sys, &mut sim);
+        Some(sim)
+    } else {
+        None
+    };
     let file = args.file.display().to_string();
     let html = chart::review_page(&chart::Review {
         file: &file,
         system: &sys,
         report: &r,
         blast: b.as_ref(),
+        simulation: sim.as_ref(),
     });
     super::diagram::write_file(&args.output, html.as_bytes())?;
     Ok(if r.target_met() {
