@@ -116,14 +116,7 @@ impl DynamicDiagram {
                     Node::Item(it) => {
                         m.var(item_level[it.0 as usize].expect("used item has a level"))
                     }
-                    Node::All(c) => {
-                        let kids: Vec<u32> = c.iter().map(|c| memo[c.0 as usize]).collect();
-                        m.at_least(kids.len(), &kids)
-                    }
-                    Node::AtLeast { k, of } => {
-                        let kids: Vec<u32> = of.iter().map(|c| memo[c.0 as usize]).collect();
-                        m.at_least(*k as usize, &kids)
-                    }
+                    _ => super::gate(&mut m, node, &memo),
                 }
             };
         }

@@ -1294,14 +1294,7 @@ impl BlockVars {
             } else {
                 match node {
                     Node::Item(it) => m.var(*item_at_level.get(&it.0)?),
-                    Node::All(c) => {
-                        let kids: Vec<u32> = c.iter().map(|c| memo[c.0 as usize]).collect();
-                        m.at_least(kids.len(), &kids)
-                    }
-                    Node::AtLeast { k, of } => {
-                        let kids: Vec<u32> = of.iter().map(|c| memo[c.0 as usize]).collect();
-                        m.at_least(*k as usize, &kids)
-                    }
+                    _ => gate(&mut m, node, &memo),
                 }
             };
         }
@@ -1455,15 +1448,23 @@ fn build_nodes(
             }
             changed[i] = true;
         }
-        let kids: Vec<u32> = node.children().iter().map(|c| memo[c.0 as usize]).collect();
         memo[i] = match node {
             Node::Item(it) => m.var(level_of[it.0 as usize].expect("used items have levels")),
-            // A conjunction in level order (the threshold with k = n).
-            Node::All(_) => m.at_least(kids.len(), &kids),
-            Node::AtLeast { k, .. } => m.at_least(*k as usize, &kids),
+            _ => gate(m, node, &memo),
         };
     }
     memo
+}
+
+/// The diagram of an all-of or at-least node from its children's (`memo`
+/// by node); an all-of is the threshold with k = n, built in level order.
+/// Items are the caller's (their variable depends on the diagram).
+pub(crate) fn gate(m: &mut Manager, node: &Node, memo: &[u32]) -> u32 {
+    let kids: Vec<u32> = node.children().iter().map(|c| memo[c.0 as usize]).collect();
+    match node {
+        Node::AtLeast { k, .. } => m.at_least(*k as usize, &kids),
+        _ => m.at_least(kids.len(), &kids),
+    }
 }
 
 /// One line on the time scale of a result, for reports.

@@ -141,13 +141,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         }
         CompareFormat::Markdown => report::render_comparison_markdown(&rows, &mut out)?,
         CompareFormat::Json => {
-            let cheapest = reports
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, r))| r.target.as_ref().is_some_and(|t| t.met))
-                .filter_map(|(i, (_, r))| r.cost_per_month.map(|c| (i, c)))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(i, _)| i);
+            let cheapest = report::cheapest_meeting_target(reports.iter().map(|(_, r)| r));
             let list: Vec<Entry<'_>> = reports
                 .iter()
                 .enumerate()

@@ -145,6 +145,28 @@ impl Report {
     }
 }
 
+/// The position of the cheapest report that meets its target (among those
+/// with a cost), as `compare` marks it.
+///
+/// ```
+/// use fivenines::{Availability, Report, System, analytic, report};
+/// let r = |n: u32| {
+///     let text = format!("system = \"w\"\n[component.w]\navailability = \"99%\"\ncount = {n}\ncost_per_month = 70\n");
+///     let sys = System::from_str("m.toml", &text).unwrap();
+///     Report::analytic(&sys, &analytic::evaluate(&sys).unwrap(), Some(Availability::parse("99.9%").unwrap()))
+/// };
+/// let options = [r(1), r(2), r(3)];
+/// assert_eq!(report::cheapest_meeting_target(options.iter()), Some(1));
+/// ```
+pub fn cheapest_meeting_target<'a>(reports: impl Iterator<Item = &'a Report>) -> Option<usize> {
+    reports
+        .enumerate()
+        .filter(|(_, r)| r.target.as_ref().is_some_and(|t| t.met))
+        .filter_map(|(i, r)| r.cost_per_month.map(|c| (i, c)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
 /// The exact figure beside a simulation's; it lives in the study layer
 /// (above both engines): see [`crate::study::cross_check`].
 pub use crate::study::cross_check;

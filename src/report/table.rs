@@ -532,14 +532,7 @@ pub fn render_comparison(rows: &[Row<'_>], out: &mut impl Write) -> io::Result<(
         .unwrap_or(4)
         .max(4);
     let costs = rows.iter().any(|r| r.report.cost_per_month.is_some());
-    // The cheapest option that meets the target.
-    let cheapest = rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.report.target.as_ref().is_some_and(|t| t.met))
-        .filter_map(|(i, r)| r.report.cost_per_month.map(|c| (i, c)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _)| i);
+    let cheapest = crate::report::cheapest_meeting_target(rows.iter().map(|r| r.report));
     let cost_head = if costs {
         format!(" {:>12} {:>12}", "cost/month", "cost/nine")
     } else {

@@ -171,25 +171,19 @@ impl Vary {
                 "a log scale needs values above zero (use `:lin`)".to_string()
             }));
         }
-        let mut values: Vec<f64> = (0..n)
-            .map(|i| {
-                let t = i as f64 / (n - 1) as f64;
-                let x = match scale {
-                    Scale::Linear => x0 + (x1 - x0) * t,
-                    Scale::Log => (x0.ln() + (x1.ln() - x0.ln()) * t).exp(),
-                };
-                if avail { 1.0 - x } else { x }
-            })
-            .collect();
-        if setting.field == Field::Count {
-            values = values.iter().map(|v| v.round()).collect();
-            values.dedup();
-        }
-        Ok(Vary {
+        let mut v = Vary {
             setting,
-            values,
+            values: Vec::new(),
             scale,
-        })
+        };
+        v.values = (0..n)
+            .map(|i| v.between(lo, hi, i as f64 / (n - 1) as f64))
+            .collect();
+        if v.setting.field == Field::Count {
+            v.values = v.values.iter().map(|x| x.round()).collect();
+            v.values.dedup();
+        }
+        Ok(v)
     }
 
     /// The value between `a` and `b` at fraction `t`, on this scale.
