@@ -215,11 +215,15 @@ impl std::fmt::Debug for Analyzer<'_> {
 /// digits (two symmetric parts, whose sums differ only by rounding) by
 /// name, so the order does not depend on the variable order. (The
 /// downtime is rounded before comparing, which keeps the order total.)
-fn largest_first(x: &Contributor, y: &Contributor) -> std::cmp::Ordering {
+fn sort_largest_first(contributors: &mut Vec<Contributor>) {
     let round = |v: f64| -> f64 { format!("{v:.11e}").parse().unwrap_or(v) };
-    round(y.downtime_per_year_s)
-        .total_cmp(&round(x.downtime_per_year_s))
-        .then_with(|| x.name.cmp(&y.name))
+    // The rounded key once per contributor, not once per comparison.
+    let mut keyed: Vec<(f64, Contributor)> = contributors
+        .drain(..)
+        .map(|c| (round(c.downtime_per_year_s), c))
+        .collect();
+    keyed.sort_by(|(kx, x), (ky, y)| ky.total_cmp(kx).then_with(|| x.name.cmp(&y.name)));
+    contributors.extend(keyed.into_iter().map(|(_, c)| c));
 }
 
 /// Evaluates a system with the exact engine (builds and evaluates once).
@@ -768,7 +772,7 @@ impl<'s> Analyzer<'s> {
                 };
             }
         }
-        contributors.sort_by(largest_first);
+        sort_largest_first(&mut contributors);
 
         let f_total = f_struct.map(|f| f + f_failover);
         let (outages_per_year, mean_outage_s) = match f_total {
@@ -939,7 +943,7 @@ impl<'s> Analyzer<'s> {
                 birnbaum: block_b,
             });
         }
-        contributors.sort_by(largest_first);
+        sort_largest_first(&mut contributors);
         let untimed: Vec<String> = base
             .untimed
             .iter()

@@ -495,11 +495,11 @@ impl Chain {
             }
             let class = match item.owner {
                 Owner::Component { component, .. }
-                    if sys.components()[component].items.len() > 1 =>
+                    if sys.components()[component.index()].items.len() > 1 =>
                 {
                     let dom = leaf_domain.get(it).copied().unwrap_or(u32::MAX);
                     *class_key
-                        .entry((component, dom, perfect))
+                        .entry((component.index(), dom, perfect))
                         .or_insert_with(|| {
                             classes.push(Class {
                                 items: Vec::new(),

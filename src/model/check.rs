@@ -25,8 +25,8 @@ use crate::model::dist::Distribution;
 use crate::model::quantity::{Availability, human_duration};
 use crate::model::spec::{BlockSpec, ComponentSpec, Count, RelSpec, Sp, Spec};
 use crate::model::system::{
-    Block, BlockKind, CatalogUse, Component, Domain, Item, ItemId, Node, NodeId, Owner, Rates,
-    Standby, System,
+    Block, BlockKind, CatalogUse, Component, ComponentId, Domain, DomainId, Item, ItemId, Node,
+    NodeId, Owner, Rates, Standby, System,
 };
 use crate::value::finding::{Code, Finding};
 
@@ -501,7 +501,7 @@ fn compile(spec: &Spec, default_name: &str, checked: Checked) -> Result<System, 
         let r = domain_res[i].take().expect("checked above");
         items.push(Item {
             name: d.name.v.clone(),
-            owner: Owner::Domain(i),
+            owner: Owner::Domain(DomainId(i as u32)),
             rates: r.rates,
             failure: r.failure,
             repair: r.repair,
@@ -549,7 +549,7 @@ fn compile(spec: &Spec, default_name: &str, checked: Checked) -> Result<System, 
                     format!("{}[{j}]", c.name.v)
                 },
                 owner: Owner::Component {
-                    component: ci,
+                    component: ComponentId(ci as u32),
                     replica: j as u32,
                 },
                 rates: r.rates,

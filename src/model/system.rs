@@ -84,18 +84,65 @@ impl Rates {
     }
 }
 
+/// Index of a component in [`System::components`]. Only a [`System`]
+/// makes them, so an id always indexes its own system's components.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ComponentId(pub(crate) u32);
+
+impl ComponentId {
+    /// The position of the component in [`System::components`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::model::system::Owner;
+    /// let sys = fivenines::System::from_str("x.toml", "system = \"x\"\n[component.x]\navailability = \"99%\"\n")?;
+    /// let Owner::Component { component, replica } = sys.items()[0].owner else { unreachable!() };
+    /// assert_eq!((sys.components()[component.index()].name.as_str(), replica), ("x", 0));
+    /// # Ok::<(), fivenines::ModelErrors>(())
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a shared failure domain in [`System::domains`]. Only a
+/// [`System`] makes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DomainId(pub(crate) u32);
+
+impl DomainId {
+    /// The position of the domain in [`System::domains`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use fivenines::model::system::Owner;
+    /// let sys = fivenines::System::from_str(
+    ///     "x.toml",
+    ///     "system = \"x\"\n[domain.az]\navailability = \"99.9%\"\n[component.x]\navailability = \"99%\"\ndomain = \"az\"\n",
+    /// )?;
+    /// let Owner::Domain(d) = sys.items()[0].owner else { unreachable!() };
+    /// assert_eq!(sys.domains()[d.index()].name, "az");
+    /// # Ok::<(), fivenines::ModelErrors>(())
+    /// ```
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// What an item is part of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
-    /// Replica `replica` (0-based) of component number `component`.
+    /// Replica `replica` (0-based) of a component.
     Component {
-        /// Index into [`System::components`].
-        component: usize,
+        /// The component.
+        component: ComponentId,
         /// Replica number, 0-based.
         replica: u32,
     },
-    /// Domain number `domain`.
-    Domain(usize),
+    /// A shared failure domain.
+    Domain(DomainId),
 }
 
 /// A basic item: fails and is repaired independently of every other item.
@@ -319,15 +366,17 @@ impl System {
         let (kind, name, span) = match owner {
             Owner::Component { component, .. } => (
                 "component",
-                &self.components[component].name,
+                &self.components[component.index()].name,
                 self.origin
                     .as_ref()
-                    .and_then(|o| o.components.get(component).cloned()),
+                    .and_then(|o| o.components.get(component.index()).cloned()),
             ),
             Owner::Domain(d) => (
                 "domain",
-                &self.domains[d].name,
-                self.origin.as_ref().and_then(|o| o.domains.get(d).cloned()),
+                &self.domains[d.index()].name,
+                self.origin
+                    .as_ref()
+                    .and_then(|o| o.domains.get(d.index()).cloned()),
             ),
         };
         match (&self.origin, span) {

@@ -325,10 +325,12 @@ impl Model {
             .items()
             .iter()
             .map(|it| match it.owner {
-                Owner::Domain(d) => stream_key(StreamKind::Domain, &sys.domains()[d].name, 0),
+                Owner::Domain(d) => {
+                    stream_key(StreamKind::Domain, &sys.domains()[d.index()].name, 0)
+                }
                 Owner::Component { component, replica } => stream_key(
                     StreamKind::Replica,
-                    &sys.components()[component].name,
+                    &sys.components()[component.index()].name,
                     replica,
                 ),
             })
