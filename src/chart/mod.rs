@@ -124,6 +124,10 @@ pub enum ChartError {
     /// The results hold nothing this chart can show.
     #[error("nothing to chart: {0}")]
     Empty(String),
+    /// The inputs of one chart do not belong together (a simulation of
+    /// other options than the chart's).
+    #[error("inconsistent chart input: {0}")]
+    Mismatch(String),
     /// The drawing library or the PNG encoder failed.
     #[error("cannot draw the chart: {0}")]
     Draw(String),
@@ -247,14 +251,7 @@ fn short(v: f64) -> String {
 /// A money amount with thousands separators: `1,234 USD`.
 fn money(v: f64, currency: &str) -> String {
     let whole = v.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let out = plots::group_thousands(whole.unsigned_abs());
     let sign = if whole < 0 { "-" } else { "" };
     format!("{sign}{out} {currency}")
 }
