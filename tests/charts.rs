@@ -146,7 +146,7 @@ fn options_and_cost_charts() {
         .collect();
     check_both(
         "options",
-        |f, s| chart::options(&opts, f, s).unwrap(),
+        |f, s| chart::options(&opts, None, f, s).unwrap(),
         &[
             "web-x1",
             "web-x2",
@@ -654,6 +654,21 @@ fn options_page_is_self_contained() {
     check_page(&html, &must);
     // Each option's diagram: three diagrams and two charts.
     assert_eq!(html.matches("<svg").count(), 5);
+    assert!(!html.contains("#141414"), "no whiskers without --simulate");
+    // With --simulate: the simulated table and the whiskers, explained.
+    args.extend(["--simulate", "--runs", "400", "--seed", "5"]);
+    assert_eq!(run(&args, &[]).code(), Some(1));
+    let html = std::fs::read_to_string(&out).unwrap();
+    check_page(
+        &html,
+        &[
+            "Simulated",
+            "400 simulated years per option, seed 5",
+            "from the 99th to the 90th percentile of the downtime in 400 simulated years",
+            "400 simulated years (seed 5)",
+        ],
+    );
+    assert_eq!(html.matches("stroke=\"#141414\"").count(), 3 * 3 + 3);
 }
 
 /// The chart layer reads results: it runs no engine and no study.
@@ -860,4 +875,183 @@ fn review_page_with_a_simulation() {
     // Three charts: diagram, contributors, the year's downtime.
     assert!(html.matches("<svg").count() >= 3);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The `<polyline>`s of an SVG drawn in `stroke`: their points.
+fn polylines(svg: &str, stroke: &str) -> Vec<Vec<(f64, f64)>> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(stroke))
+        .map(|n| {
+            n.attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The x axis of a nines chart as a map from nines to pixels, fitted to
+/// its tick labels (`4 (99.99%)` at the tick's x).
+fn nines_axis(svg: &str) -> impl Fn(f64) -> f64 {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let ticks: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| {
+            let t = n.text()?.trim().to_string();
+            let (v, rest) = t.split_once(" (")?;
+            if !rest.ends_with("%)") {
+                return None;
+            }
+            Some((v.parse().ok()?, n.attribute("x")?.parse().ok()?))
+        })
+        .collect();
+    assert!(ticks.len() >= 3, "tick labels: {ticks:?}");
+    let (a, b) = (ticks[0], ticks[ticks.len() - 1]);
+    let slope = (b.1 - a.1) / (b.0 - a.0);
+    for t in &ticks {
+        assert!(
+            (a.1 + (t.0 - a.0) * slope - t.1).abs() <= 1.0,
+            "axis not linear"
+        );
+    }
+    move |n| a.1 + (n - a.0) * slope
+}
+
+/// `compare --simulate --chart`: each bar's whisker runs from the nines of
+/// the simulated p99 downtime to those of the p90, as the JSON output of
+/// the same command gives them; the labels and the note say so.
+#[test]
+fn options_chart_whiskers_are_the_simulated_percentiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg_path = dir.path().join("options.svg");
+    let png_path = dir.path().join("options.png");
+    let files = [
+        "scripts/options/one-az.toml",
+        "scripts/options/two-az.toml",
+        "scripts/options/three-az.toml",
+    ];
+    let json_of = |chart: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fivenines"));
+        cmd.arg("compare")
+            .args(files)
+            .args(["--target", "99.99%", "--simulate", "--runs", "3000"])
+            .args(["--seed", "7", "--format", "json", "--chart"])
+            .arg(chart)
+            .current_dir(root());
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "one-az misses 99.99%");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let json = json_of(&svg_path);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    let texts = svg_texts(svg.as_bytes());
+    assert!(
+        texts.contains("3,000 simulated years (seed 7)"),
+        "the note names runs and seed:\n{texts}"
+    );
+    assert!(texts.contains("simulated p99 to p90"), "legend");
+    let px = nines_axis(&svg);
+    // The whiskers' horizontal lines, top to bottom (the legend's glyph,
+    // at the bottom edge, left out).
+    let mut lines: Vec<(f64, f64, f64)> = polylines(&svg, "#141414")
+        .into_iter()
+        .filter(|p| p.len() == 2 && p[0].1 == p[1].1 && p[0].1 < 500.0)
+        .map(|p| (p[0].1, p[0].0.min(p[1].0), p[0].0.max(p[1].0)))
+        .collect();
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let options = json.as_array().unwrap();
+    assert_eq!(lines.len(), options.len(), "one whisker per option");
+    for (o, &(_, lo, hi)) in options.iter().zip(&lines) {
+        let sim = &o["simulation"];
+        let p90 = sim["p90_s"].as_f64().unwrap();
+        let p99 = sim["p99_s"].as_f64().unwrap();
+        assert!(p99 >= p90 && p90 > 0.0, "{o}");
+        let nines = |d: f64| -(d / fivenines::YEAR_S).log10();
+        assert!(
+            (px(nines(p99)) - lo).abs() <= 1.5,
+            "{}: p99 end at {lo}, expected {}",
+            o["file"],
+            px(nines(p99))
+        );
+        assert!(
+            (px(nines(p90)) - hi).abs() <= 1.5,
+            "{}: p90 end at {hi}, expected {}",
+            o["file"],
+            px(nines(p90))
+        );
+        let label = format!(
+            "simulated: p90 {}, p99 {} a year",
+            fivenines::value::quantity::human_duration(p90),
+            fivenines::value::quantity::human_duration(p99)
+        );
+        assert!(texts.contains(&label), "SVG lacks {label:?}:\n{texts}");
+    }
+    // The PNG: the same chart, decoded at its size, not blank; the same
+    // seed gives the same numbers.
+    let again = json_of(&png_path);
+    assert_eq!(again, json);
+    let (w, h, colours) = png_info(&std::fs::read(&png_path).unwrap());
+    assert_eq!((w, h), (960, 540));
+    assert!(colours > 8, "PNG nearly blank: {colours} colours");
+}
+
+/// A percentile of no downtime has no nines: the whisker runs off the
+/// axis as an arrow; with a p99 of none there is no whisker. A simulation
+/// of other options is refused.
+#[test]
+fn options_whiskers_of_years_without_downtime() {
+    let (_, r) = report(&root().join("models/dx-only.toml"), Some("99.9%"));
+    let opts = [
+        OptionPoint {
+            label: "a",
+            report: &r,
+        },
+        OptionPoint {
+            label: "b",
+            report: &r,
+        },
+    ];
+    let option = |p90_s: f64, p99_s: f64| fivenines::study::paired::PairedOption {
+        mean_downtime_s: 3600.0,
+        ci95: [3000.0, 4200.0],
+        p90_s,
+        p99_s,
+        p_meets_target: None,
+        difference_s: None,
+    };
+    let mut sim = fivenines::study::paired::Paired {
+        runs: 100,
+        seed: 3,
+        mission_s: fivenines::YEAR_S,
+        options: vec![option(0.0, 7200.0), option(0.0, 0.0)],
+    };
+    let svg = String::from_utf8(
+        chart::options(&opts, Some(&sim), ImageFormat::Svg, Size::DEFAULT).unwrap(),
+    )
+    .unwrap();
+    let drawn = polylines(&svg, "#141414");
+    // Option a: line, p99 cap, arrow head (3 points); option b: nothing;
+    // the legend's glyph: 3 lines.
+    assert_eq!(
+        drawn.iter().filter(|p| p.len() == 3).count(),
+        1,
+        "{drawn:?}"
+    );
+    assert_eq!(drawn.len(), 3 + 3, "{drawn:?}");
+    let texts = svg_texts(svg.as_bytes());
+    assert!(
+        texts.contains("simulated: p90 0 s, p99 2.00 h a year"),
+        "{texts}"
+    );
+    sim.options.pop();
+    assert!(matches!(
+        chart::options(&opts, Some(&sim), ImageFormat::Svg, Size::DEFAULT),
+        Err(chart::ChartError::Mismatch(_))
+    ));
 }

@@ -438,12 +438,12 @@ pub fn options_page(
     if let Some(p) = simulated.filter(|p| p.options.len() == opts.len()) {
         let _ = writeln!(
             h,
-            "<h2>Simulated</h2>\n<p class=\"sub\">{} missions of {} per option, seed {}, every option on the same missions (Monte Carlo; the p90 and p99 are the runs' own percentiles).</p>",
+            "<h2>Simulated</h2>\n<p class=\"sub\">{} simulated {} per option, seed {}, every option on the same ones (Monte Carlo; the p90 and p99 are the runs' own percentiles).</p>",
             p.runs,
-            xml(&human_duration(p.mission_s)),
+            xml(&super::plots::mission_words(p.mission_s).0),
             p.seed
         );
-        h.push_str("<table>\n<tr><th>option</th><th>mean downtime a mission</th><th>95% CI</th><th>p90</th><th>p99</th><th>within the target's budget</th></tr>\n");
+        h.push_str("<table>\n<tr><th>option</th><th>mean downtime</th><th>95% CI</th><th>p90</th><th>p99</th><th>within the target's budget</th></tr>\n");
         for (o, s) in opts.iter().zip(&p.options) {
             let _ = writeln!(
                 h,
@@ -468,9 +468,9 @@ pub fn options_page(
             if let Some(p) = simulated {
                 let _ = write!(
                     h,
-                    "\n<figcaption>Bars: the exact mean. Whiskers: from the 99th to the 90th percentile of the downtime in {} simulated missions of {} (seed {}), as nines: one mission in ten has more downtime than the p90 end, one in a hundred more than the p99 end.</figcaption>",
+                    "\n<figcaption>Bars: the exact mean. Whiskers: from the 99th to the 90th percentile of the downtime in {} simulated {} (seed {}), as nines: one in ten has more downtime than the p90 end, one in a hundred more than the p99 end.</figcaption>",
                     p.runs,
-                    xml(&human_duration(p.mission_s)),
+                    xml(&super::plots::mission_words(p.mission_s).0),
                     p.seed
                 );
             }

@@ -602,7 +602,7 @@ fn simulated_whisker(o: &PairedOption, mission_s: f64) -> Option<Whisker> {
 
 /// What the simulated missions are called: `("years", "a year")`, or
 /// `("missions of 30 d", "a mission")`.
-fn mission_words(mission_s: f64) -> (String, &'static str) {
+pub(super) fn mission_words(mission_s: f64) -> (String, &'static str) {
     if (mission_s - crate::YEAR_S).abs() < 1.0 {
         ("years".into(), "a year")
     } else {
