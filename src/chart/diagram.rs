@@ -4,7 +4,7 @@
 //! stacks, failure domains as coloured badges with a legend, and a part
 //! used in several places marked as one thing. Also as Graphviz DOT.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::scene::{Anchor, Prim, Rgb, Scene};
@@ -863,69 +863,141 @@ pub fn diagram(sys: &System, format: ImageFormat) -> Result<Vec<u8>, ChartError>
     }
 }
 
-/// A DOT identifier (quoted).
+/// A DOT quoted string: a quote and a backslash escaped, a line break
+/// written `\n` (Graphviz centres each line).
 fn dot_id(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The model as a Graphviz digraph (`dot -Tsvg`): a component is one node
-/// wherever it is used (a name used twice is visibly one thing), a
-/// stacked block a split and a join point labelled `2 of 3`, failure
-/// domains as fill colours named in the node's label.
+/// wherever it is used (a name used twice is visibly one thing), a named
+/// block a cluster headed as in the diagram (`front: 2 of 3`), a stacked
+/// block a split and a join point between its members, failure domains
+/// as outline colours named in the node's label.
+///
+/// Node ids live apart from the model's names, whatever they are: `in`
+/// and `out` for the system's ends, `c:NAME` for a component, `i:NAME`
+/// for an item or domain reached directly, `p:N` for a split or join
+/// point; every node has its label. Nodes are declared (inside their
+/// block's cluster) before the edges, which come last, outside every
+/// cluster.
 ///
 /// # Examples
 ///
 /// ```
 /// use fivenines::{System, chart};
 /// let sys = System::from_str("m.toml", "system = \"a\"\n[component.a]\navailability = \"99%\"\n")?;
-/// assert!(chart::diagram_dot(&sys).starts_with("digraph"));
+/// let dot = chart::diagram_dot(&sys);
+/// assert!(dot.starts_with("digraph"));
+/// assert!(dot.contains("\"in\" -> \"c:a\";"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diagram_dot(sys: &System) -> String {
     let root = shapes(sys);
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", dot_id(sys.name()));
-    out.push_str("  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", fontname=\"DejaVu Sans\"];\n");
+    out.push_str("  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", fontname=\"DejaVu Sans\"];\n  graph [fontname=\"DejaVu Sans\", fontsize=11];\n");
     out.push_str("  \"in\" [shape=circle, label=\"in\", fillcolor=white];\n  \"out\" [shape=circle, label=\"out\", fillcolor=white];\n");
     let mut st = DotState {
         sys,
         out,
-        declared: HashMap::new(),
+        edges: String::new(),
+        declared: HashSet::new(),
         next: 0,
+        clusters: 0,
+        indent: 1,
     };
     let (a, b) = st.walk(&root);
-    let _ = writeln!(st.out, "  \"in\" -> {a};\n  {b} -> \"out\";");
-    st.out.push_str("}\n");
-    st.out
+    let _ = writeln!(st.edges, "  \"in\" -> {a};\n  {b} -> \"out\";");
+    let DotState { mut out, edges, .. } = st;
+    out.push_str(&edges);
+    out.push_str("}\n");
+    out
 }
 
 struct DotState<'a> {
     sys: &'a System,
+    /// Node declarations and clusters.
     out: String,
-    declared: HashMap<String, ()>,
+    /// Edge statements, written after every node.
+    edges: String,
+    declared: HashSet<String>,
     next: usize,
+    clusters: usize,
+    indent: usize,
 }
 
 impl DotState<'_> {
+    fn pad(&self) -> String {
+        "  ".repeat(self.indent)
+    }
+
     fn point(&mut self, label: &str) -> String {
         self.next += 1;
-        let id = format!("\"~{}\"", self.next);
+        let id = format!("\"p:{}\"", self.next);
         let _ = writeln!(
             self.out,
-            "  {id} [shape=point, width=0.08, xlabel={}];",
+            "{}{id} [shape=point, width=0.08, xlabel={}];",
+            self.pad(),
             dot_id(label)
         );
         id
     }
 
-    /// Declares the nodes of `s` and its inner edges; returns its entry
-    /// and exit node ids.
+    fn edge(&mut self, a: &str, b: &str, label: Option<&str>) {
+        match label {
+            Some(l) => {
+                let _ = writeln!(self.edges, "  {a} -> {b} [label={}];", dot_id(l));
+            }
+            None => {
+                let _ = writeln!(self.edges, "  {a} -> {b};");
+            }
+        }
+    }
+
+    /// Declares the nodes of `s` (a named block as a cluster) and its
+    /// inner edges; returns its entry and exit node ids.
     fn walk(&mut self, s: &Shape) -> (String, String) {
+        let cluster = s.name.is_some() && !matches!(s.kind, Kind::Leaf { .. });
+        if cluster {
+            self.clusters += 1;
+            let _ = writeln!(
+                self.out,
+                "{}subgraph \"cluster_{}\" {{\n{}  label={}; style=\"rounded,dashed\"; color=\"#8c8c8c\";",
+                self.pad(),
+                self.clusters,
+                self.pad(),
+                dot_id(&header(self.sys, s))
+            );
+            self.indent += 1;
+        }
+        let ends = self.walk_inner(s);
+        if cluster {
+            self.indent -= 1;
+            let _ = writeln!(self.out, "{}}}", self.pad());
+        }
+        ends
+    }
+
+    fn walk_inner(&mut self, s: &Shape) -> (String, String) {
         match &s.kind {
             Kind::Leaf { comp, domains } => {
                 let name = s.name.clone().unwrap_or_default();
-                let id = dot_id(&name);
-                if self.declared.insert(name.clone(), ()).is_none() {
+                let key = format!("c:{name}");
+                let id = dot_id(&key);
+                if self.declared.insert(key) {
                     let mut label = name.clone();
                     if let Some(r) = replica_line(self.sys, *comp) {
                         label.push_str(&format!("\n{r}"));
@@ -944,14 +1016,20 @@ impl DotState<'_> {
                     if self.sys.components()[*comp].items.len() > 1 {
                         extra.push_str(", peripheries=2");
                     }
-                    let _ = writeln!(self.out, "  {id} [label={}{extra}];", dot_id(&label));
+                    let _ = writeln!(
+                        self.out,
+                        "{}{id} [label={}{extra}];",
+                        self.pad(),
+                        dot_id(&label)
+                    );
                 }
                 (id.clone(), id)
             }
             Kind::Item { name } => {
-                let id = dot_id(name);
-                if self.declared.insert(name.clone(), ()).is_none() {
-                    let _ = writeln!(self.out, "  {id};");
+                let key = format!("i:{name}");
+                let id = dot_id(&key);
+                if self.declared.insert(key) {
+                    let _ = writeln!(self.out, "{}{id} [label={}];", self.pad(), dot_id(name));
                 }
                 (id.clone(), id)
             }
@@ -959,7 +1037,7 @@ impl DotState<'_> {
             Kind::Series => {
                 let ends: Vec<(String, String)> = s.kids.iter().map(|k| self.walk(k)).collect();
                 for w in ends.windows(2) {
-                    let _ = writeln!(self.out, "  {} -> {};", w[0].1, w[1].0);
+                    self.edge(&w[0].1, &w[1].0, None);
                 }
                 match (ends.first(), ends.last()) {
                     (Some(f), Some(l)) => (f.0.clone(), l.1.clone()),
@@ -970,25 +1048,17 @@ impl DotState<'_> {
                 }
             }
             Kind::Stack { need, standby } => {
-                let label = match (&s.name, standby) {
-                    (Some(n), Some(_)) => format!("{n}: standby"),
-                    (Some(n), None) => format!("{n}: {need} of {}", s.kids.len()),
-                    (None, _) => format!("{need} of {}", s.kids.len()),
+                let label = match standby {
+                    Some(_) => "standby".to_string(),
+                    None => format!("{need} of {}", s.kids.len()),
                 };
                 let split = self.point(&label);
                 let join = self.point("");
                 for (j, k) in s.kids.iter().enumerate() {
                     let (a, b) = self.walk(k);
-                    match standby {
-                        Some(i) => {
-                            let l = standby_edge_label(self.sys, *i, j);
-                            let _ = writeln!(self.out, "  {split} -> {a} [label={}];", dot_id(&l));
-                        }
-                        None => {
-                            let _ = writeln!(self.out, "  {split} -> {a};");
-                        }
-                    }
-                    let _ = writeln!(self.out, "  {b} -> {join};");
+                    let l = standby.map(|i| standby_edge_label(self.sys, i, j));
+                    self.edge(&split, &a, l.as_deref());
+                    self.edge(&b, &join, None);
                 }
                 (split, join)
             }
