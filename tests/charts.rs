@@ -323,20 +323,278 @@ fn diagram_of_every_model_names_everything_and_draws_its_edges() {
             .unwrap();
         assert_eq!(w, width as u32);
         assert!(colours > 8);
-        // DOT: a digraph naming every component the system uses.
-        let dot = chart::diagram_dot(&sys);
-        assert!(dot.starts_with("digraph") && dot.trim_end().ends_with('}'));
-        for c in sys.components() {
-            if svg.contains(&format!("<title>{}", c.name)) {
-                assert!(
-                    dot.contains(&format!("\"{}\"", c.name)),
-                    "{}: dot lacks {}",
-                    path.display(),
-                    c.name
-                );
+        check_dot(
+            &path.display().to_string(),
+            &model,
+            &chart::diagram_dot(&sys),
+        );
+    }
+}
+
+/// A DOT token: a quoted string (unescaped), a bare word, or punctuation.
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Quoted(String),
+    Word(String),
+    Punct(&'static str),
+}
+
+/// Splits DOT text into tokens, failing on an unterminated string, a raw
+/// line break inside one, or an unknown escape.
+fn dot_tokens(dot: &str) -> Result<Vec<Tok>, String> {
+    let mut out = Vec::new();
+    let mut it = dot.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '"' => {
+                let mut s = String::new();
+                loop {
+                    match it.next() {
+                        None => return Err(format!("unterminated string {s:?}")),
+                        Some('"') => break,
+                        Some('\n') => return Err(format!("raw line break in {s:?}")),
+                        Some('\\') => match it.next() {
+                            Some('"') => s.push('"'),
+                            Some('\\') => s.push('\\'),
+                            Some('n') => s.push('\n'),
+                            other => return Err(format!("escape \\{other:?} in {s:?}")),
+                        },
+                        Some(c) => s.push(c),
+                    }
+                }
+                out.push(Tok::Quoted(s));
+            }
+            '-' if it.peek() == Some(&'>') => {
+                it.next();
+                out.push(Tok::Punct("->"));
+            }
+            '{' => out.push(Tok::Punct("{")),
+            '}' => out.push(Tok::Punct("}")),
+            '[' => out.push(Tok::Punct("[")),
+            ']' => out.push(Tok::Punct("]")),
+            ';' => out.push(Tok::Punct(";")),
+            ',' => out.push(Tok::Punct(",")),
+            '=' => out.push(Tok::Punct("=")),
+            c if c.is_alphanumeric() || c == '_' || c == '.' => {
+                let mut w = c.to_string();
+                while let Some(&d) = it.peek() {
+                    if d.is_alphanumeric() || d == '_' || d == '.' {
+                        w.push(d);
+                        it.next();
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Tok::Word(w));
+            }
+            c => return Err(format!("unexpected {c:?}")),
+        }
+    }
+    Ok(out)
+}
+
+/// The names the system reaches in a model file (components, items and
+/// domains used as members; blocks), a `choose` at its first member.
+fn reached(model: &toml::Table) -> (Vec<String>, Vec<String>) {
+    let blocks = model
+        .get("block")
+        .and_then(|b| b.as_table())
+        .cloned()
+        .unwrap_or_default();
+    fn walk(name: &str, blocks: &toml::Table, parts: &mut Vec<String>, used: &mut Vec<String>) {
+        let Some(b) = blocks.get(name).and_then(|b| b.as_table()) else {
+            if !parts.iter().any(|p| p == name) {
+                parts.push(name.to_string());
+            }
+            return;
+        };
+        if !used.iter().any(|u| u == name) {
+            used.push(name.to_string());
+        }
+        for key in ["series", "parallel", "standby", "choose"] {
+            if let Some(m) = b.get(key).and_then(|v| v.as_array()) {
+                let m: Vec<&str> = m.iter().map(|x| x.as_str().unwrap()).collect();
+                let m = if key == "choose" { &m[..1] } else { &m[..] };
+                for x in m {
+                    walk(x, blocks, parts, used);
+                }
             }
         }
     }
+    let (mut parts, mut used) = (Vec::new(), Vec::new());
+    walk(
+        model["system"].as_str().unwrap(),
+        &blocks,
+        &mut parts,
+        &mut used,
+    );
+    (parts, used)
+}
+
+/// Checks DOT text against the model file it was drawn from, without
+/// Graphviz: it tokenizes (strings escaped, no raw line break), braces
+/// balance, every node is declared before an edge uses it, node ids keep
+/// apart from the model's names, the edges are as many as the model's
+/// structure gives, and every component, item and block the system
+/// reaches is named (a node's label, a cluster's header).
+fn check_dot(what: &str, model: &toml::Table, dot: &str) {
+    let toks = dot_tokens(dot).unwrap_or_else(|e| panic!("{what}: DOT does not tokenize: {e}"));
+    assert_eq!(toks[0], Tok::Word("digraph".into()), "{what}");
+    assert!(matches!(toks[1], Tok::Quoted(_)), "{what}");
+    assert_eq!(toks[2], Tok::Punct("{"), "{what}");
+    let mut depth = 0i32;
+    let mut declared: HashSet<String> = HashSet::new();
+    let mut labels: Vec<(String, String)> = Vec::new();
+    let mut clusters: Vec<String> = Vec::new();
+    let mut edges = 0;
+    let mut i = 2;
+    // An attribute list from `[` to `]`: its key = value pairs.
+    let attrs = |i: &mut usize| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        assert_eq!(toks[*i], Tok::Punct("["), "{what}");
+        *i += 1;
+        while toks[*i] != Tok::Punct("]") {
+            let key = match &toks[*i] {
+                Tok::Word(w) => w.clone(),
+                t => panic!("{what}: attribute name {t:?}"),
+            };
+            assert_eq!(toks[*i + 1], Tok::Punct("="), "{what}: {key}");
+            let value = match &toks[*i + 2] {
+                Tok::Word(w) | Tok::Quoted(w) => w.clone(),
+                t => panic!("{what}: value {t:?}"),
+            };
+            out.push((key, value));
+            *i += 3;
+            if toks[*i] == Tok::Punct(",") {
+                *i += 1;
+            }
+        }
+        *i += 1;
+        out
+    };
+    while i < toks.len() {
+        match &toks[i] {
+            Tok::Punct("{") => {
+                depth += 1;
+                i += 1;
+            }
+            Tok::Punct("}") => {
+                depth -= 1;
+                assert!(depth >= 0, "{what}: unbalanced braces");
+                i += 1;
+            }
+            Tok::Punct(";") => i += 1,
+            Tok::Word(w) if w == "subgraph" => {
+                let Tok::Quoted(id) = &toks[i + 1] else {
+                    panic!("{what}: subgraph id")
+                };
+                assert!(id.starts_with("cluster_"), "{what}: {id}");
+                i += 2;
+            }
+            Tok::Word(w) if ["node", "graph", "edge"].contains(&w.as_str()) => {
+                i += 1;
+                attrs(&mut i);
+            }
+            Tok::Word(key) if toks[i + 1] == Tok::Punct("=") => {
+                // A graph attribute (inside a cluster: its header).
+                if key == "label"
+                    && let Tok::Quoted(v) = &toks[i + 2]
+                {
+                    clusters.push(v.clone());
+                }
+                i += 3;
+            }
+            Tok::Quoted(a) if toks[i + 1] == Tok::Punct("->") => {
+                let Tok::Quoted(b) = &toks[i + 2] else {
+                    panic!("{what}: edge to {:?}", toks[i + 2])
+                };
+                for n in [a, b] {
+                    assert!(
+                        declared.contains(n),
+                        "{what}: edge uses {n:?} before declaring it"
+                    );
+                }
+                edges += 1;
+                i += 3;
+                if toks.get(i) == Some(&Tok::Punct("[")) {
+                    attrs(&mut i);
+                }
+            }
+            Tok::Quoted(id) => {
+                assert!(declared.insert(id.clone()), "{what}: {id:?} declared twice");
+                i += 1;
+                let a = if toks.get(i) == Some(&Tok::Punct("[")) {
+                    attrs(&mut i)
+                } else {
+                    Vec::new()
+                };
+                let label = a.iter().find(|(k, _)| k == "label").map(|(_, v)| v.clone());
+                if id != "in" && id != "out" && !id.starts_with("p:") {
+                    labels.push((
+                        id.clone(),
+                        label.unwrap_or_else(|| panic!("{what}: {id} without a label")),
+                    ));
+                }
+            }
+            t => panic!("{what}: unexpected {t:?}"),
+        }
+    }
+    assert_eq!(depth, 0, "{what}: unbalanced braces");
+    assert!(
+        declared.contains("in") && declared.contains("out"),
+        "{what}"
+    );
+    let (expected, _) = expected_edges(model);
+    assert_eq!(edges, expected, "{what}: DOT edges");
+    let (parts, blocks) = reached(model);
+    let components: HashSet<String> = model
+        .get("component")
+        .and_then(|c| c.as_table())
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default();
+    for p in &parts {
+        let id = if components.contains(p) {
+            format!("c:{p}")
+        } else {
+            format!("i:{p}")
+        };
+        let label = labels
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, l)| l)
+            .unwrap_or_else(|| panic!("{what}: no node {id:?} for {p:?}"));
+        assert!(
+            label.starts_with(p.as_str()),
+            "{what}: {id:?} labelled {label:?}"
+        );
+    }
+    for b in &blocks {
+        assert!(
+            clusters.iter().any(|c| c.starts_with(&format!("{b}: "))),
+            "{what}: no cluster headed {b:?}: {clusters:?}"
+        );
+    }
+    // Nothing else: every node labelled is a part the system reaches.
+    assert_eq!(labels.len(), parts.len(), "{what}: {labels:?}");
+}
+
+/// DOT with names that need escaping or look like the DOT's own ids.
+#[test]
+fn dot_of_hostile_names_is_well_formed() {
+    let text = "system = \"top\"\n[component.\"in\"]\navailability = \"99%\"\n[component.\"two\\nlines\"]\navailability = \"99%\"\nmttr = \"1h\"\ncount = 3\nneed = 2\n[component.\"out\"]\navailability = \"99.9%\"\n[component.\"p:1\"]\navailability = \"99.9%\"\n[block.\"q \\\"x\\\" \\\\\"]\nseries = [\"in\", \"two\\nlines\", \"p:1\"]\n[block.top]\nparallel = [\"q \\\"x\\\" \\\\\", \"out\"]\n";
+    let model: toml::Table = toml::from_str(text).unwrap();
+    assert!(
+        model["block"]
+            .as_table()
+            .unwrap()
+            .contains_key("q \"x\" \\")
+    );
+    let sys = System::from_str("odd.toml", text).unwrap();
+    let dot = chart::diagram_dot(&sys);
+    check_dot("odd.toml", &model, &dot);
+    // 2 + parallel of 2 (4) + series of 3 (2).
+    assert_eq!(dot.matches(" -> ").count(), 8);
 }
 
 #[test]

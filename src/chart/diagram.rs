@@ -1048,9 +1048,11 @@ impl DotState<'_> {
                 }
             }
             Kind::Stack { need, standby } => {
-                let label = match standby {
-                    Some(_) => "standby".to_string(),
-                    None => format!("{need} of {}", s.kids.len()),
+                // A named block's cluster says it already.
+                let label = match (standby, &s.name) {
+                    (_, Some(_)) => String::new(),
+                    (Some(_), None) => "standby".to_string(),
+                    (None, None) => format!("{need} of {}", s.kids.len()),
                 };
                 let split = self.point(&label);
                 let join = self.point("");
