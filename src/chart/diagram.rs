@@ -54,16 +54,17 @@ const BOX: Rgb = Rgb(232, 240, 250);
 const SHARED: Rgb = Rgb(150, 40, 160);
 const FRAME: Rgb = Rgb(150, 150, 150);
 
-/// Colours of failure domains, in the order the model defines them.
+/// Colours of failure domains, in the order the model defines them (no
+/// purple or magenta: purple marks a part drawn in several places).
 const PALETTE: [Rgb; 8] = [
     Rgb(230, 135, 30),
     Rgb(40, 140, 70),
     Rgb(52, 101, 164),
     Rgb(200, 40, 40),
-    Rgb(128, 74, 160),
+    Rgb(110, 130, 30),
     Rgb(20, 150, 160),
     Rgb(160, 110, 40),
-    Rgb(200, 70, 140),
+    Rgb(95, 105, 125),
 ];
 
 fn domain_color(d: usize) -> Rgb {
@@ -278,9 +279,9 @@ fn badge_w(sys: &System, d: usize) -> f64 {
 }
 
 /// Sets every shape's size and port height, bottom up.
-fn measure(sys: &System, s: &mut Shape) {
+fn measure(sys: &System, s: &mut Shape, uses: &HashMap<String, usize>) {
     for k in &mut s.kids {
-        measure(sys, k);
+        measure(sys, k, uses);
     }
     let framed = s.name.is_some() && !matches!(s.kind, Kind::Leaf { .. });
     let (mut w, mut h, mut py) = match &s.kind {
@@ -327,7 +328,7 @@ fn measure(sys: &System, s: &mut Shape) {
         }
     };
     if framed {
-        let title_w = text_w(&header(sys, s), SMALL) + 2.0 * PAD;
+        let title_w = text_w(&frame_title(sys, s, uses), SMALL) + 2.0 * PAD;
         w = (w + 2.0 * PAD).max(title_w);
         h += HEADER + 2.0 * PAD;
         py += HEADER + PAD;
@@ -403,13 +404,7 @@ impl Painter<'_> {
                 class: "block",
                 title: s.name.clone(),
             });
-            let mut head = header(self.sys, s);
-            if shared {
-                head.push_str(&format!(
-                    " (one block, drawn {} times)",
-                    self.uses[s.name.as_ref().unwrap()]
-                ));
-            }
+            let head = frame_title(self.sys, s, &self.uses);
             self.text(x + PAD, y + PAD + 5.0, head, SMALL, INK, Anchor::Start);
             ix = x + PAD;
             iy = y + HEADER + PAD;
@@ -615,6 +610,18 @@ fn inner_width(s: &Shape) -> f64 {
     }
 }
 
+/// A block frame's title: its header, and how often the block is drawn
+/// when more than once.
+fn frame_title(sys: &System, s: &Shape, uses: &HashMap<String, usize>) -> String {
+    let mut head = header(sys, s);
+    if let Some(&n) = s.name.as_ref().and_then(|name| uses.get(name))
+        && n > 1
+    {
+        head.push_str(&format!(" (one block, drawn {n} times)"));
+    }
+    head
+}
+
 /// How often each name is drawn.
 fn count_uses(s: &Shape, uses: &mut HashMap<String, usize>) {
     if let Some(n) = &s.name {
@@ -629,7 +636,9 @@ fn count_uses(s: &Shape, uses: &mut HashMap<String, usize>) {
 fn shapes(sys: &System) -> Shape {
     let mut b = Builder::new(sys);
     let mut root = b.shape(sys.root(), 0);
-    measure(sys, &mut root);
+    let mut uses = HashMap::new();
+    count_uses(&root, &mut uses);
+    measure(sys, &mut root, &uses);
     root
 }
 
