@@ -2,7 +2,8 @@
 //! page (feature `charts`, on by default).
 //!
 //! Every function here reads results only ([`Report`](crate::Report),
-//! [`Sweep`](crate::study::Sweep), [`Blast`](crate::study::Blast), a
+//! [`Sweep`](crate::study::Sweep), [`Blast`](crate::study::Blast), the
+//! options' [`Paired`](crate::study::paired::Paired) simulation, a
 //! checked [`System`](crate::System) for its structure, or the small
 //! [`YearDowntime`] input) and never runs an engine. A picture is SVG or
 //! PNG ([`ImageFormat`], by the output file's extension), the same drawing
