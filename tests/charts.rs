@@ -434,10 +434,11 @@ fn reached(model: &toml::Table) -> (Vec<String>, Vec<String>) {
 
 /// Checks DOT text against the model file it was drawn from, without
 /// Graphviz: it tokenizes (strings escaped, no raw line break), braces
-/// balance, every node is declared before an edge uses it, node ids keep
-/// apart from the model's names, the edges are as many as the model's
-/// structure gives, and every component, item and block the system
-/// reaches is named (a node's label, a cluster's header).
+/// balance, every node is declared before an edge uses it and only once,
+/// node ids keep apart from the model's names, the edges are as many as
+/// the model's structure gives with each block drawn once, and every
+/// component, item and block the system reaches is named (a node's label,
+/// a cluster's header).
 fn check_dot(what: &str, model: &toml::Table, dot: &str) {
     let toks = dot_tokens(dot).unwrap_or_else(|e| panic!("{what}: DOT does not tokenize: {e}"));
     assert_eq!(toks[0], Tok::Word("digraph".into()), "{what}");
@@ -545,9 +546,29 @@ fn check_dot(what: &str, model: &toml::Table, dot: &str) {
         declared.contains("in") && declared.contains("out"),
         "{what}"
     );
-    let (expected, _) = expected_edges(model);
-    assert_eq!(edges, expected, "{what}: DOT edges");
     let (parts, blocks) = reached(model);
+    // Each block drawn once: one into and one out of the system, n − 1
+    // in a series of n, 2n in a parallel or standby block of n.
+    let table = model
+        .get("block")
+        .and_then(|b| b.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let expected = 2 + blocks
+        .iter()
+        .map(|b| {
+            let b = table[b].as_table().unwrap();
+            let n = |k: &str| b.get(k).and_then(|v| v.as_array()).map(Vec::len);
+            if let Some(n) = n("series") {
+                n.saturating_sub(1)
+            } else if let Some(n) = n("parallel").or_else(|| n("standby")) {
+                2 * n
+            } else {
+                0 // a choice: drawn at its member
+            }
+        })
+        .sum::<usize>();
+    assert_eq!(edges, expected, "{what}: DOT edges");
     let components: HashSet<String> = model
         .get("component")
         .and_then(|c| c.as_table())

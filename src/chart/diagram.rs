@@ -19,6 +19,9 @@ enum Kind {
     Leaf { comp: usize, domains: Vec<usize> },
     /// A bare item or domain reached directly (no component).
     Item { name: String },
+    /// A named block met again where each block is built once (the DOT
+    /// output): the block's name.
+    Again { name: String },
     /// Members left to right.
     Series,
     /// Members stacked: `need` of them up (`standby`: index into
@@ -84,6 +87,9 @@ struct Builder<'a> {
     choices_of: HashMap<NodeId, Vec<usize>>,
     domain_of: HashMap<NodeId, usize>,
     depth: usize,
+    /// With `Some`: each block built once, a later use a [`Kind::Again`]
+    /// (the blocks built so far).
+    once: Option<HashSet<usize>>,
 }
 
 impl<'a> Builder<'a> {
@@ -112,6 +118,7 @@ impl<'a> Builder<'a> {
             choices_of,
             domain_of,
             depth: 0,
+            once: None,
         }
     }
 
@@ -155,6 +162,12 @@ impl<'a> Builder<'a> {
         }
         if self.depth > 200 {
             return blank(None, Kind::Item { name: "…".into() }, vec![]);
+        }
+        if let (Some(&bi), Some(seen)) = (self.block_of.get(&node), self.once.as_mut())
+            && !seen.insert(bi)
+        {
+            let name = self.sys.blocks()[bi].name.clone();
+            return blank(None, Kind::Again { name }, vec![]);
         }
         self.depth += 1;
         let out = if let Some(&bi) = self.block_of.get(&node) {
@@ -304,7 +317,7 @@ fn measure(sys: &System, s: &mut Shape, uses: &HashMap<String, usize>) {
             }
             (w.max(70.0), h, h / 2.0)
         }
-        Kind::Item { name } => {
+        Kind::Item { name } | Kind::Again { name } => {
             let w = (text_w(name, FONT) + 24.0).max(60.0);
             (w, 30.0, 15.0)
         }
@@ -419,7 +432,7 @@ impl Painter<'_> {
         let _ = iw;
         match &s.kind {
             Kind::Leaf { comp, domains } => self.leaf(s, *comp, domains, x, y),
-            Kind::Item { name } => {
+            Kind::Item { name } | Kind::Again { name } => {
                 self.scene.prims.push(Prim::Rect {
                     x,
                     y,
@@ -892,9 +905,11 @@ fn dot_id(s: &str) -> String {
 
 /// The model as a Graphviz digraph (`dot -Tsvg`): a component is one node
 /// wherever it is used (a name used twice is visibly one thing), a named
-/// block a cluster headed as in the diagram (`front: 2 of 3`), a stacked
-/// block a split and a join point between its members, failure domains
-/// as outline colours named in the node's label.
+/// block one cluster headed as in the diagram (`front: 2 of 3`) wherever
+/// it is used (a later use's edges go to and from the same cluster, so the
+/// graph grows with the model, not with its number of paths), a stacked
+/// block a split and a join point between its members, failure domains as
+/// outline colours named in the node's label.
 ///
 /// Node ids live apart from the model's names, whatever they are: `in`
 /// and `out` for the system's ends, `c:NAME` for a component, `i:NAME`
@@ -914,7 +929,9 @@ fn dot_id(s: &str) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diagram_dot(sys: &System) -> String {
-    let root = shapes(sys);
+    let mut b = Builder::new(sys);
+    b.once = Some(HashSet::new());
+    let root = b.shape(sys.root(), 0);
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", dot_id(sys.name()));
     out.push_str("  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", fontname=\"DejaVu Sans\"];\n  graph [fontname=\"DejaVu Sans\", fontsize=11];\n");
@@ -924,6 +941,7 @@ pub fn diagram_dot(sys: &System) -> String {
         out,
         edges: String::new(),
         declared: HashSet::new(),
+        blocks: HashMap::new(),
         next: 0,
         clusters: 0,
         indent: 1,
@@ -943,6 +961,8 @@ struct DotState<'a> {
     /// Edge statements, written after every node.
     edges: String,
     declared: HashSet<String>,
+    /// Each block's entry and exit, once walked.
+    blocks: HashMap<String, (String, String)>,
     next: usize,
     clusters: usize,
     indent: usize,
@@ -993,6 +1013,9 @@ impl DotState<'_> {
             self.indent += 1;
         }
         let ends = self.walk_inner(s);
+        if let (true, Some(name)) = (cluster, &s.name) {
+            self.blocks.insert(name.clone(), ends.clone());
+        }
         if cluster {
             self.indent -= 1;
             let _ = writeln!(self.out, "{}}}", self.pad());
@@ -1042,6 +1065,15 @@ impl DotState<'_> {
                 }
                 (id.clone(), id)
             }
+            Kind::Again { name } => match self.blocks.get(name) {
+                Some(ends) => ends.clone(),
+                // Not reached: a block is walked before it is met again
+                // (both in the same order); a point keeps the graph whole.
+                None => {
+                    let p = self.point(name);
+                    (p.clone(), p)
+                }
+            },
             Kind::Choice => self.walk(&s.kids[0]),
             Kind::Series => {
                 let ends: Vec<(String, String)> = s.kids.iter().map(|k| self.walk(k)).collect();
