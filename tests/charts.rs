@@ -1334,3 +1334,35 @@ fn options_whiskers_of_years_without_downtime() {
         Err(chart::ChartError::Mismatch(_))
     ));
 }
+
+/// A model whose blocks are each used twice, level on level, has 2^18
+/// paths: its picture would draw every use and is refused with a clear
+/// error at once; its DOT draws each block once and stays small.
+#[test]
+fn diagram_of_many_reused_blocks_is_refused_and_its_dot_stays_small() {
+    let levels = 18;
+    let mut text = String::from(&format!("system = \"b{levels}\"\n"));
+    text.push_str("[component.c]\navailability = \"99%\"\n[block.b0]\nseries = [\"c\"]\n");
+    for i in 0..levels {
+        text.push_str(&format!(
+            "[component.x{i}]\navailability = \"99%\"\n[component.y{i}]\navailability = \"99%\"\n\
+             [block.s{i}]\nseries = [\"b{i}\", \"x{i}\"]\n[block.t{i}]\nseries = [\"b{i}\", \"y{i}\"]\n\
+             [block.b{n}]\nparallel = [\"s{i}\", \"t{i}\"]\n",
+            n = i + 1
+        ));
+    }
+    let model: toml::Table = toml::from_str(&text).unwrap();
+    let sys = System::from_str("reuse.toml", &text).unwrap();
+    let t = std::time::Instant::now();
+    for f in [ImageFormat::Svg, ImageFormat::Png] {
+        match chart::diagram(&sys, f) {
+            Err(chart::ChartError::Empty(m)) => assert!(m.contains("--format dot"), "{m}"),
+            other => panic!("expected a refusal, got {:?}", other.map(|b| b.len())),
+        }
+    }
+    let dot = chart::diagram_dot(&sys);
+    assert!(t.elapsed().as_secs() < 30, "refused quickly");
+    check_dot("reuse.toml", &model, &dot);
+    // 3 blocks and 2 components a level: one cluster each, not 2^18.
+    assert_eq!(dot.matches("subgraph").count(), 3 * levels + 1);
+}

@@ -90,6 +90,10 @@ struct Builder<'a> {
     /// With `Some`: each block built once, a later use a [`Kind::Again`]
     /// (the blocks built so far).
     once: Option<HashSet<usize>>,
+    /// Shapes built so far, and the most to build: past it, every shape
+    /// is a bare `…` (the caller checks `made` and gives up).
+    made: usize,
+    limit: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -119,6 +123,8 @@ impl<'a> Builder<'a> {
             domain_of,
             depth: 0,
             once: None,
+            made: 0,
+            limit: usize::MAX,
         }
     }
 
@@ -153,6 +159,10 @@ impl<'a> Builder<'a> {
             h: 0.0,
             py: 0.0,
         };
+        self.made += 1;
+        if self.made > self.limit {
+            return blank(None, Kind::Item { name: "…".into() }, vec![]);
+        }
         if let Some(ch) = self.choices_of.get(&node)
             && skip_choices < ch.len()
         {
@@ -848,10 +858,29 @@ pub fn diagram_svg(sys: &System) -> String {
 /// Largest PNG diagram, pixels (about 200 MB of RGB).
 const MAX_PNG_PIXELS: f64 = 64e6;
 
-/// How many parts a diagram draws (every use counted).
+/// Most shapes (parts and blocks, every use counted) a diagram draws as
+/// SVG or PNG: a model whose blocks are used in many places can have more
+/// than memory holds (its DOT draws each block once).
+const MAX_DRAWN: usize = 100_000;
+
+/// How many shapes (parts and blocks, every use counted) a diagram draws,
+/// counted up to `limit` (a larger count is given as `limit + 1`).
+fn drawn_shapes(sys: &System, limit: usize) -> usize {
+    let mut b = Builder::new(sys);
+    b.limit = limit;
+    b.shape(sys.root(), 0);
+    b.made.min(limit + 1)
+}
+
+/// How many parts a diagram draws (every use counted), counted up to
+/// 10,000 (a page draws at most a few hundred).
 pub(crate) fn drawn_parts(sys: &System) -> usize {
     fn count(s: &Shape) -> usize {
         usize::from(s.kids.is_empty()) + s.kids.iter().map(count).sum::<usize>()
+    }
+    const LIMIT: usize = 10_000;
+    if drawn_shapes(sys, LIMIT) > LIMIT {
+        return LIMIT + 1;
     }
     count(&shapes(sys))
 }
@@ -860,10 +889,18 @@ pub(crate) fn drawn_parts(sys: &System) -> usize {
 ///
 /// # Errors
 ///
-/// [`ChartError::Empty`] for a PNG over 64 megapixels (a model of
-/// thousands of parts: SVG and DOT have no limit); [`ChartError::Draw`]
-/// when drawing fails.
+/// [`ChartError::Empty`] for a diagram of more than 100,000 shapes
+/// (parts and blocks, every use of a block drawn again: a model whose
+/// blocks are used in many places; [`diagram_dot`] draws each block once)
+/// or a PNG over 64 megapixels (a model of thousands of parts);
+/// [`ChartError::Draw`] when drawing fails.
 pub fn diagram(sys: &System, format: ImageFormat) -> Result<Vec<u8>, ChartError> {
+    if drawn_shapes(sys, MAX_DRAWN) > MAX_DRAWN {
+        return Err(ChartError::Empty(format!(
+            "the diagram of `{}` draws more than {MAX_DRAWN} shapes (a block is drawn again at each use): write it as DOT (--format dot), which draws each block once",
+            sys.name()
+        )));
+    }
     match format {
         ImageFormat::Svg => Ok(diagram_svg(sys).into_bytes()),
         ImageFormat::Png => {

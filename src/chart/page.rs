@@ -169,7 +169,12 @@ pub fn review_page(v: &Review<'_>) -> String {
     if parts > MAX_PAGE_PARTS {
         let _ = writeln!(
             h,
-            "<p>Not drawn here: {parts} parts (more than {MAX_PAGE_PARTS}); <code>fivenines diagram FILE -o F.svg</code> or <code>--format dot</code> draws it.</p>"
+            "<p>Not drawn here: {} parts (more than {MAX_PAGE_PARTS}); <code>fivenines diagram FILE -o F.svg</code> or <code>--format dot</code> draws it.</p>",
+            if parts > 10_000 {
+                "more than 10,000".to_string()
+            } else {
+                parts.to_string()
+            }
         );
     } else {
         h.push_str("<figure>\n");
