@@ -971,7 +971,7 @@ pub fn diagram_dot(sys: &System) -> String {
     let root = b.shape(sys.root(), 0);
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", dot_id(sys.name()));
-    out.push_str("  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", fontname=\"DejaVu Sans\"];\n  graph [fontname=\"DejaVu Sans\", fontsize=11];\n");
+    out.push_str("  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", fontname=\"DejaVu Sans\"];\n  graph [fontname=\"DejaVu Sans\", fontsize=11];\n  edge [fontname=\"DejaVu Sans\", fontsize=10];\n");
     out.push_str("  \"in\" [shape=circle, label=\"in\", fillcolor=white];\n  \"out\" [shape=circle, label=\"out\", fillcolor=white];\n");
     let mut st = DotState {
         sys,
