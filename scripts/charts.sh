@@ -27,6 +27,9 @@ run diagram models/multi-az-three-tier.toml -o "$out/diagram.svg"
 run estimate models/multi-az-three-tier.toml --target 99.99% --chart "$out/contributors.svg"
 run compare scripts/options/one-az.toml scripts/options/two-az.toml scripts/options/two-az-four-web.toml scripts/options/three-az.toml --target 99.99% --chart "$out/options.svg"
 run compare scripts/options/one-az.toml scripts/options/two-az.toml scripts/options/two-az-four-web.toml scripts/options/three-az.toml --target 99.99% --chart "$out/cost.svg" --cost
+# Seeded: the same picture on every machine and thread count (rerun the
+# script when the simulation's random streams change).
+run compare scripts/options/one-az.toml scripts/options/two-az.toml scripts/options/two-az-four-web.toml scripts/options/three-az.toml --target 99.99% --simulate --runs 10000 --seed 1 --chart "$out/options-simulated.svg"
 run sweep models/multi-az-three-tier.toml --vary component.alb.mttr=1m..10h --target 99.95% --chart "$out/sweep.svg"
 run sweep models/multi-az-three-tier.toml --vary component.alb.mttr=5m..4h:6 --vary block.db.failover=30s..5m:4 --target 99.95% --chart "$out/sweep-heat.svg"
 exit 0

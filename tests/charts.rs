@@ -146,7 +146,7 @@ fn options_and_cost_charts() {
         .collect();
     check_both(
         "options",
-        |f, s| chart::options(&opts, f, s).unwrap(),
+        |f, s| chart::options(&opts, None, f, s).unwrap(),
         &[
             "web-x1",
             "web-x2",
@@ -323,20 +323,299 @@ fn diagram_of_every_model_names_everything_and_draws_its_edges() {
             .unwrap();
         assert_eq!(w, width as u32);
         assert!(colours > 8);
-        // DOT: a digraph naming every component the system uses.
-        let dot = chart::diagram_dot(&sys);
-        assert!(dot.starts_with("digraph") && dot.trim_end().ends_with('}'));
-        for c in sys.components() {
-            if svg.contains(&format!("<title>{}", c.name)) {
-                assert!(
-                    dot.contains(&format!("\"{}\"", c.name)),
-                    "{}: dot lacks {}",
-                    path.display(),
-                    c.name
-                );
+        check_dot(
+            &path.display().to_string(),
+            &model,
+            &chart::diagram_dot(&sys),
+        );
+    }
+}
+
+/// A DOT token: a quoted string (unescaped), a bare word, or punctuation.
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Quoted(String),
+    Word(String),
+    Punct(&'static str),
+}
+
+/// Splits DOT text into tokens, failing on an unterminated string, a raw
+/// line break inside one, or an unknown escape.
+fn dot_tokens(dot: &str) -> Result<Vec<Tok>, String> {
+    let mut out = Vec::new();
+    let mut it = dot.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '"' => {
+                let mut s = String::new();
+                loop {
+                    match it.next() {
+                        None => return Err(format!("unterminated string {s:?}")),
+                        Some('"') => break,
+                        Some('\n') => return Err(format!("raw line break in {s:?}")),
+                        Some('\\') => match it.next() {
+                            Some('"') => s.push('"'),
+                            Some('\\') => s.push('\\'),
+                            Some('n') => s.push('\n'),
+                            other => return Err(format!("escape \\{other:?} in {s:?}")),
+                        },
+                        Some(c) => s.push(c),
+                    }
+                }
+                out.push(Tok::Quoted(s));
+            }
+            '-' if it.peek() == Some(&'>') => {
+                it.next();
+                out.push(Tok::Punct("->"));
+            }
+            '{' => out.push(Tok::Punct("{")),
+            '}' => out.push(Tok::Punct("}")),
+            '[' => out.push(Tok::Punct("[")),
+            ']' => out.push(Tok::Punct("]")),
+            ';' => out.push(Tok::Punct(";")),
+            ',' => out.push(Tok::Punct(",")),
+            '=' => out.push(Tok::Punct("=")),
+            c if c.is_alphanumeric() || c == '_' || c == '.' => {
+                let mut w = c.to_string();
+                while let Some(&d) = it.peek() {
+                    if d.is_alphanumeric() || d == '_' || d == '.' {
+                        w.push(d);
+                        it.next();
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Tok::Word(w));
+            }
+            c => return Err(format!("unexpected {c:?}")),
+        }
+    }
+    Ok(out)
+}
+
+/// The names the system reaches in a model file (components, items and
+/// domains used as members; blocks), a `choose` at its first member.
+fn reached(model: &toml::Table) -> (Vec<String>, Vec<String>) {
+    let blocks = model
+        .get("block")
+        .and_then(|b| b.as_table())
+        .cloned()
+        .unwrap_or_default();
+    fn walk(name: &str, blocks: &toml::Table, parts: &mut Vec<String>, used: &mut Vec<String>) {
+        let Some(b) = blocks.get(name).and_then(|b| b.as_table()) else {
+            if !parts.iter().any(|p| p == name) {
+                parts.push(name.to_string());
+            }
+            return;
+        };
+        if !used.iter().any(|u| u == name) {
+            used.push(name.to_string());
+        }
+        for key in ["series", "parallel", "standby", "choose"] {
+            if let Some(m) = b.get(key).and_then(|v| v.as_array()) {
+                let m: Vec<&str> = m.iter().map(|x| x.as_str().unwrap()).collect();
+                let m = if key == "choose" { &m[..1] } else { &m[..] };
+                for x in m {
+                    walk(x, blocks, parts, used);
+                }
             }
         }
     }
+    let (mut parts, mut used) = (Vec::new(), Vec::new());
+    walk(
+        model["system"].as_str().unwrap(),
+        &blocks,
+        &mut parts,
+        &mut used,
+    );
+    (parts, used)
+}
+
+/// Checks DOT text against the model file it was drawn from, without
+/// Graphviz: it tokenizes (strings escaped, no raw line break), braces
+/// balance, every node is declared before an edge uses it and only once,
+/// node ids keep apart from the model's names, the edges are as many as
+/// the model's structure gives with each block drawn once, and every
+/// component, item and block the system reaches is named (a node's label,
+/// a cluster's header).
+fn check_dot(what: &str, model: &toml::Table, dot: &str) {
+    let toks = dot_tokens(dot).unwrap_or_else(|e| panic!("{what}: DOT does not tokenize: {e}"));
+    assert_eq!(toks[0], Tok::Word("digraph".into()), "{what}");
+    assert!(matches!(toks[1], Tok::Quoted(_)), "{what}");
+    assert_eq!(toks[2], Tok::Punct("{"), "{what}");
+    let mut depth = 0i32;
+    let mut declared: HashSet<String> = HashSet::new();
+    let mut labels: Vec<(String, String)> = Vec::new();
+    let mut clusters: Vec<String> = Vec::new();
+    let mut edges = 0;
+    let mut i = 2;
+    // An attribute list from `[` to `]`: its key = value pairs.
+    let attrs = |i: &mut usize| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        assert_eq!(toks[*i], Tok::Punct("["), "{what}");
+        *i += 1;
+        while toks[*i] != Tok::Punct("]") {
+            let key = match &toks[*i] {
+                Tok::Word(w) => w.clone(),
+                t => panic!("{what}: attribute name {t:?}"),
+            };
+            assert_eq!(toks[*i + 1], Tok::Punct("="), "{what}: {key}");
+            let value = match &toks[*i + 2] {
+                Tok::Word(w) | Tok::Quoted(w) => w.clone(),
+                t => panic!("{what}: value {t:?}"),
+            };
+            out.push((key, value));
+            *i += 3;
+            if toks[*i] == Tok::Punct(",") {
+                *i += 1;
+            }
+        }
+        *i += 1;
+        out
+    };
+    while i < toks.len() {
+        match &toks[i] {
+            Tok::Punct("{") => {
+                depth += 1;
+                i += 1;
+            }
+            Tok::Punct("}") => {
+                depth -= 1;
+                assert!(depth >= 0, "{what}: unbalanced braces");
+                i += 1;
+            }
+            Tok::Punct(";") => i += 1,
+            Tok::Word(w) if w == "subgraph" => {
+                let Tok::Quoted(id) = &toks[i + 1] else {
+                    panic!("{what}: subgraph id")
+                };
+                assert!(id.starts_with("cluster_"), "{what}: {id}");
+                i += 2;
+            }
+            Tok::Word(w) if ["node", "graph", "edge"].contains(&w.as_str()) => {
+                i += 1;
+                attrs(&mut i);
+            }
+            Tok::Word(key) if toks[i + 1] == Tok::Punct("=") => {
+                // A graph attribute (inside a cluster: its header).
+                if key == "label"
+                    && let Tok::Quoted(v) = &toks[i + 2]
+                {
+                    clusters.push(v.clone());
+                }
+                i += 3;
+            }
+            Tok::Quoted(a) if toks[i + 1] == Tok::Punct("->") => {
+                let Tok::Quoted(b) = &toks[i + 2] else {
+                    panic!("{what}: edge to {:?}", toks[i + 2])
+                };
+                for n in [a, b] {
+                    assert!(
+                        declared.contains(n),
+                        "{what}: edge uses {n:?} before declaring it"
+                    );
+                }
+                edges += 1;
+                i += 3;
+                if toks.get(i) == Some(&Tok::Punct("[")) {
+                    attrs(&mut i);
+                }
+            }
+            Tok::Quoted(id) => {
+                assert!(declared.insert(id.clone()), "{what}: {id:?} declared twice");
+                i += 1;
+                let a = if toks.get(i) == Some(&Tok::Punct("[")) {
+                    attrs(&mut i)
+                } else {
+                    Vec::new()
+                };
+                let label = a.iter().find(|(k, _)| k == "label").map(|(_, v)| v.clone());
+                if id != "in" && id != "out" && !id.starts_with("p:") {
+                    labels.push((
+                        id.clone(),
+                        label.unwrap_or_else(|| panic!("{what}: {id} without a label")),
+                    ));
+                }
+            }
+            t => panic!("{what}: unexpected {t:?}"),
+        }
+    }
+    assert_eq!(depth, 0, "{what}: unbalanced braces");
+    assert!(
+        declared.contains("in") && declared.contains("out"),
+        "{what}"
+    );
+    let (parts, blocks) = reached(model);
+    // Each block drawn once: one into and one out of the system, n − 1
+    // in a series of n, 2n in a parallel or standby block of n.
+    let table = model
+        .get("block")
+        .and_then(|b| b.as_table())
+        .cloned()
+        .unwrap_or_default();
+    let expected = 2 + blocks
+        .iter()
+        .map(|b| {
+            let b = table[b].as_table().unwrap();
+            let n = |k: &str| b.get(k).and_then(|v| v.as_array()).map(Vec::len);
+            if let Some(n) = n("series") {
+                n.saturating_sub(1)
+            } else if let Some(n) = n("parallel").or_else(|| n("standby")) {
+                2 * n
+            } else {
+                0 // a choice: drawn at its member
+            }
+        })
+        .sum::<usize>();
+    assert_eq!(edges, expected, "{what}: DOT edges");
+    let components: HashSet<String> = model
+        .get("component")
+        .and_then(|c| c.as_table())
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default();
+    for p in &parts {
+        let id = if components.contains(p) {
+            format!("c:{p}")
+        } else {
+            format!("i:{p}")
+        };
+        let label = labels
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, l)| l)
+            .unwrap_or_else(|| panic!("{what}: no node {id:?} for {p:?}"));
+        assert!(
+            label.starts_with(p.as_str()),
+            "{what}: {id:?} labelled {label:?}"
+        );
+    }
+    for b in &blocks {
+        assert!(
+            clusters.iter().any(|c| c.starts_with(&format!("{b}: "))),
+            "{what}: no cluster headed {b:?}: {clusters:?}"
+        );
+    }
+    // Nothing else: every node labelled is a part the system reaches.
+    assert_eq!(labels.len(), parts.len(), "{what}: {labels:?}");
+}
+
+/// DOT with names that need escaping or look like the DOT's own ids.
+#[test]
+fn dot_of_hostile_names_is_well_formed() {
+    let text = "system = \"top\"\n[component.\"in\"]\navailability = \"99%\"\n[component.\"two\\nlines\"]\navailability = \"99%\"\nmttr = \"1h\"\ncount = 3\nneed = 2\n[component.\"out\"]\navailability = \"99.9%\"\n[component.\"p:1\"]\navailability = \"99.9%\"\n[block.\"q \\\"x\\\" \\\\\"]\nseries = [\"in\", \"two\\nlines\", \"p:1\"]\n[block.top]\nparallel = [\"q \\\"x\\\" \\\\\", \"out\"]\n";
+    let model: toml::Table = toml::from_str(text).unwrap();
+    assert!(
+        model["block"]
+            .as_table()
+            .unwrap()
+            .contains_key("q \"x\" \\")
+    );
+    let sys = System::from_str("odd.toml", text).unwrap();
+    let dot = chart::diagram_dot(&sys);
+    check_dot("odd.toml", &model, &dot);
+    // 2 + parallel of 2 (4) + series of 3 (2).
+    assert_eq!(dot.matches(" -> ").count(), 8);
 }
 
 #[test]
@@ -654,6 +933,21 @@ fn options_page_is_self_contained() {
     check_page(&html, &must);
     // Each option's diagram: three diagrams and two charts.
     assert_eq!(html.matches("<svg").count(), 5);
+    assert!(!html.contains("#141414"), "no whiskers without --simulate");
+    // With --simulate: the simulated table and the whiskers, explained.
+    args.extend(["--simulate", "--runs", "400", "--seed", "5"]);
+    assert_eq!(run(&args, &[]).code(), Some(1));
+    let html = std::fs::read_to_string(&out).unwrap();
+    check_page(
+        &html,
+        &[
+            "Simulated",
+            "400 simulated years per option, seed 5",
+            "from the 99th to the 90th percentile of the downtime in 400 simulated years",
+            "400 simulated years (seed 5)",
+        ],
+    );
+    assert_eq!(html.matches("stroke=\"#141414\"").count(), 3 * 3 + 3);
 }
 
 /// The chart layer reads results: it runs no engine and no study.
@@ -860,4 +1154,215 @@ fn review_page_with_a_simulation() {
     // Three charts: diagram, contributors, the year's downtime.
     assert!(html.matches("<svg").count() >= 3);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The `<polyline>`s of an SVG drawn in `stroke`: their points.
+fn polylines(svg: &str, stroke: &str) -> Vec<Vec<(f64, f64)>> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(stroke))
+        .map(|n| {
+            n.attribute("points")
+                .unwrap()
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The x axis of a nines chart as a map from nines to pixels, fitted to
+/// its tick labels (`4 (99.99%)` at the tick's x).
+fn nines_axis(svg: &str) -> impl Fn(f64) -> f64 {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let ticks: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| {
+            let t = n.text()?.trim().to_string();
+            let (v, rest) = t.split_once(" (")?;
+            if !rest.ends_with("%)") {
+                return None;
+            }
+            Some((v.parse().ok()?, n.attribute("x")?.parse().ok()?))
+        })
+        .collect();
+    assert!(ticks.len() >= 3, "tick labels: {ticks:?}");
+    let (a, b) = (ticks[0], ticks[ticks.len() - 1]);
+    let slope = (b.1 - a.1) / (b.0 - a.0);
+    for t in &ticks {
+        assert!(
+            (a.1 + (t.0 - a.0) * slope - t.1).abs() <= 1.0,
+            "axis not linear"
+        );
+    }
+    move |n| a.1 + (n - a.0) * slope
+}
+
+/// `compare --simulate --chart`: each bar's whisker runs from the nines of
+/// the simulated p99 downtime to those of the p90, as the JSON output of
+/// the same command gives them; the labels and the note say so.
+#[test]
+fn options_chart_whiskers_are_the_simulated_percentiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg_path = dir.path().join("options.svg");
+    let png_path = dir.path().join("options.png");
+    let files = [
+        "scripts/options/one-az.toml",
+        "scripts/options/two-az.toml",
+        "scripts/options/three-az.toml",
+    ];
+    let json_of = |chart: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fivenines"));
+        cmd.arg("compare")
+            .args(files)
+            .args(["--target", "99.99%", "--simulate", "--runs", "3000"])
+            .args(["--seed", "7", "--format", "json", "--chart"])
+            .arg(chart)
+            .current_dir(root());
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "one-az misses 99.99%");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let json = json_of(&svg_path);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    let texts = svg_texts(svg.as_bytes());
+    assert!(
+        texts.contains("3,000 simulated years (seed 7)"),
+        "the note names runs and seed:\n{texts}"
+    );
+    assert!(texts.contains("simulated p99 to p90"), "legend");
+    let px = nines_axis(&svg);
+    // The whiskers' horizontal lines, top to bottom (the legend's glyph,
+    // at the bottom edge, left out).
+    let mut lines: Vec<(f64, f64, f64)> = polylines(&svg, "#141414")
+        .into_iter()
+        .filter(|p| p.len() == 2 && p[0].1 == p[1].1 && p[0].1 < 500.0)
+        .map(|p| (p[0].1, p[0].0.min(p[1].0), p[0].0.max(p[1].0)))
+        .collect();
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let options = json.as_array().unwrap();
+    assert_eq!(lines.len(), options.len(), "one whisker per option");
+    for (o, &(_, lo, hi)) in options.iter().zip(&lines) {
+        let sim = &o["simulation"];
+        let p90 = sim["p90_s"].as_f64().unwrap();
+        let p99 = sim["p99_s"].as_f64().unwrap();
+        assert!(p99 >= p90 && p90 > 0.0, "{o}");
+        let nines = |d: f64| -(d / fivenines::YEAR_S).log10();
+        assert!(
+            (px(nines(p99)) - lo).abs() <= 1.5,
+            "{}: p99 end at {lo}, expected {}",
+            o["file"],
+            px(nines(p99))
+        );
+        assert!(
+            (px(nines(p90)) - hi).abs() <= 1.5,
+            "{}: p90 end at {hi}, expected {}",
+            o["file"],
+            px(nines(p90))
+        );
+        let label = format!(
+            "simulated: p90 {}, p99 {} a year",
+            fivenines::value::quantity::human_duration(p90),
+            fivenines::value::quantity::human_duration(p99)
+        );
+        assert!(texts.contains(&label), "SVG lacks {label:?}:\n{texts}");
+    }
+    // The PNG: the same chart, decoded at its size, not blank; the same
+    // seed gives the same numbers.
+    let again = json_of(&png_path);
+    assert_eq!(again, json);
+    let (w, h, colours) = png_info(&std::fs::read(&png_path).unwrap());
+    assert_eq!((w, h), (960, 540));
+    assert!(colours > 8, "PNG nearly blank: {colours} colours");
+}
+
+/// A percentile of no downtime has no nines: the whisker runs off the
+/// axis as an arrow; with a p99 of none there is no whisker. A simulation
+/// of other options is refused.
+#[test]
+fn options_whiskers_of_years_without_downtime() {
+    let (_, r) = report(&root().join("models/dx-only.toml"), Some("99.9%"));
+    let opts = [
+        OptionPoint {
+            label: "a",
+            report: &r,
+        },
+        OptionPoint {
+            label: "b",
+            report: &r,
+        },
+    ];
+    let option = |p90_s: f64, p99_s: f64| fivenines::study::paired::PairedOption {
+        mean_downtime_s: 3600.0,
+        ci95: [3000.0, 4200.0],
+        p90_s,
+        p99_s,
+        p_meets_target: None,
+        difference_s: None,
+    };
+    let mut sim = fivenines::study::paired::Paired {
+        runs: 100,
+        seed: 3,
+        mission_s: fivenines::YEAR_S,
+        options: vec![option(0.0, 7200.0), option(0.0, 0.0)],
+    };
+    let svg = String::from_utf8(
+        chart::options(&opts, Some(&sim), ImageFormat::Svg, Size::DEFAULT).unwrap(),
+    )
+    .unwrap();
+    let drawn = polylines(&svg, "#141414");
+    // Option a: line, p99 cap, arrow head (3 points); option b: nothing;
+    // the legend's glyph: 3 lines.
+    assert_eq!(
+        drawn.iter().filter(|p| p.len() == 3).count(),
+        1,
+        "{drawn:?}"
+    );
+    assert_eq!(drawn.len(), 3 + 3, "{drawn:?}");
+    let texts = svg_texts(svg.as_bytes());
+    assert!(
+        texts.contains("simulated: p90 0 s, p99 2.00 h a year"),
+        "{texts}"
+    );
+    sim.options.pop();
+    assert!(matches!(
+        chart::options(&opts, Some(&sim), ImageFormat::Svg, Size::DEFAULT),
+        Err(chart::ChartError::Mismatch(_))
+    ));
+}
+
+/// A model whose blocks are each used twice, level on level, has 2^18
+/// paths: its picture would draw every use and is refused with a clear
+/// error at once; its DOT draws each block once and stays small.
+#[test]
+fn diagram_of_many_reused_blocks_is_refused_and_its_dot_stays_small() {
+    let levels = 18;
+    let mut text = String::from(&format!("system = \"b{levels}\"\n"));
+    text.push_str("[component.c]\navailability = \"99%\"\n[block.b0]\nseries = [\"c\"]\n");
+    for i in 0..levels {
+        text.push_str(&format!(
+            "[component.x{i}]\navailability = \"99%\"\n[component.y{i}]\navailability = \"99%\"\n\
+             [block.s{i}]\nseries = [\"b{i}\", \"x{i}\"]\n[block.t{i}]\nseries = [\"b{i}\", \"y{i}\"]\n\
+             [block.b{n}]\nparallel = [\"s{i}\", \"t{i}\"]\n",
+            n = i + 1
+        ));
+    }
+    let model: toml::Table = toml::from_str(&text).unwrap();
+    let sys = System::from_str("reuse.toml", &text).unwrap();
+    let t = std::time::Instant::now();
+    for f in [ImageFormat::Svg, ImageFormat::Png] {
+        match chart::diagram(&sys, f) {
+            Err(chart::ChartError::Empty(m)) => assert!(m.contains("--format dot"), "{m}"),
+            other => panic!("expected a refusal, got {:?}", other.map(|b| b.len())),
+        }
+    }
+    let dot = chart::diagram_dot(&sys);
+    assert!(t.elapsed().as_secs() < 30, "refused quickly");
+    check_dot("reuse.toml", &model, &dot);
+    // 3 blocks and 2 components a level: one cluster each, not 2^18.
+    assert_eq!(dot.matches("subgraph").count(), 3 * levels + 1);
 }

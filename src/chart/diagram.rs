@@ -4,7 +4,7 @@
 //! stacks, failure domains as coloured badges with a legend, and a part
 //! used in several places marked as one thing. Also as Graphviz DOT.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::scene::{Anchor, Prim, Rgb, Scene};
@@ -19,6 +19,9 @@ enum Kind {
     Leaf { comp: usize, domains: Vec<usize> },
     /// A bare item or domain reached directly (no component).
     Item { name: String },
+    /// A named block met again where each block is built once (the DOT
+    /// output): the block's name.
+    Again { name: String },
     /// Members left to right.
     Series,
     /// Members stacked: `need` of them up (`standby`: index into
@@ -54,16 +57,17 @@ const BOX: Rgb = Rgb(232, 240, 250);
 const SHARED: Rgb = Rgb(150, 40, 160);
 const FRAME: Rgb = Rgb(150, 150, 150);
 
-/// Colours of failure domains, in the order the model defines them.
+/// Colours of failure domains, in the order the model defines them (no
+/// purple or magenta: purple marks a part drawn in several places).
 const PALETTE: [Rgb; 8] = [
     Rgb(230, 135, 30),
     Rgb(40, 140, 70),
     Rgb(52, 101, 164),
     Rgb(200, 40, 40),
-    Rgb(128, 74, 160),
+    Rgb(110, 130, 30),
     Rgb(20, 150, 160),
     Rgb(160, 110, 40),
-    Rgb(200, 70, 140),
+    Rgb(95, 105, 125),
 ];
 
 fn domain_color(d: usize) -> Rgb {
@@ -83,6 +87,13 @@ struct Builder<'a> {
     choices_of: HashMap<NodeId, Vec<usize>>,
     domain_of: HashMap<NodeId, usize>,
     depth: usize,
+    /// With `Some`: each block built once, a later use a [`Kind::Again`]
+    /// (the blocks built so far).
+    once: Option<HashSet<usize>>,
+    /// Shapes built so far, and the most to build: past it, every shape
+    /// is a bare `…` (the caller checks `made` and gives up).
+    made: usize,
+    limit: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -111,6 +122,9 @@ impl<'a> Builder<'a> {
             choices_of,
             domain_of,
             depth: 0,
+            once: None,
+            made: 0,
+            limit: usize::MAX,
         }
     }
 
@@ -145,6 +159,10 @@ impl<'a> Builder<'a> {
             h: 0.0,
             py: 0.0,
         };
+        self.made += 1;
+        if self.made > self.limit {
+            return blank(None, Kind::Item { name: "…".into() }, vec![]);
+        }
         if let Some(ch) = self.choices_of.get(&node)
             && skip_choices < ch.len()
         {
@@ -154,6 +172,12 @@ impl<'a> Builder<'a> {
         }
         if self.depth > 200 {
             return blank(None, Kind::Item { name: "…".into() }, vec![]);
+        }
+        if let (Some(&bi), Some(seen)) = (self.block_of.get(&node), self.once.as_mut())
+            && !seen.insert(bi)
+        {
+            let name = self.sys.blocks()[bi].name.clone();
+            return blank(None, Kind::Again { name }, vec![]);
         }
         self.depth += 1;
         let out = if let Some(&bi) = self.block_of.get(&node) {
@@ -278,9 +302,9 @@ fn badge_w(sys: &System, d: usize) -> f64 {
 }
 
 /// Sets every shape's size and port height, bottom up.
-fn measure(sys: &System, s: &mut Shape) {
+fn measure(sys: &System, s: &mut Shape, uses: &HashMap<String, usize>) {
     for k in &mut s.kids {
-        measure(sys, k);
+        measure(sys, k, uses);
     }
     let framed = s.name.is_some() && !matches!(s.kind, Kind::Leaf { .. });
     let (mut w, mut h, mut py) = match &s.kind {
@@ -303,7 +327,7 @@ fn measure(sys: &System, s: &mut Shape) {
             }
             (w.max(70.0), h, h / 2.0)
         }
-        Kind::Item { name } => {
+        Kind::Item { name } | Kind::Again { name } => {
             let w = (text_w(name, FONT) + 24.0).max(60.0);
             (w, 30.0, 15.0)
         }
@@ -327,7 +351,7 @@ fn measure(sys: &System, s: &mut Shape) {
         }
     };
     if framed {
-        let title_w = text_w(&header(sys, s), SMALL) + 2.0 * PAD;
+        let title_w = text_w(&frame_title(sys, s, uses), SMALL) + 2.0 * PAD;
         w = (w + 2.0 * PAD).max(title_w);
         h += HEADER + 2.0 * PAD;
         py += HEADER + PAD;
@@ -403,13 +427,7 @@ impl Painter<'_> {
                 class: "block",
                 title: s.name.clone(),
             });
-            let mut head = header(self.sys, s);
-            if shared {
-                head.push_str(&format!(
-                    " (one block, drawn {} times)",
-                    self.uses[s.name.as_ref().unwrap()]
-                ));
-            }
+            let head = frame_title(self.sys, s, &self.uses);
             self.text(x + PAD, y + PAD + 5.0, head, SMALL, INK, Anchor::Start);
             ix = x + PAD;
             iy = y + HEADER + PAD;
@@ -424,7 +442,7 @@ impl Painter<'_> {
         let _ = iw;
         match &s.kind {
             Kind::Leaf { comp, domains } => self.leaf(s, *comp, domains, x, y),
-            Kind::Item { name } => {
+            Kind::Item { name } | Kind::Again { name } => {
                 self.scene.prims.push(Prim::Rect {
                     x,
                     y,
@@ -615,6 +633,18 @@ fn inner_width(s: &Shape) -> f64 {
     }
 }
 
+/// A block frame's title: its header, and how often the block is drawn
+/// when more than once.
+fn frame_title(sys: &System, s: &Shape, uses: &HashMap<String, usize>) -> String {
+    let mut head = header(sys, s);
+    if let Some(&n) = s.name.as_ref().and_then(|name| uses.get(name))
+        && n > 1
+    {
+        head.push_str(&format!(" (one block, drawn {n} times)"));
+    }
+    head
+}
+
 /// How often each name is drawn.
 fn count_uses(s: &Shape, uses: &mut HashMap<String, usize>) {
     if let Some(n) = &s.name {
@@ -629,7 +659,9 @@ fn count_uses(s: &Shape, uses: &mut HashMap<String, usize>) {
 fn shapes(sys: &System) -> Shape {
     let mut b = Builder::new(sys);
     let mut root = b.shape(sys.root(), 0);
-    measure(sys, &mut root);
+    let mut uses = HashMap::new();
+    count_uses(&root, &mut uses);
+    measure(sys, &mut root, &uses);
     root
 }
 
@@ -826,10 +858,29 @@ pub fn diagram_svg(sys: &System) -> String {
 /// Largest PNG diagram, pixels (about 200 MB of RGB).
 const MAX_PNG_PIXELS: f64 = 64e6;
 
-/// How many parts a diagram draws (every use counted).
+/// Most shapes (parts and blocks, every use counted) a diagram draws as
+/// SVG or PNG: a model whose blocks are used in many places can have more
+/// than memory holds (its DOT draws each block once).
+const MAX_DRAWN: usize = 100_000;
+
+/// How many shapes (parts and blocks, every use counted) a diagram draws,
+/// counted up to `limit` (a larger count is given as `limit + 1`).
+fn drawn_shapes(sys: &System, limit: usize) -> usize {
+    let mut b = Builder::new(sys);
+    b.limit = limit;
+    b.shape(sys.root(), 0);
+    b.made.min(limit + 1)
+}
+
+/// How many parts a diagram draws (every use counted), counted up to
+/// 10,000 (a page draws at most a few hundred).
 pub(crate) fn drawn_parts(sys: &System) -> usize {
     fn count(s: &Shape) -> usize {
         usize::from(s.kids.is_empty()) + s.kids.iter().map(count).sum::<usize>()
+    }
+    const LIMIT: usize = 10_000;
+    if drawn_shapes(sys, LIMIT) > LIMIT {
+        return LIMIT + 1;
     }
     count(&shapes(sys))
 }
@@ -838,10 +889,18 @@ pub(crate) fn drawn_parts(sys: &System) -> usize {
 ///
 /// # Errors
 ///
-/// [`ChartError::Empty`] for a PNG over 64 megapixels (a model of
-/// thousands of parts: SVG and DOT have no limit); [`ChartError::Draw`]
-/// when drawing fails.
+/// [`ChartError::Empty`] for a diagram of more than 100,000 shapes
+/// (parts and blocks, every use of a block drawn again: a model whose
+/// blocks are used in many places; [`diagram_dot`] draws each block once)
+/// or a PNG over 64 megapixels (a model of thousands of parts);
+/// [`ChartError::Draw`] when drawing fails.
 pub fn diagram(sys: &System, format: ImageFormat) -> Result<Vec<u8>, ChartError> {
+    if drawn_shapes(sys, MAX_DRAWN) > MAX_DRAWN {
+        return Err(ChartError::Empty(format!(
+            "the diagram of `{}` draws more than {MAX_DRAWN} shapes (a block is drawn again at each use): write it as DOT (--format dot), which draws each block once",
+            sys.name()
+        )));
+    }
     match format {
         ImageFormat::Svg => Ok(diagram_svg(sys).into_bytes()),
         ImageFormat::Png => {
@@ -863,69 +922,151 @@ pub fn diagram(sys: &System, format: ImageFormat) -> Result<Vec<u8>, ChartError>
     }
 }
 
-/// A DOT identifier (quoted).
+/// A DOT quoted string: a quote and a backslash escaped, a line break
+/// written `\n` (Graphviz centres each line).
 fn dot_id(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The model as a Graphviz digraph (`dot -Tsvg`): a component is one node
-/// wherever it is used (a name used twice is visibly one thing), a
-/// stacked block a split and a join point labelled `2 of 3`, failure
-/// domains as fill colours named in the node's label.
+/// wherever it is used (a name used twice is visibly one thing), a named
+/// block one cluster headed as in the diagram (`front: 2 of 3`) wherever
+/// it is used (a later use's edges go to and from the same cluster, so the
+/// graph grows with the model, not with its number of paths), a stacked
+/// block a split and a join point between its members, failure domains as
+/// outline colours named in the node's label.
+///
+/// Node ids live apart from the model's names, whatever they are: `in`
+/// and `out` for the system's ends, `c:NAME` for a component, `i:NAME`
+/// for an item or domain reached directly, `p:N` for a split or join
+/// point; every node has its label. Nodes are declared (inside their
+/// block's cluster) before the edges, which come last, outside every
+/// cluster.
 ///
 /// # Examples
 ///
 /// ```
 /// use fivenines::{System, chart};
 /// let sys = System::from_str("m.toml", "system = \"a\"\n[component.a]\navailability = \"99%\"\n")?;
-/// assert!(chart::diagram_dot(&sys).starts_with("digraph"));
+/// let dot = chart::diagram_dot(&sys);
+/// assert!(dot.starts_with("digraph"));
+/// assert!(dot.contains("\"in\" -> \"c:a\";"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn diagram_dot(sys: &System) -> String {
-    let root = shapes(sys);
+    let mut b = Builder::new(sys);
+    b.once = Some(HashSet::new());
+    let root = b.shape(sys.root(), 0);
     let mut out = String::new();
     let _ = writeln!(out, "digraph {} {{", dot_id(sys.name()));
-    out.push_str("  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", fontname=\"DejaVu Sans\"];\n");
+    out.push_str("  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fa\", fontname=\"DejaVu Sans\"];\n  graph [fontname=\"DejaVu Sans\", fontsize=11];\n  edge [fontname=\"DejaVu Sans\", fontsize=10];\n");
     out.push_str("  \"in\" [shape=circle, label=\"in\", fillcolor=white];\n  \"out\" [shape=circle, label=\"out\", fillcolor=white];\n");
     let mut st = DotState {
         sys,
         out,
-        declared: HashMap::new(),
+        edges: String::new(),
+        declared: HashSet::new(),
+        blocks: HashMap::new(),
         next: 0,
+        clusters: 0,
+        indent: 1,
     };
     let (a, b) = st.walk(&root);
-    let _ = writeln!(st.out, "  \"in\" -> {a};\n  {b} -> \"out\";");
-    st.out.push_str("}\n");
-    st.out
+    let _ = writeln!(st.edges, "  \"in\" -> {a};\n  {b} -> \"out\";");
+    let DotState { mut out, edges, .. } = st;
+    out.push_str(&edges);
+    out.push_str("}\n");
+    out
 }
 
 struct DotState<'a> {
     sys: &'a System,
+    /// Node declarations and clusters.
     out: String,
-    declared: HashMap<String, ()>,
+    /// Edge statements, written after every node.
+    edges: String,
+    declared: HashSet<String>,
+    /// Each block's entry and exit, once walked.
+    blocks: HashMap<String, (String, String)>,
     next: usize,
+    clusters: usize,
+    indent: usize,
 }
 
 impl DotState<'_> {
+    fn pad(&self) -> String {
+        "  ".repeat(self.indent)
+    }
+
     fn point(&mut self, label: &str) -> String {
         self.next += 1;
-        let id = format!("\"~{}\"", self.next);
+        let id = format!("\"p:{}\"", self.next);
         let _ = writeln!(
             self.out,
-            "  {id} [shape=point, width=0.08, xlabel={}];",
+            "{}{id} [shape=point, width=0.08, xlabel={}];",
+            self.pad(),
             dot_id(label)
         );
         id
     }
 
-    /// Declares the nodes of `s` and its inner edges; returns its entry
-    /// and exit node ids.
+    fn edge(&mut self, a: &str, b: &str, label: Option<&str>) {
+        match label {
+            Some(l) => {
+                let _ = writeln!(self.edges, "  {a} -> {b} [label={}];", dot_id(l));
+            }
+            None => {
+                let _ = writeln!(self.edges, "  {a} -> {b};");
+            }
+        }
+    }
+
+    /// Declares the nodes of `s` (a named block as a cluster) and its
+    /// inner edges; returns its entry and exit node ids.
     fn walk(&mut self, s: &Shape) -> (String, String) {
+        let cluster = s.name.is_some() && !matches!(s.kind, Kind::Leaf { .. });
+        if cluster {
+            self.clusters += 1;
+            let _ = writeln!(
+                self.out,
+                "{}subgraph \"cluster_{}\" {{\n{}  label={}; style=\"rounded,dashed\"; color=\"#8c8c8c\";",
+                self.pad(),
+                self.clusters,
+                self.pad(),
+                dot_id(&header(self.sys, s))
+            );
+            self.indent += 1;
+        }
+        let ends = self.walk_inner(s);
+        if let (true, Some(name)) = (cluster, &s.name) {
+            self.blocks.insert(name.clone(), ends.clone());
+        }
+        if cluster {
+            self.indent -= 1;
+            let _ = writeln!(self.out, "{}}}", self.pad());
+        }
+        ends
+    }
+
+    fn walk_inner(&mut self, s: &Shape) -> (String, String) {
         match &s.kind {
             Kind::Leaf { comp, domains } => {
                 let name = s.name.clone().unwrap_or_default();
-                let id = dot_id(&name);
-                if self.declared.insert(name.clone(), ()).is_none() {
+                let key = format!("c:{name}");
+                let id = dot_id(&key);
+                if self.declared.insert(key) {
                     let mut label = name.clone();
                     if let Some(r) = replica_line(self.sys, *comp) {
                         label.push_str(&format!("\n{r}"));
@@ -944,22 +1085,37 @@ impl DotState<'_> {
                     if self.sys.components()[*comp].items.len() > 1 {
                         extra.push_str(", peripheries=2");
                     }
-                    let _ = writeln!(self.out, "  {id} [label={}{extra}];", dot_id(&label));
+                    let _ = writeln!(
+                        self.out,
+                        "{}{id} [label={}{extra}];",
+                        self.pad(),
+                        dot_id(&label)
+                    );
                 }
                 (id.clone(), id)
             }
             Kind::Item { name } => {
-                let id = dot_id(name);
-                if self.declared.insert(name.clone(), ()).is_none() {
-                    let _ = writeln!(self.out, "  {id};");
+                let key = format!("i:{name}");
+                let id = dot_id(&key);
+                if self.declared.insert(key) {
+                    let _ = writeln!(self.out, "{}{id} [label={}];", self.pad(), dot_id(name));
                 }
                 (id.clone(), id)
             }
+            Kind::Again { name } => match self.blocks.get(name) {
+                Some(ends) => ends.clone(),
+                // Not reached: a block is walked before it is met again
+                // (both in the same order); a point keeps the graph whole.
+                None => {
+                    let p = self.point(name);
+                    (p.clone(), p)
+                }
+            },
             Kind::Choice => self.walk(&s.kids[0]),
             Kind::Series => {
                 let ends: Vec<(String, String)> = s.kids.iter().map(|k| self.walk(k)).collect();
                 for w in ends.windows(2) {
-                    let _ = writeln!(self.out, "  {} -> {};", w[0].1, w[1].0);
+                    self.edge(&w[0].1, &w[1].0, None);
                 }
                 match (ends.first(), ends.last()) {
                     (Some(f), Some(l)) => (f.0.clone(), l.1.clone()),
@@ -970,25 +1126,19 @@ impl DotState<'_> {
                 }
             }
             Kind::Stack { need, standby } => {
-                let label = match (&s.name, standby) {
-                    (Some(n), Some(_)) => format!("{n}: standby"),
-                    (Some(n), None) => format!("{n}: {need} of {}", s.kids.len()),
-                    (None, _) => format!("{need} of {}", s.kids.len()),
+                // A named block's cluster says it already.
+                let label = match (standby, &s.name) {
+                    (_, Some(_)) => String::new(),
+                    (Some(_), None) => "standby".to_string(),
+                    (None, None) => format!("{need} of {}", s.kids.len()),
                 };
                 let split = self.point(&label);
                 let join = self.point("");
                 for (j, k) in s.kids.iter().enumerate() {
                     let (a, b) = self.walk(k);
-                    match standby {
-                        Some(i) => {
-                            let l = standby_edge_label(self.sys, *i, j);
-                            let _ = writeln!(self.out, "  {split} -> {a} [label={}];", dot_id(&l));
-                        }
-                        None => {
-                            let _ = writeln!(self.out, "  {split} -> {a};");
-                        }
-                    }
-                    let _ = writeln!(self.out, "  {b} -> {join};");
+                    let l = standby.map(|i| standby_edge_label(self.sys, i, j));
+                    self.edge(&split, &a, l.as_deref());
+                    self.edge(&b, &join, None);
                 }
                 (split, join)
             }

@@ -2,7 +2,8 @@
 //! page (feature `charts`, on by default).
 //!
 //! Every function here reads results only ([`Report`](crate::Report),
-//! [`Sweep`](crate::study::Sweep), [`Blast`](crate::study::Blast), a
+//! [`Sweep`](crate::study::Sweep), [`Blast`](crate::study::Blast), the
+//! options' [`Paired`](crate::study::paired::Paired) simulation, a
 //! checked [`System`](crate::System) for its structure, or the small
 //! [`YearDowntime`] input) and never runs an engine. A picture is SVG or
 //! PNG ([`ImageFormat`], by the output file's extension), the same drawing
@@ -124,6 +125,10 @@ pub enum ChartError {
     /// The results hold nothing this chart can show.
     #[error("nothing to chart: {0}")]
     Empty(String),
+    /// The inputs of one chart do not belong together (a simulation of
+    /// other options than the chart's).
+    #[error("inconsistent chart input: {0}")]
+    Mismatch(String),
     /// The drawing library or the PNG encoder failed.
     #[error("cannot draw the chart: {0}")]
     Draw(String),
@@ -247,14 +252,7 @@ fn short(v: f64) -> String {
 /// A money amount with thousands separators: `1,234 USD`.
 fn money(v: f64, currency: &str) -> String {
     let whole = v.round() as i64;
-    let digits = whole.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    let out = plots::group_thousands(whole.unsigned_abs());
     let sign = if whole < 0 { "-" } else { "" };
     format!("{sign}{out} {currency}")
 }

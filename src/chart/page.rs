@@ -169,7 +169,12 @@ pub fn review_page(v: &Review<'_>) -> String {
     if parts > MAX_PAGE_PARTS {
         let _ = writeln!(
             h,
-            "<p>Not drawn here: {parts} parts (more than {MAX_PAGE_PARTS}); <code>fivenines diagram FILE -o F.svg</code> or <code>--format dot</code> draws it.</p>"
+            "<p>Not drawn here: {} parts (more than {MAX_PAGE_PARTS}); <code>fivenines diagram FILE -o F.svg</code> or <code>--format dot</code> draws it.</p>",
+            if parts > 10_000 {
+                "more than 10,000".to_string()
+            } else {
+                parts.to_string()
+            }
         );
     } else {
         h.push_str("<figure>\n");
@@ -378,7 +383,10 @@ fn head(title: &str) -> String {
 /// table of every option, the options chart, cost against availability
 /// when options have costs, each option's diagram (`systems`, in the same
 /// order, may be empty) and each option's approximations and notes. One
-/// self-contained HTML file like [`review_page`].
+/// self-contained HTML file like [`review_page`]. With `simulated` (the
+/// options' paired simulation, as `compare --simulate` runs it), a table of
+/// each option's simulated downtime (mean, p90, p99, share of missions
+/// within the target's budget) and the options chart's p90/p99 whiskers.
 ///
 /// # Examples
 ///
@@ -387,11 +395,15 @@ fn head(title: &str) -> String {
 /// let sys = System::from_str("a.toml", "system = \"x\"\n[component.x]\navailability = \"99.9%\"\n")?;
 /// let r = Report::analytic(&sys, &analytic::evaluate(&sys)?, None);
 /// let opts = [chart::OptionPoint { label: "a", report: &r }];
-/// let html = chart::options_page(&opts, &[&sys]);
+/// let html = chart::options_page(&opts, None, &[&sys]);
 /// assert!(html.contains("<svg") && !html.contains("<script"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn options_page(opts: &[OptionPoint<'_>], systems: &[&crate::System]) -> String {
+pub fn options_page(
+    opts: &[OptionPoint<'_>],
+    simulated: Option<&crate::study::paired::Paired>,
+    systems: &[&crate::System],
+) -> String {
     let mut h = head("Options");
     h.push_str("<h1>Options</h1>\n");
     let _ = writeln!(
@@ -428,11 +440,45 @@ pub fn options_page(opts: &[OptionPoint<'_>], systems: &[&crate::System]) -> Str
         );
     }
     h.push_str("</table>\n");
+    if let Some(p) = simulated.filter(|p| p.options.len() == opts.len()) {
+        let _ = writeln!(
+            h,
+            "<h2>Simulated</h2>\n<p class=\"sub\">{} simulated {} per option, seed {}, every option on the same ones (Monte Carlo; the p90 and p99 are the runs' own percentiles).</p>",
+            p.runs,
+            xml(&super::plots::mission_words(p.mission_s).0),
+            p.seed
+        );
+        h.push_str("<table>\n<tr><th>option</th><th>mean downtime</th><th>95% CI</th><th>p90</th><th>p99</th><th>within the target's budget</th></tr>\n");
+        for (o, s) in opts.iter().zip(&p.options) {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                xml(o.label),
+                xml(&human_duration(s.mean_downtime_s)),
+                xml(&human_duration(s.ci95[0])),
+                xml(&human_duration(s.ci95[1])),
+                xml(&human_duration(s.p90_s)),
+                xml(&human_duration(s.p99_s)),
+                s.p_meets_target
+                    .map_or("-".into(), |q| format!("{:.1}% of missions", q * 100.0)),
+            );
+        }
+        h.push_str("</table>\n");
+    }
     h.push_str("<h2>Availability</h2>\n");
-    match super::options(opts, ImageFormat::Svg, Size::DEFAULT) {
+    match super::options(opts, simulated, ImageFormat::Svg, Size::DEFAULT) {
         Ok(svg) => {
             h.push_str("<figure>\n");
             h.push_str(&inline_svg(&String::from_utf8_lossy(&svg)));
+            if let Some(p) = simulated {
+                let _ = write!(
+                    h,
+                    "\n<figcaption>Bars: the exact mean. Whiskers: from the 99th to the 90th percentile of the downtime in {} simulated {} (seed {}), as nines: one in ten has more downtime than the p90 end, one in a hundred more than the p99 end.</figcaption>",
+                    p.runs,
+                    xml(&super::plots::mission_words(p.mission_s).0),
+                    p.seed
+                );
+            }
             h.push_str("\n</figure>\n");
         }
         Err(e) => {

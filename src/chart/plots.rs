@@ -11,6 +11,7 @@ use super::{
 };
 use crate::analytic::ContributorKind;
 use crate::report::Report;
+use crate::study::paired::{Paired, PairedOption};
 use crate::study::{Setting, Sweep};
 use crate::value::quantity::human_duration;
 
@@ -43,6 +44,7 @@ fn anchored(size: u32, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> 
 fn legend<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     items: &[(String, RGBColor)],
+    whiskers: bool,
 ) -> Drawn {
     let (_, h) = root.dim_in_pixel();
     let y = h as i32 - 12;
@@ -60,6 +62,22 @@ fn legend<DB: DrawingBackend>(
         ))
         .map_err(de)?;
         x += 16 + (name.chars().count() as i32) * 7 + 18;
+    }
+    if whiskers {
+        let style = WHISKER.stroke_width(2);
+        for path in [
+            vec![(x, y), (x + 22, y)],
+            vec![(x, y - 6), (x, y + 6)],
+            vec![(x + 22, y - 6), (x + 22, y + 6)],
+        ] {
+            root.draw(&PathElement::new(path, style)).map_err(de)?;
+        }
+        root.draw(&Text::new(
+            "simulated p99 to p90",
+            (x + 28, y),
+            anchored(12, BLACK, HPos::Left, VPos::Center),
+        ))
+        .map_err(de)?;
     }
     Ok(())
 }
@@ -88,7 +106,28 @@ struct Bars {
     x_tick: fn(f64) -> String,
     marks: Vec<Mark>,
     legend: Vec<(String, RGBColor)>,
+    /// A second, smaller line under each bar's label (empty: none).
+    sublabels: Vec<String>,
+    /// A whisker across each bar (none where `None`).
+    whiskers: Vec<Option<Whisker>>,
+    /// A line under the title saying what the whiskers are.
+    note: Option<String>,
 }
+
+/// A whisker across a bar, in the bar's axis units: from `lo` to `hi`
+/// with a cap at each end, `lo_tag` and `hi_tag` written over the caps
+/// (`hi: None`: it runs off the axis's top end, drawn as an arrow).
+#[derive(Clone, Debug, PartialEq)]
+struct Whisker {
+    lo: f64,
+    hi: Option<f64>,
+    lo_tag: &'static str,
+    hi_tag: &'static str,
+}
+
+/// The whiskers' colour: near black, and in no other element, so that
+/// they can be found in an SVG.
+const WHISKER: RGBColor = RGBColor(20, 20, 20);
 
 impl Figure for Bars {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Drawn {
@@ -100,13 +139,54 @@ impl Figure for Bars {
             .max()
             .unwrap_or(4);
         let label_w = (longest as u32 * 7 + 16).clamp(60, 300);
-        let (x0, x1) = self.x_range;
+        let (x0, mut x1) = self.x_range;
+        // Room right of every bar for its label: the axis grows until the
+        // longest label fits inside the plot.
+        let (w, _) = root.dim_in_pixel();
+        let plot_w = w as f64 - label_w as f64 - 64.0;
+        for (i, v) in self.values.iter().enumerate() {
+            let text_w = [
+                &self.labels[i],
+                &self.sublabels.get(i).cloned().unwrap_or_default(),
+            ]
+            .iter()
+            .map(|t| {
+                root.estimate_text_size(t, &font(12))
+                    .map_or(t.chars().count() as f64 * 7.0, |(tw, _)| tw as f64)
+            })
+            .fold(0.0, f64::max);
+            let room = plot_w - 12.0 - text_w;
+            if room > plot_w * 0.2 && v.is_finite() && *v > x0 {
+                x1 = x1.max(x0 + (v - x0) * plot_w / room);
+            }
+        }
         // Room above the bars for the markers' labels.
         let top_y = n as f64 - 0.4 + 0.55 * self.marks.len() as f64;
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, font(18))
-            .margin(14)
-            .margin_top(10)
+        let mut builder = ChartBuilder::on(root);
+        builder.margin(14).margin_right(50);
+        match &self.note {
+            // The title and the note under it, drawn here: a caption has
+            // one line.
+            Some(note) => {
+                builder.margin_top(56);
+                root.draw(&Text::new(
+                    self.title.clone(),
+                    (w as i32 / 2, 12),
+                    anchored(18, BLACK, HPos::Center, VPos::Top),
+                ))
+                .map_err(de)?;
+                root.draw(&Text::new(
+                    note.clone(),
+                    (w as i32 / 2, 38),
+                    anchored(12, GREY, HPos::Center, VPos::Top),
+                ))
+                .map_err(de)?;
+            }
+            None => {
+                builder.caption(&self.title, font(18)).margin_top(10);
+            }
+        }
+        let mut chart = builder
             .x_label_area_size(46)
             .y_label_area_size(label_w)
             .build_cartesian_2d(x0..x1, -0.6f64..top_y)
@@ -125,30 +205,16 @@ impl Figure for Bars {
             .axis_desc_style(font(13))
             .draw()
             .map_err(de)?;
-        for (i, ((v, c), label)) in self
-            .values
-            .iter()
-            .zip(&self.colors)
-            .zip(&self.labels)
-            .enumerate()
-        {
+        // Bars, their whiskers and names; then the markers' lines over
+        // them; then the labels on white backings, over the lines.
+        let end_of = |v: f64| v.clamp(x0, x1);
+        for (i, (v, c)) in self.values.iter().zip(&self.colors).enumerate() {
             let y = (n - 1 - i) as f64;
-            let end = v.clamp(x0, x1);
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(x0, y - 0.36), (end, y + 0.36)],
+                    [(x0, y - 0.36), (end_of(*v), y + 0.36)],
                     c.filled(),
                 )))
-                .map_err(de)?;
-            chart
-                .draw_series(std::iter::once(
-                    EmptyElement::at((end, y))
-                        + Text::new(
-                            label.clone(),
-                            (5, 0),
-                            anchored(12, BLACK, HPos::Left, VPos::Center),
-                        ),
-                ))
                 .map_err(de)?;
             let (px, py) = chart.backend_coord(&(x0, y));
             root.draw(&Text::new(
@@ -158,18 +224,51 @@ impl Figure for Bars {
             ))
             .map_err(de)?;
         }
-        for (k, m) in self.marks.iter().enumerate() {
-            if !(m.at >= x0 && m.at <= x1) {
-                continue;
-            }
-            let top = n as f64 - 0.4 + 0.55 * (k as f64 + 0.7);
+        let shown: Vec<(usize, &Mark)> = self
+            .marks
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.at >= x0 && m.at <= x1)
+            .collect();
+        let mark_top = |k: usize| n as f64 - 0.4 + 0.55 * (k as f64 + 0.7);
+        for &(k, m) in &shown {
             chart
                 .draw_series(LineSeries::new(
-                    vec![(m.at, -0.6), (m.at, top)],
+                    vec![(m.at, -0.6), (m.at, mark_top(k))],
                     m.color.stroke_width(2),
                 ))
                 .map_err(de)?;
-            let (px, py) = chart.backend_coord(&(m.at, top));
+        }
+        for (i, v) in self.values.iter().enumerate() {
+            let y = (n - 1 - i) as f64;
+            if let Some(Some(wh)) = self.whiskers.get(i) {
+                whisker(root, &chart, wh, y, x1)?;
+            }
+            let sub = self.sublabels.get(i).filter(|t| !t.is_empty());
+            let (ex, ey) = chart.backend_coord(&(end_of(*v), y));
+            let lines: Vec<(&String, i32)> = match sub {
+                Some(t) => vec![(&self.labels[i], ey - 8), (t, ey + 8)],
+                None => vec![(&self.labels[i], ey)],
+            };
+            for (text, ty) in lines {
+                if let Ok((tw, th)) = root.estimate_text_size(text, &font(12)) {
+                    let (tw, th) = (tw as i32, th as i32);
+                    root.draw(&Rectangle::new(
+                        [(ex + 3, ty - th / 2 - 1), (ex + 7 + tw, ty + th / 2 + 1)],
+                        WHITE.filled(),
+                    ))
+                    .map_err(de)?;
+                }
+                root.draw(&Text::new(
+                    text.clone(),
+                    (ex + 5, ty),
+                    anchored(12, BLACK, HPos::Left, VPos::Center),
+                ))
+                .map_err(de)?;
+            }
+        }
+        for &(k, m) in &shown {
+            let (px, py) = chart.backend_coord(&(m.at, mark_top(k)));
             let right_half = m.at > (x0 + x1) / 2.0;
             root.draw(&Text::new(
                 m.label.clone(),
@@ -183,8 +282,56 @@ impl Figure for Bars {
             ))
             .map_err(de)?;
         }
-        legend(root, &self.legend)
+        legend(
+            root,
+            &self.legend,
+            self.whiskers.iter().any(Option::is_some),
+        )
     }
+}
+
+/// Draws a whisker across the bar at `y`: a line from `lo` to `hi` (or to
+/// the axis's end `x1`, with an arrow head), a cap at each end and the
+/// caps' tags above them where there is room.
+fn whisker<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    wh: &Whisker,
+    y: f64,
+    x1: f64,
+) -> Drawn {
+    let style = WHISKER.stroke_width(2);
+    let (lx, ly) = chart.backend_coord(&(wh.lo, y));
+    let (hx, _) = chart.backend_coord(&(wh.hi.unwrap_or(x1).min(x1), y));
+    root.draw(&PathElement::new(vec![(lx, ly), (hx, ly)], style))
+        .map_err(de)?;
+    root.draw(&PathElement::new(vec![(lx, ly - 10), (lx, ly + 10)], style))
+        .map_err(de)?;
+    if wh.hi.is_some_and(|h| h <= x1) {
+        root.draw(&PathElement::new(vec![(hx, ly - 10), (hx, ly + 10)], style))
+            .map_err(de)?;
+    } else {
+        root.draw(&PathElement::new(
+            vec![(hx - 8, ly - 5), (hx, ly), (hx - 8, ly + 5)],
+            style,
+        ))
+        .map_err(de)?;
+    }
+    if hx - lx >= 34 {
+        for (x, tag) in [(lx, wh.lo_tag), (hx, wh.hi_tag)] {
+            root.draw(&Text::new(
+                tag.to_string(),
+                (x, ly - 12),
+                anchored(11, WHISKER, HPos::Center, VPos::Bottom),
+            ))
+            .map_err(de)?;
+        }
+    }
+    Ok(())
 }
 
 /// `12.5` in the chart's duration unit, for ticks.
@@ -268,6 +415,9 @@ pub fn contributors(r: &Report, format: ImageFormat, size: Size) -> Result<Vec<u
         x_tick: unit_tick,
         marks,
         legend,
+        sublabels: Vec::new(),
+        whiskers: Vec::new(),
+        note: None,
     };
     render(&bars, format, size)
 }
@@ -296,34 +446,69 @@ fn options_target(opts: &[OptionPoint<'_>]) -> Option<(f64, String)> {
 /// year and cost as the bar's label, the target as a line (bars green
 /// where met, red where missed).
 ///
+/// With `simulated`, the options' paired simulation (one entry per option,
+/// in the same order), each bar gets a whisker from the nines of its
+/// simulated year's 99th percentile of downtime to those of its 90th (one
+/// year in ten has more downtime than the p90 cap, one in a hundred more
+/// than the p99 cap), both figures written under the bar's label, and a
+/// note under the title names the number of simulated years and the seed.
+/// A percentile of no downtime at all lies beyond any nines: its whisker
+/// runs off the axis as an arrow.
+///
 /// # Errors
 ///
-/// [`ChartError::Empty`] without options; [`ChartError::Draw`] when drawing fails.
+/// [`ChartError::Empty`] without options; [`ChartError::Mismatch`] when
+/// the simulation has a different number of options; [`ChartError::Draw`]
+/// when drawing fails.
 pub fn options(
     opts: &[OptionPoint<'_>],
+    simulated: Option<&Paired>,
     format: ImageFormat,
     size: Size,
 ) -> Result<Vec<u8>, ChartError> {
     if opts.is_empty() {
         return Err(ChartError::Empty("no options".into()));
     }
+    if let Some(p) = simulated
+        && p.options.len() != opts.len()
+    {
+        return Err(ChartError::Mismatch(format!(
+            "{} options but a simulation of {}",
+            opts.len(),
+            p.options.len()
+        )));
+    }
     let nines: Vec<f64> = opts
         .iter()
         .map(|o| draw_nines(o.report.unavailability))
         .collect();
+    let whiskers: Vec<Option<Whisker>> = match simulated {
+        Some(p) => p
+            .options
+            .iter()
+            .map(|o| simulated_whisker(o, p.mission_s))
+            .collect(),
+        None => Vec::new(),
+    };
     let target = options_target(opts);
+    let finite_whisker_ends = whiskers
+        .iter()
+        .flatten()
+        .flat_map(|w| std::iter::once(w.lo).chain(w.hi));
     let lo_data = nines
         .iter()
         .copied()
         .chain(target.as_ref().map(|t| t.0))
+        .chain(finite_whisker_ends.clone())
         .fold(f64::INFINITY, f64::min);
     let hi_data = nines
         .iter()
         .copied()
         .chain(target.as_ref().map(|t| t.0))
+        .chain(finite_whisker_ends)
         .fold(f64::NEG_INFINITY, f64::max);
     let lo = (lo_data - 0.5).floor().max(0.0);
-    let hi = hi_data + (hi_data - lo).max(0.5) * 0.55;
+    let hi = hi_data + (hi_data - lo).max(0.5) * 0.15;
     let labels = opts
         .iter()
         .zip(&nines)
@@ -340,6 +525,31 @@ pub fn options(
             s
         })
         .collect();
+    let (sublabels, note) = match simulated {
+        Some(p) => {
+            let per = mission_words(p.mission_s);
+            (
+                p.options
+                    .iter()
+                    .map(|o| {
+                        format!(
+                            "simulated: p90 {}, p99 {} {}",
+                            human_duration(o.p90_s),
+                            human_duration(o.p99_s),
+                            per.1
+                        )
+                    })
+                    .collect(),
+                Some(format!(
+                    "bars: exact mean; whiskers: p99 to p90 of the downtime in {} simulated {} (seed {}), in nines",
+                    group_thousands(p.runs),
+                    per.0,
+                    p.seed
+                )),
+            )
+        }
+        None => (Vec::new(), None),
+    };
     let colors = opts
         .iter()
         .map(|o| match &o.report.target {
@@ -370,8 +580,50 @@ pub fn options(
         x_tick: nines_tick,
         marks,
         legend,
+        sublabels,
+        whiskers,
+        note,
     };
     render(&bars, format, size)
+}
+
+/// The whisker of one option's simulated missions, in nines: from its p99
+/// downtime (fewer nines) to its p90; none when even the p99 mission had
+/// no downtime.
+fn simulated_whisker(o: &PairedOption, mission_s: f64) -> Option<Whisker> {
+    let nines = |d: f64| (d > 0.0).then(|| draw_nines(d / mission_s));
+    Some(Whisker {
+        lo: nines(o.p99_s)?,
+        hi: nines(o.p90_s),
+        lo_tag: "p99",
+        hi_tag: "p90",
+    })
+}
+
+/// What the simulated missions are called: `("years", "a year")`, or
+/// `("missions of 30 d", "a mission")`.
+pub(super) fn mission_words(mission_s: f64) -> (String, &'static str) {
+    if (mission_s - crate::YEAR_S).abs() < 1.0 {
+        ("years".into(), "a year")
+    } else {
+        (
+            format!("missions of {}", human_duration(mission_s)),
+            "a mission",
+        )
+    }
+}
+
+/// `10000` as `10,000`.
+pub(super) fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The cost-against-nines chart of options.
@@ -848,7 +1100,7 @@ impl Figure for SweepHeat<'_> {
                 BLACK,
             ));
         }
-        legend(root, &items)
+        legend(root, &items, false)
     }
 }
 

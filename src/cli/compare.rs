@@ -15,6 +15,7 @@ Examples:
   fivenines compare models/*.toml --format markdown > table.md
   fivenines compare models/dx-*.toml --target 99.99% --chart options.svg
   fivenines compare models/dx-*.toml --target 99.99% --chart cost.png --cost
+  fivenines compare models/dx-*.toml --target 99.99% --simulate --chart options.svg
   fivenines compare models/dx-*.toml --target 99.99% -o options.html
   (cd models && fivenines compare *.toml --format markdown) > models/table.md
   fivenines compare models/dx-vpn-backup.toml models/dx-two-locations-vpn.toml --simulate --runs 20000
@@ -59,7 +60,7 @@ pub(crate) struct Args {
     /// Catalog figures `like` takes: sla (published floors) or typical (our estimates); overrides the model's `catalog` key.
     #[arg(long, value_enum)]
     catalog: Option<CatalogProfile>,
-    /// Also draw the options (nines as bars, target line, cost labels) to FILE.svg or FILE.png.
+    /// Also draw the options (nines as bars, target line, cost labels; with --simulate, p90/p99 whiskers) to FILE.svg or FILE.png.
     #[cfg(feature = "charts")]
     #[arg(long, value_name = "FILE")]
     chart: Option<PathBuf>,
@@ -168,7 +169,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
     #[cfg(feature = "charts")]
     if let Some(p) = &args.output {
         let refs: Vec<&fivenines::System> = systems.iter().collect();
-        let html = fivenines::chart::options_page(&opts, &refs);
+        let html = fivenines::chart::options_page(&opts, paired.as_ref(), &refs);
         super::diagram::write_file(p, html.as_bytes())?;
     }
     #[cfg(feature = "charts")]
@@ -178,7 +179,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
             if args.cost {
                 fivenines::chart::cost(&opts, f, size)
             } else {
-                fivenines::chart::options(&opts, f, size)
+                fivenines::chart::options(&opts, paired.as_ref(), f, size)
             }
         })?;
     }

@@ -62,7 +62,7 @@ pub(crate) fn image_format(path: &Path) -> Result<ImageFormat, Failure> {
 pub(crate) fn chart_failure(e: ChartError) -> Failure {
     match e {
         ChartError::Empty(m) => Failure::Usage(format!("nothing to chart: {m}")),
-        ChartError::Draw(m) => Failure::Io(std::io::Error::other(m)),
+        ChartError::Mismatch(m) | ChartError::Draw(m) => Failure::Io(std::io::Error::other(m)),
     }
 }
 
