@@ -57,6 +57,19 @@ impl Manager {
         }
     }
 
+    /// Nodes made so far, terminals included.
+    pub fn built(&self) -> usize {
+        self.level.len()
+    }
+
+    /// Clears the overflow flag and sets a new node limit, so that a build
+    /// stopped at the old limit can be tried again: nothing computed past
+    /// the overflow was cached, and the nodes made stay valid.
+    pub fn resume(&mut self, limit: usize) {
+        self.limit = limit;
+        self.overflow = false;
+    }
+
     /// Whether the node limit was hit (results are then meaningless).
     pub fn overflowed(&self) -> bool {
         self.overflow
@@ -140,6 +153,11 @@ impl Manager {
         let t = self.ite(f1, g1, h1);
         let e = self.ite(f0, g0, h0);
         let r = self.mk(top, e, t);
+        if self.overflow {
+            // Not cached: the result is meaningless, and a resumed build
+            // must compute it again.
+            return FALSE;
+        }
         // The table may have grown meanwhile: index again.
         let slot = self.slot(f, g, h);
         self.ite_cache[slot] = [f, g, h, r];

@@ -17,10 +17,10 @@
 //! its input modules' probabilities), Birnbaum importance comes down it by
 //! the chain rule `I_B(x) = I_B(x; M) * I_B(M)`, both exact.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bdd::{Diagram, FALSE, Manager};
-use super::order::canonical_keys;
+use super::order::{canonical_keys, force};
 use crate::model::system::{Node, System};
 
 /// What a module's local variable stands for.
@@ -165,74 +165,141 @@ impl Modular {
         }
         let mut module_index: Vec<Option<usize>> = vec![None; nodes.len()];
         let mut mods: Vec<Module> = Vec::new();
-        let mut memo = vec![FALSE; nodes.len()];
-        let mut local_level: Vec<u32> = vec![u32::MAX; nodes.len()];
         // Node ids are children first, so child modules are built first.
         for (v, node) in nodes.iter().enumerate() {
             if !is_module[v] || matches!(node, Node::Item(_)) {
                 continue;
             }
-            // The module's inner nodes and inputs, in a depth-first order
-            // with lighter children first (by weight, then canonical key):
-            // independent of the order members are listed in.
-            let mut inputs: Vec<Input> = Vec::new();
-            let mut input_nodes: Vec<usize> = Vec::new();
-            let mut inner: Vec<usize> = Vec::new();
-            let mut stack = vec![v];
-            let mut seen: FxHashMap<usize, ()> = FxHashMap::default();
-            // Item -> local level (one variable however many nodes name it).
-            let mut item_local: FxHashMap<u32, u32> = FxHashMap::default();
-            while let Some(u) = stack.pop() {
-                if seen.insert(u, ()).is_some() {
-                    continue;
-                }
-                if let Node::Item(it) = nodes[u] {
-                    if let Some(&l) = item_local.get(&it.0) {
-                        local_level[u] = l;
-                        input_nodes.push(u);
+            // The module's inner gates and inputs in a depth-first order,
+            // children lighter first (by weight, then canonical key) or
+            // heavier first: independent of the order members are listed
+            // in. Items named by several nodes are one input.
+            let w = |c: usize| if is_module[c] { 1 } else { weight[c] };
+            let walk = |heavier_first: bool| -> Vec<usize> {
+                let mut seq = Vec::new();
+                let mut stack = vec![v];
+                let mut seen: FxHashSet<usize> = FxHashSet::default();
+                let mut items: FxHashSet<u32> = FxHashSet::default();
+                while let Some(u) = stack.pop() {
+                    if !seen.insert(u) {
                         continue;
                     }
-                    item_local.insert(it.0, inputs.len() as u32);
+                    if let Node::Item(it) = nodes[u] {
+                        if !items.insert(it.0) {
+                            continue;
+                        }
+                    }
+                    seq.push(u);
+                    if u != v && is_module[u] {
+                        continue;
+                    }
+                    let mut kids: Vec<usize> =
+                        nodes[u].children().iter().map(|c| c.0 as usize).collect();
+                    if heavier_first {
+                        kids.sort_by_key(|&c| (std::cmp::Reverse(w(c)), keys[c]));
+                    } else {
+                        kids.sort_by_key(|&c| (w(c), keys[c]));
+                    }
+                    // Popped in reverse: the first of the sort first.
+                    stack.extend(kids.iter().rev());
                 }
-                let is_input = u != v && is_module[u];
-                if is_input || matches!(nodes[u], Node::Item(_)) {
-                    local_level[u] = inputs.len() as u32;
-                    input_nodes.push(u);
-                    inputs.push(match nodes[u] {
-                        Node::Item(it) => Input::Item(level_of[it.0 as usize]?),
-                        _ => Input::Module(module_index[u]?),
-                    });
-                    continue;
+                seq
+            };
+            let light = walk(false);
+            // Vertices: the inputs, then the inner gates, each numbered in
+            // the order of the light walk.
+            let is_input = |u: usize| u != v && is_module[u];
+            let n_inputs = light.iter().filter(|&&u| is_input(u)).count();
+            let mut vertex: FxHashMap<usize, u32> = FxHashMap::default();
+            let mut item_vertex: FxHashMap<u32, u32> = FxHashMap::default();
+            let mut inner: Vec<usize> = Vec::new();
+            let mut input_of: Vec<usize> = Vec::with_capacity(n_inputs);
+            for &u in &light {
+                if is_input(u) {
+                    if let Node::Item(it) = nodes[u] {
+                        item_vertex.insert(it.0, input_of.len() as u32);
+                    }
+                    vertex.insert(u, input_of.len() as u32);
+                    input_of.push(u);
+                } else {
+                    vertex.insert(u, (n_inputs + inner.len()) as u32);
+                    inner.push(u);
                 }
-                inner.push(u);
-                let mut kids: Vec<usize> =
-                    nodes[u].children().iter().map(|c| c.0 as usize).collect();
-                let w = |c: usize| if is_module[c] { 1 } else { weight[c] };
-                kids.sort_by_key(|&c| (w(c), keys[c]));
-                // Popped in reverse: lightest first, heaviest last.
-                stack.extend(kids.iter().rev());
             }
-            let mut m = Manager::new(limit);
-            for &u in &input_nodes {
-                memo[u] = m.var(local_level[u]);
-            }
-            inner.sort_unstable();
-            for &u in &inner {
-                let kids: Vec<u32> = nodes[u]
-                    .children()
+            let vertex_of = |u: usize| -> u32 {
+                match (vertex.get(&u), &nodes[u]) {
+                    (Some(&x), _) => x,
+                    (None, Node::Item(it)) => item_vertex[&it.0],
+                    (None, _) => unreachable!("every reached node has a vertex"),
+                }
+            };
+            let n_vertices = n_inputs + inner.len();
+            let ranks_of = |seq: &[usize]| -> Vec<u32> {
+                let mut r = vec![0u32; n_vertices];
+                for (k, &u) in seq.iter().enumerate() {
+                    r[vertex_of(u) as usize] = k as u32;
+                }
+                r
+            };
+            // With sharing inside, the order of the two walks refined by
+            // FORCE, the one of smaller span kept (see `order::force`), and
+            // raced against the light walk itself; a tree keeps its light
+            // walk (linear in any depth-first order).
+            let light_rank = ranks_of(&light);
+            let mut candidates = Vec::with_capacity(2);
+            if sharing[v] && n_inputs > 2 {
+                let edges: Vec<Vec<u32>> = inner
                     .iter()
-                    .map(|c| memo[c.0 as usize])
+                    .map(|&u| {
+                        std::iter::once(vertex_of(u))
+                            .chain(nodes[u].children().iter().map(|c| vertex_of(c.0 as usize)))
+                            .collect()
+                    })
                     .collect();
-                memo[u] = match &nodes[u] {
-                    Node::All(_) => m.at_least(kids.len(), &kids),
-                    Node::AtLeast { k, .. } => m.at_least(*k as usize, &kids),
-                    Node::Item(_) => unreachable!("items are inputs"),
+                let (a, span_a) = force(&edges, &light_rank);
+                let (b, span_b) = force(&edges, &ranks_of(&walk(true)));
+                candidates.push(if span_b < span_a { b } else { a });
+            }
+            candidates.push(light_rank);
+            // Input levels of each candidate order, by vertex.
+            let levels: Vec<Vec<u32>> = candidates
+                .iter()
+                .map(|rank| {
+                    let mut by_rank: Vec<u32> = (0..n_inputs as u32).collect();
+                    by_rank.sort_unstable_by_key(|&x| rank[x as usize]);
+                    let mut level = vec![0u32; n_inputs];
+                    for (l, &x) in by_rank.iter().enumerate() {
+                        level[x as usize] = l as u32;
+                    }
+                    level
+                })
+                .collect();
+            // Children before parents.
+            inner.sort_unstable();
+            let gates: Vec<(u32, usize, Vec<u32>)> = inner
+                .iter()
+                .map(|&u| {
+                    let kids: Vec<u32> = nodes[u]
+                        .children()
+                        .iter()
+                        .map(|c| vertex_of(c.0 as usize))
+                        .collect();
+                    let k = match &nodes[u] {
+                        Node::AtLeast { k, .. } => *k as usize,
+                        _ => kids.len(),
+                    };
+                    (vertex_of(u), k, kids)
+                })
+                .collect();
+            let (winner, m, root) = race(&levels, n_vertices, &gates, vertex_of(v), limit)?;
+            let diagram = m.compact(root);
+            let mut inputs: Vec<Input> = vec![Input::Item(0); n_inputs];
+            for (x, &u) in input_of.iter().enumerate() {
+                inputs[levels[winner][x] as usize] = match nodes[u] {
+                    Node::Item(it) => Input::Item(level_of[it.0 as usize]?),
+                    _ => Input::Module(module_index[u]?),
                 };
             }
-            if m.overflowed() {
-                return None;
-            }
-            let diagram = m.compact(memo[v]);
             module_index[v] = Some(mods.len());
             mods.push(Module { diagram, inputs });
         }
@@ -311,6 +378,93 @@ impl Modular {
                     Input::Module(j) => weight[j] += b[i],
                 }
             }
+        }
+    }
+}
+
+/// How much more a candidate order of [`race`] may build than the
+/// light walk's before the light walk is built further: the refined order
+/// is the better one on every large benchmark, the light walk the safe one
+/// (a variable shared by thousands of gates stays on top).
+const LIGHT_WALK_WEIGHT: usize = 4;
+
+/// Builds a module's diagram under each candidate order at once (the gates
+/// `(vertex, children's vertices)` children first, inputs at the levels
+/// `levels[c][vertex]`), always extending the one that has built the least
+/// (the last candidate's count weighted by [`LIGHT_WALK_WEIGHT`]), and
+/// keeps the first to finish: its index, its manager and its root. A
+/// candidate is paused when it passes what the others allow (its gate is
+/// tried again later: nothing past an overflow is cached) and dropped at
+/// `limit` nodes; `None` when all are.
+fn race(
+    levels: &[Vec<u32>],
+    n_vertices: usize,
+    gates: &[(u32, usize, Vec<u32>)],
+    root: u32,
+    limit: usize,
+) -> Option<(usize, Manager, u32)> {
+    struct Run {
+        m: Manager,
+        memo: Vec<u32>,
+        next: usize,
+        alive: bool,
+    }
+    let n = levels.len();
+    let weight = |c: usize| {
+        if c + 1 == n && n > 1 {
+            LIGHT_WALK_WEIGHT
+        } else {
+            1
+        }
+    };
+    let mut runs: Vec<Run> = levels
+        .iter()
+        .map(|level| {
+            let mut m = Manager::new(limit);
+            let mut memo = vec![FALSE; n_vertices];
+            for (x, &l) in level.iter().enumerate() {
+                memo[x] = m.var(l);
+            }
+            Run {
+                m,
+                memo,
+                next: 0,
+                alive: true,
+            }
+        })
+        .collect();
+    loop {
+        let cost = |r: &Run, c: usize| r.m.built().saturating_mul(weight(c));
+        let c = (0..n)
+            .filter(|&c| runs[c].alive)
+            .min_by_key(|&c| (cost(&runs[c], c), c))?;
+        // What the others allow it: up to the cheapest other's cost, and
+        // at least half as much again as it has (few retries of a gate).
+        let others = (0..n)
+            .filter(|&o| o != c && runs[o].alive)
+            .map(|o| cost(&runs[o], o) / weight(c))
+            .min();
+        let own = runs[c].m.built();
+        let allowed = others.map_or(limit, |x| x.max(own + own / 2 + 4096).min(limit));
+        let run = &mut runs[c];
+        run.m.resume(allowed);
+        while run.next < gates.len() {
+            let (g, k, kids) = &gates[run.next];
+            let kids: Vec<u32> = kids.iter().map(|&x| run.memo[x as usize]).collect();
+            let f = run.m.at_least(*k, &kids);
+            if run.m.overflowed() {
+                break;
+            }
+            run.memo[*g as usize] = f;
+            run.next += 1;
+        }
+        if run.next == gates.len() {
+            let root = run.memo[root as usize];
+            let run = runs.swap_remove(c);
+            return Some((c, run.m, root));
+        }
+        if allowed >= limit {
+            run.alive = false;
         }
     }
 }
