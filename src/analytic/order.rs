@@ -146,6 +146,11 @@ pub(crate) fn canonical_keys(sys: &System) -> Vec<u64> {
 
 /// Most rounds of [`force`].
 const FORCE_ROUNDS: usize = 200;
+/// Work of one [`force`] (rounds times the vertices and the edges' total
+/// size): large hypergraphs get fewer rounds, down to [`FORCE_MIN_ROUNDS`].
+const FORCE_WORK: usize = 1 << 20;
+/// Fewest rounds of [`force`] (unless it settles sooner).
+const FORCE_MIN_ROUNDS: usize = 20;
 /// Rounds of [`force`] without a smaller span before it stops.
 const FORCE_PATIENCE: usize = 40;
 
@@ -184,7 +189,14 @@ pub(crate) fn force(edges: &[Vec<u32>], seed: &[u32]) -> (Vec<u32>, u64) {
     let mut sum = vec![0f64; n];
     let mut count = vec![0u32; n];
     let mut by_key: Vec<(u64, u32, u32)> = Vec::with_capacity(n);
-    for _ in 0..FORCE_ROUNDS {
+    let mut bucket_start = vec![0usize; n + 1];
+    let mut fill = vec![0usize; n];
+    let mut rounds = 0;
+    let mut best_at = 0;
+    let size = n + edges.iter().map(Vec::len).sum::<usize>();
+    let max_rounds = (FORCE_WORK / size.max(1)).clamp(FORCE_MIN_ROUNDS, FORCE_ROUNDS);
+    for _ in 0..max_rounds {
+        rounds += 1;
         sum.fill(0.0);
         count.fill(0);
         for e in edges.iter().filter(|e| !e.is_empty()) {
@@ -197,17 +209,38 @@ pub(crate) fn force(edges: &[Vec<u32>], seed: &[u32]) -> (Vec<u32>, u64) {
                 count[v as usize] += 1;
             }
         }
-        by_key.clear();
-        by_key.extend((0..n).map(|v| {
-            let key = if count[v] == 0 {
+        // Ranked by bucket (the key's integer part: keys lie in 0..n),
+        // then within a bucket by key and previous rank: linear but for
+        // the small buckets' sorts.
+        let key = |v: usize| -> f64 {
+            if count[v] == 0 {
                 f64::from(cur[v])
             } else {
                 sum[v] / f64::from(count[v])
-            };
+            }
+        };
+        bucket_start.fill(0);
+        for v in 0..n {
+            bucket_start[(key(v) as usize).min(n - 1) + 1] += 1;
+        }
+        for b in 0..n {
+            bucket_start[b + 1] += bucket_start[b];
+        }
+        by_key.clear();
+        by_key.resize(n, (0, 0, 0));
+        fill.copy_from_slice(&bucket_start[..n]);
+        for v in 0..n {
+            let b = (key(v) as usize).min(n - 1);
             // Non-negative: the bits order as the numbers do.
-            (key.to_bits(), cur[v], v as u32)
-        }));
-        by_key.sort_unstable();
+            by_key[fill[b]] = (key(v).to_bits(), cur[v], v as u32);
+            fill[b] += 1;
+        }
+        for b in 0..n {
+            let (lo, hi) = (bucket_start[b], bucket_start[b + 1]);
+            if hi - lo > 1 {
+                by_key[lo..hi].sort_unstable();
+            }
+        }
         let mut moved = false;
         for (r, &(_, _, v)) in by_key.iter().enumerate() {
             moved |= cur[v as usize] != r as u32;
@@ -221,12 +254,21 @@ pub(crate) fn force(edges: &[Vec<u32>], seed: &[u32]) -> (Vec<u32>, u64) {
             best_span = s;
             best.copy_from_slice(&cur);
             since_best = 0;
+            best_at = rounds;
         } else {
             since_best += 1;
             if since_best >= FORCE_PATIENCE {
                 break;
             }
         }
+    }
+    if std::env::var("FN_STATS").is_ok() {
+        eprintln!(
+            "force n {n} edges {} size {} span {} -> {best_span} rounds {rounds} best_at {best_at}",
+            edges.len(),
+            edges.iter().map(|e| e.len()).sum::<usize>(),
+            span(seed)
+        );
     }
     (best, best_span)
 }
