@@ -36,10 +36,10 @@ struct Node {
 /// The node table with its unique and computed caches.
 pub(crate) struct Manager {
     nodes: Vec<Node>,
-    /// The unique table: open addressing with linear probing over node
-    /// ids (0: empty slot; the terminals are never in it), at most half
-    /// full.
-    unique: Vec<u32>,
+    /// The unique table: open addressing with linear probing, at most
+    /// half full; a slot holds a node id in its low half and its hash's
+    /// high half above (0: empty; the terminals are never in it).
+    unique: Vec<u64>,
     /// The computed table: lossy, direct-mapped `(f, g, h) -> result`
     /// (`f == 0`: empty; a stored `f` is never a terminal), as many
     /// entries as the unique table has slots over two, up to
@@ -59,7 +59,9 @@ fn hash3(a: u32, b: u32, c: u32) -> u64 {
         ^ u64::from(b).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
         ^ u64::from(c).wrapping_mul(0x1656_67B1_9E37_79F9))
     .rotate_left(29);
-    x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32
+    let x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // Slot bits from the high half, mixed down; the high half kept.
+    (x & 0xFFFF_FFFF_0000_0000) | (x >> 32)
 }
 
 impl Manager {
@@ -73,7 +75,7 @@ impl Manager {
         };
         Manager {
             nodes: vec![terminal(FALSE), terminal(TRUE)],
-            unique: vec![0; MIN_CACHE],
+            unique: vec![0u64; MIN_CACHE],
             ite_cache: vec![[0; 4]; MIN_CACHE / 2],
             cache_stores: 0,
             limit,
@@ -113,16 +115,23 @@ impl Manager {
         if lo == hi {
             return lo;
         }
+        let h = hash3(level, lo, hi);
         let mask = self.unique.len() - 1;
-        let mut i = hash3(level, lo, hi) as usize & mask;
+        let mut i = h as usize & mask;
+        // The slot's high half: the hash's, to skip most other nodes
+        // without reading them.
+        let tag = h & 0xFFFF_FFFF_0000_0000;
         loop {
-            let id = self.unique[i];
-            if id == 0 {
+            let e = self.unique[i];
+            if e == 0 {
                 break;
             }
-            let n = &self.nodes[id as usize];
-            if n.level == level && n.lo == lo && n.hi == hi {
-                return id;
+            if e & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = e as u32;
+                let n = &self.nodes[id as usize];
+                if n.level == level && n.lo == lo && n.hi == hi {
+                    return id;
+                }
             }
             i = (i + 1) & mask;
         }
@@ -140,7 +149,7 @@ impl Manager {
             hi,
             deepest,
         });
-        self.unique[i] = id;
+        self.unique[i] = tag | u64::from(id);
         if 2 * self.nodes.len() > self.unique.len() {
             self.grow();
         }
@@ -152,14 +161,14 @@ impl Manager {
     fn grow(&mut self) {
         let size = 2 * self.unique.len();
         let mask = size - 1;
-        let mut unique = vec![0u32; size];
-        for &id in self.unique.iter().filter(|&&id| id != 0) {
-            let n = &self.nodes[id as usize];
+        let mut unique = vec![0u64; size];
+        for &e in self.unique.iter().filter(|&&e| e != 0) {
+            let n = &self.nodes[e as u32 as usize];
             let mut i = hash3(n.level, n.lo, n.hi) as usize & mask;
             while unique[i] != 0 {
                 i = (i + 1) & mask;
             }
-            unique[i] = id;
+            unique[i] = e;
         }
         self.unique = unique;
         let cache = (size / 2).min(MAX_CACHE);
@@ -193,6 +202,15 @@ impl Manager {
         if g == TRUE && h == FALSE {
             return f;
         }
+        // Standard triples: `f and g` and `f or h` are symmetric, one
+        // cache entry for both orders.
+        let (f, g, h) = if h == FALSE && g < f {
+            (g, f, h)
+        } else if g == TRUE && h < f {
+            (h, g, f)
+        } else {
+            (f, g, h)
+        };
         if self.overflow {
             return FALSE;
         }

@@ -151,6 +151,10 @@ impl Modular {
             }
         }
         let keys = canonical_keys(sys);
+        let mut is_domain = vec![false; sys.items().len()];
+        for d in sys.domains() {
+            is_domain[d.item.0 as usize] = true;
+        }
         // Weight: leaves below a node, a module or item counting one.
         let mut weight = vec![0u64; nodes.len()];
         for (i, node) in nodes.iter().enumerate() {
@@ -241,39 +245,17 @@ impl Modular {
                 }
                 r
             };
-            // With sharing inside, the order of the two walks refined by
-            // FORCE, the one of smaller span kept (see `order::force`), and
-            // raced against the light walk itself; a tree keeps its light
-            // walk (linear in any depth-first order).
-            let light_rank = ranks_of(&light);
-            let mut candidates = Vec::with_capacity(2);
-            if sharing[v] && n_inputs > 2 {
-                let edges: Vec<Vec<u32>> = inner
-                    .iter()
-                    .map(|&u| {
-                        std::iter::once(vertex_of(u))
-                            .chain(nodes[u].children().iter().map(|c| vertex_of(c.0 as usize)))
-                            .collect()
-                    })
-                    .collect();
-                let (a, span_a) = force(&edges, &light_rank);
-                let (b, span_b) = force(&edges, &ranks_of(&walk(true)));
-                candidates.push(if span_b < span_a { b } else { a });
-            }
-            candidates.push(light_rank);
-            // Input levels of each candidate order, by vertex.
-            let levels: Vec<Vec<u32>> = candidates
-                .iter()
-                .map(|rank| {
-                    let mut by_rank: Vec<u32> = (0..n_inputs as u32).collect();
-                    by_rank.sort_unstable_by_key(|&x| rank[x as usize]);
-                    let mut level = vec![0u32; n_inputs];
-                    for (l, &x) in by_rank.iter().enumerate() {
-                        level[x as usize] = l as u32;
-                    }
-                    level
-                })
-                .collect();
+            // Input levels of an order (ranks by vertex; inputs compared
+            // only among themselves).
+            let levels_of = |rank: &[u32]| -> Vec<u32> {
+                let mut by_rank: Vec<u32> = (0..n_inputs as u32).collect();
+                by_rank.sort_unstable_by_key(|&x| rank[x as usize]);
+                let mut level = vec![0u32; n_inputs];
+                for (l, &x) in by_rank.iter().enumerate() {
+                    level[x as usize] = l as u32;
+                }
+                level
+            };
             // Children before parents.
             inner.sort_unstable();
             let gates: Vec<(u32, usize, Vec<u32>)> = inner
@@ -291,7 +273,65 @@ impl Modular {
                     (vertex_of(u), k, kids)
                 })
                 .collect();
-            let (winner, m, root) = race(&levels, n_vertices, &gates, vertex_of(v), limit)?;
+            let light_rank = ranks_of(&light);
+            let mut levels = vec![levels_of(&light_rank)];
+            // A tree, or a module whose light walk builds in a few nodes a
+            // vertex, keeps the light walk (a tree is linear in any
+            // depth-first order).
+            let quick = n_vertices
+                .saturating_mul(LIGHT_WALK_NODES)
+                .saturating_add(1024)
+                .min(limit);
+            let shared = sharing[v] && n_inputs > 2;
+            let first = race(
+                &levels,
+                n_vertices,
+                &gates,
+                vertex_of(v),
+                if shared { quick } else { limit },
+            );
+            let (winner, m, root) = match first {
+                Some(built) => built,
+                None if !shared => return None,
+                None => {
+                    // The light walk's order refined by FORCE, and the heavy
+                    // walk's, the one of smaller span kept (see
+                    // `order::force`), raced against the light walk itself.
+                    // Failure domains are conditions shared by whatever they
+                    // hold: they stay on top, in the light walk's order, and
+                    // FORCE places the rest.
+                    let pinned: Vec<bool> = input_of
+                        .iter()
+                        .map(|&u| matches!(nodes[u], Node::Item(it) if is_domain[it.0 as usize]))
+                        .collect();
+                    let free = |x: &u32| (*x as usize) >= n_inputs || !pinned[*x as usize];
+                    // In the light walk's order (vertex ids), not the
+                    // nodes': FORCE's sums do not depend on the listing.
+                    let mut by_vertex: Vec<&(u32, usize, Vec<u32>)> = gates.iter().collect();
+                    by_vertex.sort_unstable_by_key(|(g, _, _)| *g);
+                    let edges: Vec<Vec<u32>> = by_vertex
+                        .iter()
+                        .map(|(g, _, kids)| {
+                            std::iter::once(*g)
+                                .chain(kids.iter().copied())
+                                .filter(free)
+                                .collect()
+                        })
+                        .collect();
+                    let (a, span_a) = force(&edges, &light_rank);
+                    let (b, span_b) = force(&edges, &ranks_of(&walk(true)));
+                    let mut rank = if span_b < span_a { b } else { a };
+                    for x in 0..n_inputs {
+                        rank[x] = if pinned[x] {
+                            light_rank[x]
+                        } else {
+                            rank[x] + n_vertices as u32
+                        };
+                    }
+                    levels.insert(0, levels_of(&rank));
+                    race(&levels, n_vertices, &gates, vertex_of(v), limit)?
+                }
+            };
             let diagram = m.compact(root);
             let mut inputs: Vec<Input> = vec![Input::Item(0); n_inputs];
             for (x, &u) in input_of.iter().enumerate() {
@@ -381,6 +421,10 @@ impl Modular {
         }
     }
 }
+
+/// Nodes a vertex (input or gate) the light walk of a module with sharing
+/// may build before its order is refined.
+const LIGHT_WALK_NODES: usize = 8;
 
 /// How much more a candidate order of [`race`] may build than the
 /// light walk's before the light walk is built further: the refined order
