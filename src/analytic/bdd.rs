@@ -780,4 +780,37 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn resumed_build_is_the_unlimited_one() {
+        // Stopped at ever larger limits and resumed, a threshold over pairs
+        // ends as the diagram built in one go.
+        let build = |m: &mut Manager| {
+            let vs: Vec<u32> = (0..16).map(|l| m.var(l)).collect();
+            let pairs: Vec<u32> = (0..8)
+                .map(|i| m.at_least(1, &[vs[i], vs[15 - i]]))
+                .collect();
+            m.at_least(4, &pairs)
+        };
+        let mut whole = Manager::new(1 << 20);
+        let f = build(&mut whole);
+        let want = whole.compact(f);
+        let mut m = Manager::new(20);
+        let mut limit = 20;
+        let g = loop {
+            let g = build(&mut m);
+            if !m.overflowed() {
+                break g;
+            }
+            limit += 7;
+            m.resume(limit);
+        };
+        let got = m.compact(g);
+        assert_eq!(got.len(), want.len());
+        let a: Vec<f64> = (0..16).map(|i| 0.5 + 0.03 * i as f64).collect();
+        let q: Vec<f64> = a.iter().map(|x| 1.0 - x).collect();
+        let (up, _) = got.root_probabilities(&got.forward(&a, &q));
+        let (up_want, _) = want.root_probabilities(&want.forward(&a, &q));
+        assert!((up - up_want).abs() < 1e-15, "{up} vs {up_want}");
+    }
 }

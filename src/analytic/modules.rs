@@ -188,10 +188,10 @@ impl Modular {
                     if !seen.insert(u) {
                         continue;
                     }
-                    if let Node::Item(it) = nodes[u] {
-                        if !items.insert(it.0) {
-                            continue;
-                        }
+                    if let Node::Item(it) = nodes[u]
+                        && !items.insert(it.0)
+                    {
+                        continue;
                     }
                     seq.push(u);
                     if u != v && is_module[u] {
