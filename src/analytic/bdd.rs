@@ -52,7 +52,9 @@ pub(crate) struct Manager {
     overflow: bool,
 }
 
-/// A well-mixed hash of three words.
+/// A well-mixed hash of three words: its high half repeated in the low
+/// half, so that a slot index (low bits) can be found again from the high
+/// half alone (the unique table's tags).
 #[inline]
 fn hash3(a: u32, b: u32, c: u32) -> u64 {
     let x = (u64::from(a).wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -163,8 +165,8 @@ impl Manager {
         let mask = size - 1;
         let mut unique = vec![0u64; size];
         for &e in self.unique.iter().filter(|&&e| e != 0) {
-            let n = &self.nodes[e as u32 as usize];
-            let mut i = hash3(n.level, n.lo, n.hi) as usize & mask;
+            // The tag holds the hash's slot bits (see `hash3`): no node read.
+            let mut i = (e >> 32) as usize & mask;
             while unique[i] != 0 {
                 i = (i + 1) & mask;
             }

@@ -274,7 +274,6 @@ impl Modular {
                 })
                 .collect();
             let light_rank = ranks_of(&light);
-            let mut levels = vec![levels_of(&light_rank)];
             // A tree, or a module whose light walk builds in a few nodes a
             // vertex, keeps the light walk (a tree is linear in any
             // depth-first order).
@@ -283,20 +282,20 @@ impl Modular {
                 .saturating_add(1024)
                 .min(limit);
             let shared = sharing[v] && n_inputs > 2;
-            let first = race(
-                &levels,
+            let mut runs = vec![Run::new(
+                levels_of(&light_rank),
                 n_vertices,
-                &gates,
-                vertex_of(v),
-                if shared { quick } else { limit },
-            );
-            let (winner, m, root) = match first {
-                Some(built) => built,
+                LIGHT_WALK_WEIGHT,
+                limit,
+            )];
+            let winner = match race(&mut runs, &gates, if shared { quick } else { limit }) {
+                Some(c) => c,
                 None if !shared => return None,
                 None => {
                     // The light walk's order refined by FORCE, and the heavy
                     // walk's, the one of smaller span kept (see
-                    // `order::force`), raced against the light walk itself.
+                    // `order::force`), raced against the light walk itself
+                    // (which goes on from where it stopped).
                     // Failure domains are conditions shared by whatever they
                     // hold: they stay on top, in the light walk's order, and
                     // FORCE places the rest.
@@ -328,14 +327,16 @@ impl Modular {
                             rank[x] + n_vertices as u32
                         };
                     }
-                    levels.insert(0, levels_of(&rank));
-                    race(&levels, n_vertices, &gates, vertex_of(v), limit)?
+                    runs[0].alive = true;
+                    runs.insert(0, Run::new(levels_of(&rank), n_vertices, 1, limit));
+                    race(&mut runs, &gates, limit)?
                 }
             };
-            let diagram = m.compact(root);
+            let run = runs.swap_remove(winner);
+            let diagram = run.m.compact(run.memo[vertex_of(v) as usize]);
             let mut inputs: Vec<Input> = vec![Input::Item(0); n_inputs];
             for (x, &u) in input_of.iter().enumerate() {
-                inputs[levels[winner][x] as usize] = match nodes[u] {
+                inputs[run.level[x] as usize] = match nodes[u] {
                     Node::Item(it) => Input::Item(level_of[it.0 as usize]?),
                     _ => Input::Module(module_index[u]?),
                 };
@@ -432,61 +433,59 @@ const LIGHT_WALK_NODES: usize = 8;
 /// (a variable shared by thousands of gates stays on top).
 const LIGHT_WALK_WEIGHT: usize = 4;
 
-/// Builds a module's diagram under each candidate order at once (the gates
-/// `(vertex, children's vertices)` children first, inputs at the levels
-/// `levels[c][vertex]`), always extending the one that has built the least
-/// (the last candidate's count weighted by [`LIGHT_WALK_WEIGHT`]), and
-/// keeps the first to finish: its index, its manager and its root. A
-/// candidate is paused when it passes what the others allow (its gate is
-/// tried again later: nothing past an overflow is cached) and dropped at
-/// `limit` nodes; `None` when all are.
-fn race(
-    levels: &[Vec<u32>],
-    n_vertices: usize,
-    gates: &[(u32, usize, Vec<u32>)],
-    root: u32,
-    limit: usize,
-) -> Option<(usize, Manager, u32)> {
-    struct Run {
-        m: Manager,
-        memo: Vec<u32>,
-        next: usize,
-        alive: bool,
-    }
-    let n = levels.len();
-    let weight = |c: usize| {
-        if c + 1 == n && n > 1 {
-            LIGHT_WALK_WEIGHT
-        } else {
-            1
+/// One candidate order's build in a [`race`].
+struct Run {
+    /// The inputs' levels, by vertex.
+    level: Vec<u32>,
+    m: Manager,
+    /// Each vertex's diagram, once built.
+    memo: Vec<u32>,
+    /// The next gate to build.
+    next: usize,
+    /// Its node count is multiplied by this when compared.
+    weight: usize,
+    alive: bool,
+}
+
+impl Run {
+    fn new(level: Vec<u32>, n_vertices: usize, weight: usize, limit: usize) -> Run {
+        let mut m = Manager::new(limit);
+        let mut memo = vec![FALSE; n_vertices];
+        for (x, &l) in level.iter().enumerate() {
+            memo[x] = m.var(l);
         }
-    };
-    let mut runs: Vec<Run> = levels
-        .iter()
-        .map(|level| {
-            let mut m = Manager::new(limit);
-            let mut memo = vec![FALSE; n_vertices];
-            for (x, &l) in level.iter().enumerate() {
-                memo[x] = m.var(l);
-            }
-            Run {
-                m,
-                memo,
-                next: 0,
-                alive: true,
-            }
-        })
-        .collect();
+        Run {
+            level,
+            m,
+            memo,
+            next: 0,
+            weight,
+            alive: true,
+        }
+    }
+
+    fn cost(&self) -> usize {
+        self.m.built().saturating_mul(self.weight)
+    }
+}
+
+/// Builds a module's diagram under each candidate order at once (the gates
+/// `(vertex, threshold, children's vertices)` children first), always
+/// extending the live run of least weighted node count, and returns the
+/// index of the first to finish. A run is paused when it passes what the
+/// others allow (its gate is tried again later: nothing past an overflow
+/// is cached, and what it built stays) and dropped at `limit` nodes;
+/// `None` when all are.
+fn race(runs: &mut [Run], gates: &[(u32, usize, Vec<u32>)], limit: usize) -> Option<usize> {
     loop {
-        let cost = |r: &Run, c: usize| r.m.built().saturating_mul(weight(c));
-        let c = (0..n)
+        let c = (0..runs.len())
             .filter(|&c| runs[c].alive)
-            .min_by_key(|&c| (cost(&runs[c], c), c))?;
+            .min_by_key(|&c| (runs[c].cost(), c))?;
         // What the others allow it: up to the cheapest other's cost, and
         // at least half as much again as it has (few retries of a gate).
-        let others = (0..n)
+        let others = (0..runs.len())
             .filter(|&o| o != c && runs[o].alive)
-            .map(|o| cost(&runs[o], o) / weight(c))
+            .map(|o| runs[o].cost() / runs[c].weight)
             .min();
         let own = runs[c].m.built();
         let allowed = others.map_or(limit, |x| x.max(own + own / 2 + 4096).min(limit));
@@ -503,9 +502,7 @@ fn race(
             run.next += 1;
         }
         if run.next == gates.len() {
-            let root = run.memo[root as usize];
-            let run = runs.swap_remove(c);
-            return Some((c, run.m, root));
+            return Some(c);
         }
         if allowed >= limit {
             run.alive = false;
