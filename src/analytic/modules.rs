@@ -431,7 +431,7 @@ const LIGHT_WALK_NODES: usize = 8;
 /// light walk's before the light walk is built further: the refined order
 /// is the better one on every large benchmark, the light walk the safe one
 /// (a variable shared by thousands of gates stays on top).
-const LIGHT_WALK_WEIGHT: usize = 4;
+const LIGHT_WALK_WEIGHT: usize = 8;
 
 /// One candidate order's build in a [`race`].
 struct Run {

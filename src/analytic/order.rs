@@ -148,7 +148,7 @@ pub(crate) fn canonical_keys(sys: &System) -> Vec<u64> {
 const FORCE_ROUNDS: usize = 200;
 /// Work of one [`force`] (rounds times the vertices and the edges' total
 /// size): large hypergraphs get fewer rounds, down to [`FORCE_MIN_ROUNDS`].
-const FORCE_WORK: usize = 1 << 20;
+const FORCE_WORK: usize = 1 << 19;
 /// Fewest rounds of [`force`] (unless it settles sooner).
 const FORCE_MIN_ROUNDS: usize = 20;
 /// Rounds of [`force`] without a smaller span before it stops.
