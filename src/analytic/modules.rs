@@ -16,6 +16,11 @@
 //! form a tree. Probabilities go up it (each module's diagram evaluated with
 //! its input modules' probabilities), Birnbaum importance comes down it by
 //! the chain rule `I_B(x) = I_B(x; M) * I_B(M)`, both exact.
+//!
+//! Each module's diagram has its own variable order: the light depth-first
+//! walk of `order.rs`, or, when that builds more than a few nodes a vertex
+//! in a module with sharing inside, a FORCE order raced against it (see
+//! the module documentation of `order.rs`).
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -274,10 +279,10 @@ impl Modular {
                 })
                 .collect();
             let light_rank = ranks_of(&light);
-            // A tree, or a module whose light walk builds in a few nodes a
-            // vertex, keeps the light walk (a tree is linear in any
+            // A tree, or a module whose light walk builds in a few nodes an
+            // input, keeps the light walk (a tree is linear in any
             // depth-first order).
-            let quick = n_vertices
+            let quick = n_inputs
                 .saturating_mul(LIGHT_WALK_NODES)
                 .saturating_add(1024)
                 .min(limit);
@@ -423,9 +428,9 @@ impl Modular {
     }
 }
 
-/// Nodes a vertex (input or gate) the light walk of a module with sharing
-/// may build before its order is refined.
-const LIGHT_WALK_NODES: usize = 8;
+/// Nodes an input the light walk of a module with sharing may build (and
+/// 1,024 more) before its order is refined.
+const LIGHT_WALK_NODES: usize = 16;
 
 /// How much more a candidate order of [`race`] may build than the
 /// light walk's before the light walk is built further: the refined order
