@@ -219,7 +219,14 @@ pub(crate) fn force(edges: &[Vec<u32>], seed: &[u32]) -> (Vec<u32>, u64) {
     let mut best_span = span(&cur);
     let mut since_best = 0;
     let mut sum = vec![0f64; n];
+    // How many edges each vertex is in (the same every round).
     let mut count = vec![0u32; n];
+    for e in edges {
+        for &v in e {
+            count[v as usize] += 1;
+        }
+    }
+    let mut key = vec![0f64; n];
     let mut by_key: Vec<(u64, u32, u32)> = Vec::with_capacity(n);
     let mut bucket_start = vec![0usize; n + 1];
     let mut fill = vec![0usize; n];
@@ -227,7 +234,6 @@ pub(crate) fn force(edges: &[Vec<u32>], seed: &[u32]) -> (Vec<u32>, u64) {
     let max_rounds = (FORCE_WORK / size.max(1)).clamp(FORCE_MIN_ROUNDS, FORCE_ROUNDS);
     for _ in 0..max_rounds {
         sum.fill(0.0);
-        count.fill(0);
         for e in edges.iter().filter(|e| !e.is_empty()) {
             // An exact integer sum: the centre does not depend on the
             // order of the edge's vertices.
@@ -235,22 +241,19 @@ pub(crate) fn force(edges: &[Vec<u32>], seed: &[u32]) -> (Vec<u32>, u64) {
             let centre = total as f64 / e.len() as f64;
             for &v in e {
                 sum[v as usize] += centre;
-                count[v as usize] += 1;
             }
         }
         // Ranked by bucket (the key's integer part: keys lie in 0..n),
         // then within a bucket by key and previous rank: linear but for
         // the small buckets' sorts.
-        let key = |v: usize| -> f64 {
-            if count[v] == 0 {
+        bucket_start.fill(0);
+        for v in 0..n {
+            key[v] = if count[v] == 0 {
                 f64::from(cur[v])
             } else {
                 sum[v] / f64::from(count[v])
-            }
-        };
-        bucket_start.fill(0);
-        for v in 0..n {
-            bucket_start[(key(v) as usize).min(n - 1) + 1] += 1;
+            };
+            bucket_start[(key[v] as usize).min(n - 1) + 1] += 1;
         }
         for b in 0..n {
             bucket_start[b + 1] += bucket_start[b];
@@ -259,7 +262,7 @@ pub(crate) fn force(edges: &[Vec<u32>], seed: &[u32]) -> (Vec<u32>, u64) {
         by_key.resize(n, (0, 0, 0));
         fill.copy_from_slice(&bucket_start[..n]);
         for (v, &r) in cur.iter().enumerate() {
-            let k = key(v);
+            let k = key[v];
             let b = (k as usize).min(n - 1);
             // Non-negative: the bits order as the numbers do.
             by_key[fill[b]] = (k.to_bits(), r, v as u32);
