@@ -134,6 +134,18 @@ impl Modular {
     /// each used item its global level. `None` when a diagram would exceed
     /// `limit` nodes.
     pub fn build(sys: &System, level_of: &[Option<u32>], limit: usize) -> Option<Modular> {
+        Self::build_with(sys, level_of, limit, 1024)
+    }
+
+    /// [`Modular::build`] with the light walk's quick budget of a module
+    /// with sharing inside `n_inputs * LIGHT_WALK_NODES + slack` nodes
+    /// (tests set it low, to take the FORCE path on small structures).
+    fn build_with(
+        sys: &System,
+        level_of: &[Option<u32>],
+        limit: usize,
+        slack: usize,
+    ) -> Option<Modular> {
         let nodes = sys.nodes();
         // Split off the modules with sharing inside: a module that is a
         // plain tree costs its parent's diagram no more than its own size,
@@ -283,8 +295,8 @@ impl Modular {
             // input, keeps the light walk (a tree is linear in any
             // depth-first order).
             let quick = n_inputs
-                .saturating_mul(LIGHT_WALK_NODES)
-                .saturating_add(1024)
+                .saturating_mul(if slack == 0 { 0 } else { LIGHT_WALK_NODES })
+                .saturating_add(slack)
                 .min(limit);
             let shared = sharing[v] && n_inputs > 2;
             let mut runs = vec![Run::new(
@@ -585,5 +597,105 @@ impl Structure {
             (Structure::Modules(m), StructurePass::Modules(p)) => m.birnbaum(p, birnbaum),
             _ => unreachable!("a pass of another structure"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytic::order::order_items;
+
+    /// Three of five pairs over nine shared items, one of them a domain's,
+    /// and a series over two of the pairs: sharing everywhere, one module.
+    const SHARED: &str = r#"
+        system = "top"
+        [domain.z]
+        availability = 0.97
+        [component.a]
+        availability = 0.91
+        domain = "z"
+        [component.b]
+        availability = 0.92
+        [component.c]
+        availability = 0.93
+        domain = "z"
+        [component.d]
+        availability = 0.94
+        [component.e]
+        availability = 0.95
+        [component.f]
+        availability = 0.96
+        [component.g]
+        availability = 0.89
+        [component.h]
+        availability = 0.88
+        [block.p1]
+        parallel = ["a", "e"]
+        [block.p2]
+        parallel = ["b", "f"]
+        [block.p3]
+        parallel = ["c", "g", "a"]
+        [block.p4]
+        parallel = ["d", "h"]
+        [block.p5]
+        parallel = ["e", "b", "h"]
+        [block.vote]
+        parallel = ["p1", "p2", "p3", "p4", "p5"]
+        need = 3
+        [block.top]
+        series = ["vote", "p1", "p4"]
+    "#;
+
+    #[test]
+    fn force_path_gives_the_light_walks_probabilities() {
+        let sys = System::from_str("m.toml", SHARED).unwrap();
+        let (level_of, item_at) = order_items(&sys);
+        let a: Vec<f64> = item_at
+            .iter()
+            .map(|&i| sys.item(i).rates.availability.value())
+            .collect();
+        let q: Vec<f64> = item_at
+            .iter()
+            .map(|&i| sys.item(i).rates.availability.unavailability())
+            .collect();
+        let light = Modular::build(&sys, &level_of, 1 << 20).unwrap();
+        // No quick budget: FORCE orders the module, raced against the
+        // light walk.
+        let forced = Modular::build_with(&sys, &level_of, 1 << 20, 0).unwrap();
+        let (lp, fp) = (light.forward(&a, &q), forced.forward(&a, &q));
+        let (lu, ld) = light.root_probabilities(&lp);
+        let (fu, fd) = forced.root_probabilities(&fp);
+        assert!(
+            (lu - fu).abs() < 1e-15 && (ld - fd).abs() < 1e-15,
+            "{lu} {fu}"
+        );
+        let (mut lb, mut fb) = (vec![0.0; a.len()], vec![0.0; a.len()]);
+        light.birnbaum(&lp, &mut lb);
+        forced.birnbaum(&fp, &mut fb);
+        for (x, y) in lb.iter().zip(&fb) {
+            assert!((x - y).abs() < 1e-15, "{x} vs {y}");
+        }
+        // And the enumeration of every state, the structure evaluated
+        // node by node (children first).
+        let n = a.len();
+        let mut want = 0.0;
+        for s in 0u32..1 << n {
+            let mut up = vec![false; sys.nodes().len()];
+            for (i, node) in sys.nodes().iter().enumerate() {
+                up[i] = match node {
+                    Node::Item(it) => s >> level_of[it.0 as usize].unwrap() & 1 == 1,
+                    Node::All(c) => c.iter().all(|c| up[c.0 as usize]),
+                    Node::AtLeast { k, of } => {
+                        of.iter().filter(|c| up[c.0 as usize]).count() >= *k as usize
+                    }
+                };
+            }
+            if up[sys.root().0 as usize] {
+                want += (0..n)
+                    .map(|i| if s >> i & 1 == 1 { a[i] } else { q[i] })
+                    .product::<f64>();
+            }
+        }
+        assert!((fu - want).abs() < 1e-14, "{fu} vs {want}");
     }
 }
