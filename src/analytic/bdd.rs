@@ -42,7 +42,7 @@ pub(crate) struct Manager {
     unique: Vec<u64>,
     /// The computed table: lossy, direct-mapped `(f, g, h) -> result`
     /// (`f == 0`: empty; a stored `f` is never a terminal), as many
-    /// entries as the unique table has slots over two, up to
+    /// entries as the unique table has slots over four, up to
     /// [`MAX_CACHE`], so its memory stays bounded. All zeros when made:
     /// its pages are only touched when used.
     ite_cache: Vec<[u32; 4]>,
@@ -78,7 +78,7 @@ impl Manager {
         Manager {
             nodes: vec![terminal(FALSE), terminal(TRUE)],
             unique: vec![0u64; MIN_CACHE],
-            ite_cache: vec![[0; 4]; MIN_CACHE / 2],
+            ite_cache: vec![[0; 4]; MIN_CACHE / 4],
             cache_stores: 0,
             limit,
             overflow: false,
@@ -173,7 +173,7 @@ impl Manager {
             unique[i] = e;
         }
         self.unique = unique;
-        let cache = (size / 2).min(MAX_CACHE);
+        let cache = (size / 4).min(MAX_CACHE);
         if cache > self.ite_cache.len() {
             self.ite_cache = vec![[0; 4]; cache];
         }
