@@ -23,17 +23,28 @@ const TERMINAL_LEVEL: u32 = u32::MAX;
 const MAX_CACHE: usize = 1 << 21;
 const MIN_CACHE: usize = 1 << 10;
 
+/// One node of the table.
+#[derive(Clone, Copy)]
+struct Node {
+    level: u32,
+    lo: u32,
+    hi: u32,
+    /// The deepest level the node depends on (0 for the terminals).
+    deepest: u32,
+}
+
 /// The node table with its unique and computed caches.
 pub(crate) struct Manager {
-    level: Vec<u32>,
-    lo: Vec<u32>,
-    hi: Vec<u32>,
-    /// The deepest level each node depends on (0 for the terminals).
-    deepest: Vec<u32>,
-    unique: FxHashMap<(u32, u32, u32), u32>,
+    nodes: Vec<Node>,
+    /// The unique table: open addressing with linear probing, at most
+    /// half full; a slot holds a node id in its low half and its hash's
+    /// high half above (0: empty; the terminals are never in it).
+    unique: Vec<u64>,
     /// The computed table: lossy, direct-mapped `(f, g, h) -> result`
-    /// (`f == u32::MAX`: empty), growing with the node table up to
-    /// [`MAX_CACHE`] entries, so its memory stays bounded.
+    /// (`f == 0`: empty; a stored `f` is never a terminal), as many
+    /// entries as the unique table has slots over four, up to
+    /// [`MAX_CACHE`], so its memory stays bounded. All zeros when made:
+    /// its pages are only touched when used.
     ite_cache: Vec<[u32; 4]>,
     /// Results stored in the computed table (tests).
     cache_stores: usize,
@@ -41,20 +52,50 @@ pub(crate) struct Manager {
     overflow: bool,
 }
 
+/// A well-mixed hash of three words: its high half repeated in the low
+/// half, so that a slot index (low bits) can be found again from the high
+/// half alone (the unique table's tags).
+#[inline]
+fn hash3(a: u32, b: u32, c: u32) -> u64 {
+    let x = (u64::from(a).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ u64::from(b).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
+        ^ u64::from(c).wrapping_mul(0x1656_67B1_9E37_79F9))
+    .rotate_left(29);
+    let x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // Slot bits from the high half, mixed down; the high half kept.
+    (x & 0xFFFF_FFFF_0000_0000) | (x >> 32)
+}
+
 impl Manager {
     /// A manager that refuses to grow beyond `limit` nodes.
     pub fn new(limit: usize) -> Self {
+        let terminal = |t: u32| Node {
+            level: TERMINAL_LEVEL,
+            lo: t,
+            hi: t,
+            deepest: 0,
+        };
         Manager {
-            level: vec![TERMINAL_LEVEL, TERMINAL_LEVEL],
-            lo: vec![FALSE, TRUE],
-            hi: vec![FALSE, TRUE],
-            deepest: vec![0, 0],
-            unique: FxHashMap::default(),
-            ite_cache: vec![[u32::MAX; 4]; MIN_CACHE],
+            nodes: vec![terminal(FALSE), terminal(TRUE)],
+            unique: vec![0u64; MIN_CACHE],
+            ite_cache: vec![[0; 4]; MIN_CACHE / 4],
             cache_stores: 0,
             limit,
             overflow: false,
         }
+    }
+
+    /// Nodes made so far, terminals included.
+    pub fn built(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Clears the overflow flag and sets a new node limit, so that a build
+    /// stopped at the old limit can be tried again: nothing computed past
+    /// the overflow was cached, and the nodes made stay valid.
+    pub fn resume(&mut self, limit: usize) {
+        self.limit = limit;
+        self.overflow = false;
     }
 
     /// Whether the node limit was hit (results are then meaningless).
@@ -67,32 +108,82 @@ impl Manager {
         self.mk(level, FALSE, TRUE)
     }
 
+    #[inline]
+    fn level(&self, f: u32) -> u32 {
+        self.nodes[f as usize].level
+    }
+
     fn mk(&mut self, level: u32, lo: u32, hi: u32) -> u32 {
         if lo == hi {
             return lo;
         }
-        if let Some(&n) = self.unique.get(&(level, lo, hi)) {
-            return n;
+        let h = hash3(level, lo, hi);
+        let mask = self.unique.len() - 1;
+        let mut i = h as usize & mask;
+        // The slot's high half: the hash's, to skip most other nodes
+        // without reading them.
+        let tag = h & 0xFFFF_FFFF_0000_0000;
+        loop {
+            let e = self.unique[i];
+            if e == 0 {
+                break;
+            }
+            if e & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = e as u32;
+                let n = &self.nodes[id as usize];
+                if n.level == level && n.lo == lo && n.hi == hi {
+                    return id;
+                }
+            }
+            i = (i + 1) & mask;
         }
-        if self.level.len() >= self.limit {
+        if self.nodes.len() >= self.limit {
             self.overflow = true;
             return FALSE;
         }
-        let id = self.level.len() as u32;
-        self.level.push(level);
-        self.lo.push(lo);
-        self.hi.push(hi);
+        let id = self.nodes.len() as u32;
         let deepest = level
-            .max(self.deepest[lo as usize])
-            .max(self.deepest[hi as usize]);
-        self.deepest.push(deepest);
-        self.unique.insert((level, lo, hi), id);
+            .max(self.nodes[lo as usize].deepest)
+            .max(self.nodes[hi as usize].deepest);
+        self.nodes.push(Node {
+            level,
+            lo,
+            hi,
+            deepest,
+        });
+        self.unique[i] = tag | u64::from(id);
+        if 2 * self.nodes.len() > self.unique.len() {
+            self.grow();
+        }
         id
     }
 
+    /// Doubles the unique table, and the computed table up to
+    /// [`MAX_CACHE`] (forgetting its entries).
+    fn grow(&mut self) {
+        let size = 2 * self.unique.len();
+        let mask = size - 1;
+        let mut unique = vec![0u64; size];
+        for &e in self.unique.iter().filter(|&&e| e != 0) {
+            // The tag holds the hash's slot bits (see `hash3`): no node read.
+            let mut i = (e >> 32) as usize & mask;
+            while unique[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            unique[i] = e;
+        }
+        self.unique = unique;
+        let cache = (size / 4).min(MAX_CACHE);
+        if cache > self.ite_cache.len() {
+            self.ite_cache = vec![[0; 4]; cache];
+        }
+    }
+
+    #[inline]
     fn cofactors(&self, f: u32, level: u32) -> (u32, u32) {
-        if self.level[f as usize] == level {
-            (self.lo[f as usize], self.hi[f as usize])
+        let n = &self.nodes[f as usize];
+        if n.level == level {
+            (n.lo, n.hi)
         } else {
             (f, f)
         }
@@ -113,33 +204,42 @@ impl Manager {
         if g == TRUE && h == FALSE {
             return f;
         }
+        // Standard triples: `f and g` and `f or h` are symmetric, one
+        // cache entry for both orders.
+        let (f, g, h) = if h == FALSE && g < f {
+            (g, f, h)
+        } else if g == TRUE && h < f {
+            (h, g, f)
+        } else {
+            (f, g, h)
+        };
         if self.overflow {
             return FALSE;
         }
         // A single variable above both branches (every cell of a threshold
         // over plain variables): the node itself, without a cache entry.
-        let lf = self.level[f as usize];
-        if self.lo[f as usize] == FALSE
-            && self.hi[f as usize] == TRUE
-            && lf < self.level[g as usize]
-            && lf < self.level[h as usize]
-        {
-            return self.mk(lf, h, g);
+        let nf = self.nodes[f as usize];
+        let (lg, lh) = (self.level(g), self.level(h));
+        if nf.lo == FALSE && nf.hi == TRUE && nf.level < lg && nf.level < lh {
+            return self.mk(nf.level, h, g);
         }
         let slot = self.slot(f, g, h);
         let e = self.ite_cache[slot];
         if e[0] == f && e[1] == g && e[2] == h {
             return e[3];
         }
-        let top = self.level[f as usize]
-            .min(self.level[g as usize])
-            .min(self.level[h as usize]);
+        let top = nf.level.min(lg).min(lh);
         let (f0, f1) = self.cofactors(f, top);
         let (g0, g1) = self.cofactors(g, top);
         let (h0, h1) = self.cofactors(h, top);
         let t = self.ite(f1, g1, h1);
         let e = self.ite(f0, g0, h0);
         let r = self.mk(top, e, t);
+        if self.overflow {
+            // Not cached: the result is meaningless, and a resumed build
+            // must compute it again.
+            return FALSE;
+        }
         // The table may have grown meanwhile: index again.
         let slot = self.slot(f, g, h);
         self.ite_cache[slot] = [f, g, h, r];
@@ -147,20 +247,10 @@ impl Manager {
         r
     }
 
-    /// The computed table's slot for `(f, g, h)`, growing the table (and
-    /// forgetting its entries) when the node table has outgrown it.
-    fn slot(&mut self, f: u32, g: u32, h: u32) -> usize {
-        let want = (2 * self.level.len())
-            .next_power_of_two()
-            .clamp(MIN_CACHE, MAX_CACHE);
-        if want > self.ite_cache.len() {
-            self.ite_cache = vec![[u32::MAX; 4]; want];
-        }
-        let x = (u64::from(f).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            ^ u64::from(g).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-            ^ u64::from(h).wrapping_mul(0x1656_67B1_9E37_79F9))
-        .rotate_left(29);
-        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (self.ite_cache.len() - 1)
+    /// The computed table's slot for `(f, g, h)`.
+    #[inline]
+    fn slot(&self, f: u32, g: u32, h: u32) -> usize {
+        hash3(f, g, h) as usize & (self.ite_cache.len() - 1)
     }
 
     /// Conjunction (tests; series blocks use [`Manager::at_least`]).
@@ -195,7 +285,10 @@ impl Manager {
         if k > n {
             return FALSE;
         }
-        fs.sort_by_key(|&f| (self.deepest[f as usize], self.level[f as usize]));
+        fs.sort_by_key(|&f| {
+            let n = &self.nodes[f as usize];
+            (n.deepest, n.level)
+        });
         let m = n - k;
         // row[d] = D(i + 1, d); cells above the band stay TRUE.
         let mut row = vec![TRUE; m + 1];
@@ -228,8 +321,8 @@ impl Manager {
                 continue;
             }
             reached.push(v);
-            stack.push(self.lo[v as usize]);
-            stack.push(self.hi[v as usize]);
+            stack.push(self.nodes[v as usize].lo);
+            stack.push(self.nodes[v as usize].hi);
         }
         reached.sort_unstable();
         let mut d = Diagram {
@@ -239,15 +332,15 @@ impl Manager {
             root: 0,
         };
         for t in [FALSE, TRUE] {
-            d.level.push(self.level[t as usize]);
+            d.level.push(self.level(t));
             d.lo.push(t);
             d.hi.push(t);
         }
         let local = |remap: &FxHashMap<u32, u32>, v: u32| if v <= TRUE { v } else { remap[&v] };
         for &id in &reached {
-            let (lo, hi) = (self.lo[id as usize], self.hi[id as usize]);
+            let Node { lo, hi, level, .. } = self.nodes[id as usize];
             let new = d.level.len() as u32;
-            d.level.push(self.level[id as usize]);
+            d.level.push(level);
             d.lo.push(local(&remap, lo));
             d.hi.push(local(&remap, hi));
             remap.insert(id, new);
@@ -593,9 +686,9 @@ mod tests {
         let (n, k) = (10_000u32, 9_990usize);
         let mut m = Manager::new(1 << 22);
         let vs: Vec<u32> = (0..n).map(|l| m.var(l)).collect();
-        let before = m.level.len();
+        let before = m.built();
         let f = m.at_least(k, &vs);
-        let built = m.level.len() - before;
+        let built = m.built() - before;
         let reduced = m.compact(f).len() - 2;
         assert!(built <= n as usize * (n as usize - k + 1), "{built}");
         // Every node built is in the result (which also holds the bottom
@@ -688,5 +781,38 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn resumed_build_is_the_unlimited_one() {
+        // Stopped at ever larger limits and resumed, a threshold over pairs
+        // ends as the diagram built in one go.
+        let build = |m: &mut Manager| {
+            let vs: Vec<u32> = (0..16).map(|l| m.var(l)).collect();
+            let pairs: Vec<u32> = (0..8)
+                .map(|i| m.at_least(1, &[vs[i], vs[15 - i]]))
+                .collect();
+            m.at_least(4, &pairs)
+        };
+        let mut whole = Manager::new(1 << 20);
+        let f = build(&mut whole);
+        let want = whole.compact(f);
+        let mut m = Manager::new(20);
+        let mut limit = 20;
+        let g = loop {
+            let g = build(&mut m);
+            if !m.overflowed() {
+                break g;
+            }
+            limit += 7;
+            m.resume(limit);
+        };
+        let got = m.compact(g);
+        assert_eq!(got.len(), want.len());
+        let a: Vec<f64> = (0..16).map(|i| 0.5 + 0.03 * i as f64).collect();
+        let q: Vec<f64> = a.iter().map(|x| 1.0 - x).collect();
+        let (up, _) = got.root_probabilities(&got.forward(&a, &q));
+        let (up_want, _) = want.root_probabilities(&want.forward(&a, &q));
+        assert!((up - up_want).abs() < 1e-15, "{up} vs {up_want}");
     }
 }

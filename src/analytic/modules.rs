@@ -16,11 +16,16 @@
 //! form a tree. Probabilities go up it (each module's diagram evaluated with
 //! its input modules' probabilities), Birnbaum importance comes down it by
 //! the chain rule `I_B(x) = I_B(x; M) * I_B(M)`, both exact.
+//!
+//! Each module's diagram has its own variable order: the light depth-first
+//! walk of `order.rs`, or, when that builds more than a few nodes a vertex
+//! in a module with sharing inside, a FORCE order raced against it (see
+//! the module documentation of `order.rs`).
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bdd::{Diagram, FALSE, Manager};
-use super::order::canonical_keys;
+use super::order::{canonical_keys, force};
 use crate::model::system::{Node, System};
 
 /// What a module's local variable stands for.
@@ -129,6 +134,18 @@ impl Modular {
     /// each used item its global level. `None` when a diagram would exceed
     /// `limit` nodes.
     pub fn build(sys: &System, level_of: &[Option<u32>], limit: usize) -> Option<Modular> {
+        Self::build_with(sys, level_of, limit, 1024)
+    }
+
+    /// [`Modular::build`] with the light walk's quick budget of a module
+    /// with sharing inside `n_inputs * LIGHT_WALK_NODES + slack` nodes
+    /// (tests set it low, to take the FORCE path on small structures).
+    fn build_with(
+        sys: &System,
+        level_of: &[Option<u32>],
+        limit: usize,
+        slack: usize,
+    ) -> Option<Modular> {
         let nodes = sys.nodes();
         // Split off the modules with sharing inside: a module that is a
         // plain tree costs its parent's diagram no more than its own size,
@@ -151,6 +168,10 @@ impl Modular {
             }
         }
         let keys = canonical_keys(sys);
+        let mut is_domain = vec![false; sys.items().len()];
+        for d in sys.domains() {
+            is_domain[d.item.0 as usize] = true;
+        }
         // Weight: leaves below a node, a module or item counting one.
         let mut weight = vec![0u64; nodes.len()];
         for (i, node) in nodes.iter().enumerate() {
@@ -165,74 +186,184 @@ impl Modular {
         }
         let mut module_index: Vec<Option<usize>> = vec![None; nodes.len()];
         let mut mods: Vec<Module> = Vec::new();
-        let mut memo = vec![FALSE; nodes.len()];
-        let mut local_level: Vec<u32> = vec![u32::MAX; nodes.len()];
         // Node ids are children first, so child modules are built first.
         for (v, node) in nodes.iter().enumerate() {
             if !is_module[v] || matches!(node, Node::Item(_)) {
                 continue;
             }
-            // The module's inner nodes and inputs, in a depth-first order
-            // with lighter children first (by weight, then canonical key):
-            // independent of the order members are listed in.
-            let mut inputs: Vec<Input> = Vec::new();
-            let mut input_nodes: Vec<usize> = Vec::new();
-            let mut inner: Vec<usize> = Vec::new();
-            let mut stack = vec![v];
-            let mut seen: FxHashMap<usize, ()> = FxHashMap::default();
-            // Item -> local level (one variable however many nodes name it).
-            let mut item_local: FxHashMap<u32, u32> = FxHashMap::default();
-            while let Some(u) = stack.pop() {
-                if seen.insert(u, ()).is_some() {
-                    continue;
-                }
-                if let Node::Item(it) = nodes[u] {
-                    if let Some(&l) = item_local.get(&it.0) {
-                        local_level[u] = l;
-                        input_nodes.push(u);
+            // The module's inner gates and inputs in a depth-first order,
+            // children lighter first (by weight, then canonical key) or
+            // heavier first: independent of the order members are listed
+            // in. Items named by several nodes are one input.
+            let w = |c: usize| if is_module[c] { 1 } else { weight[c] };
+            let walk = |heavier_first: bool| -> Vec<usize> {
+                let mut seq = Vec::new();
+                let mut stack = vec![v];
+                let mut seen: FxHashSet<usize> = FxHashSet::default();
+                let mut items: FxHashSet<u32> = FxHashSet::default();
+                while let Some(u) = stack.pop() {
+                    if !seen.insert(u) {
                         continue;
                     }
-                    item_local.insert(it.0, inputs.len() as u32);
+                    if let Node::Item(it) = nodes[u]
+                        && !items.insert(it.0)
+                    {
+                        continue;
+                    }
+                    seq.push(u);
+                    if u != v && is_module[u] {
+                        continue;
+                    }
+                    let mut kids: Vec<usize> =
+                        nodes[u].children().iter().map(|c| c.0 as usize).collect();
+                    if heavier_first {
+                        kids.sort_by_key(|&c| (std::cmp::Reverse(w(c)), keys[c]));
+                    } else {
+                        kids.sort_by_key(|&c| (w(c), keys[c]));
+                    }
+                    // Popped in reverse: the first of the sort first.
+                    stack.extend(kids.iter().rev());
                 }
-                let is_input = u != v && is_module[u];
-                if is_input || matches!(nodes[u], Node::Item(_)) {
-                    local_level[u] = inputs.len() as u32;
-                    input_nodes.push(u);
-                    inputs.push(match nodes[u] {
-                        Node::Item(it) => Input::Item(level_of[it.0 as usize]?),
-                        _ => Input::Module(module_index[u]?),
-                    });
-                    continue;
+                seq
+            };
+            let light = walk(false);
+            // Vertices: the inputs, then the inner gates, each numbered in
+            // the order of the light walk.
+            let is_input = |u: usize| u != v && is_module[u];
+            let n_inputs = light.iter().filter(|&&u| is_input(u)).count();
+            let mut vertex: FxHashMap<usize, u32> = FxHashMap::default();
+            let mut item_vertex: FxHashMap<u32, u32> = FxHashMap::default();
+            let mut inner: Vec<usize> = Vec::new();
+            let mut input_of: Vec<usize> = Vec::with_capacity(n_inputs);
+            for &u in &light {
+                if is_input(u) {
+                    if let Node::Item(it) = nodes[u] {
+                        item_vertex.insert(it.0, input_of.len() as u32);
+                    }
+                    vertex.insert(u, input_of.len() as u32);
+                    input_of.push(u);
+                } else {
+                    vertex.insert(u, (n_inputs + inner.len()) as u32);
+                    inner.push(u);
                 }
-                inner.push(u);
-                let mut kids: Vec<usize> =
-                    nodes[u].children().iter().map(|c| c.0 as usize).collect();
-                let w = |c: usize| if is_module[c] { 1 } else { weight[c] };
-                kids.sort_by_key(|&c| (w(c), keys[c]));
-                // Popped in reverse: lightest first, heaviest last.
-                stack.extend(kids.iter().rev());
             }
-            let mut m = Manager::new(limit);
-            for &u in &input_nodes {
-                memo[u] = m.var(local_level[u]);
-            }
+            let vertex_of = |u: usize| -> u32 {
+                match (vertex.get(&u), &nodes[u]) {
+                    (Some(&x), _) => x,
+                    (None, Node::Item(it)) => item_vertex[&it.0],
+                    (None, _) => unreachable!("every reached node has a vertex"),
+                }
+            };
+            let n_vertices = n_inputs + inner.len();
+            let ranks_of = |seq: &[usize]| -> Vec<u32> {
+                let mut r = vec![0u32; n_vertices];
+                for (k, &u) in seq.iter().enumerate() {
+                    r[vertex_of(u) as usize] = k as u32;
+                }
+                r
+            };
+            // Input levels of an order (ranks by vertex; inputs compared
+            // only among themselves).
+            let levels_of = |rank: &[u32]| -> Vec<u32> {
+                let mut by_rank: Vec<u32> = (0..n_inputs as u32).collect();
+                by_rank.sort_unstable_by_key(|&x| rank[x as usize]);
+                let mut level = vec![0u32; n_inputs];
+                for (l, &x) in by_rank.iter().enumerate() {
+                    level[x as usize] = l as u32;
+                }
+                level
+            };
+            // Children before parents.
             inner.sort_unstable();
-            for &u in &inner {
-                let kids: Vec<u32> = nodes[u]
-                    .children()
-                    .iter()
-                    .map(|c| memo[c.0 as usize])
-                    .collect();
-                memo[u] = match &nodes[u] {
-                    Node::All(_) => m.at_least(kids.len(), &kids),
-                    Node::AtLeast { k, .. } => m.at_least(*k as usize, &kids),
-                    Node::Item(_) => unreachable!("items are inputs"),
+            let gates: Vec<(u32, usize, Vec<u32>)> = inner
+                .iter()
+                .map(|&u| {
+                    let kids: Vec<u32> = nodes[u]
+                        .children()
+                        .iter()
+                        .map(|c| vertex_of(c.0 as usize))
+                        .collect();
+                    let k = match &nodes[u] {
+                        Node::AtLeast { k, .. } => *k as usize,
+                        _ => kids.len(),
+                    };
+                    (vertex_of(u), k, kids)
+                })
+                .collect();
+            let light_rank = ranks_of(&light);
+            // A tree, or a module whose light walk builds in a few nodes an
+            // input, keeps the light walk (a tree is linear in any
+            // depth-first order).
+            let quick = n_inputs
+                .saturating_mul(if slack == 0 { 0 } else { LIGHT_WALK_NODES })
+                .saturating_add(slack)
+                .min(limit);
+            let shared = sharing[v] && n_inputs > 2;
+            let mut runs = vec![Run::new(
+                levels_of(&light_rank),
+                n_vertices,
+                LIGHT_WALK_WEIGHT,
+                limit,
+            )];
+            let winner = match race(&mut runs, &gates, if shared { quick } else { limit }) {
+                Some(c) => c,
+                None if !shared => return None,
+                None => {
+                    // The light walk's order refined by FORCE, and the heavy
+                    // walk's (see `order::force`), raced against the light walk itself
+                    // (which goes on from where it stopped).
+                    // Failure domains are conditions shared by whatever they
+                    // hold: they stay on top, in the light walk's order, and
+                    // FORCE places the rest.
+                    let pinned: Vec<bool> = input_of
+                        .iter()
+                        .map(|&u| matches!(nodes[u], Node::Item(it) if is_domain[it.0 as usize]))
+                        .collect();
+                    let free = |x: &u32| (*x as usize) >= n_inputs || !pinned[*x as usize];
+                    // In the light walk's order (vertex ids), not the
+                    // nodes': FORCE's sums do not depend on the listing.
+                    let mut by_vertex: Vec<&(u32, usize, Vec<u32>)> = gates.iter().collect();
+                    by_vertex.sort_unstable_by_key(|(g, _, _)| *g);
+                    let edges: Vec<Vec<u32>> = by_vertex
+                        .iter()
+                        .map(|(g, _, kids)| {
+                            std::iter::once(*g)
+                                .chain(kids.iter().copied())
+                                .filter(free)
+                                .collect()
+                        })
+                        .collect();
+                    let (a, span_a) = force(&edges, &light_rank);
+                    let (b, span_b) = force(&edges, &ranks_of(&walk(true)));
+                    // The heavy seed's only when clearly better (by 5%):
+                    // the span is a coarse guide, and on SCRAM's benchmarks
+                    // closer calls went the light seed's way.
+                    let mut rank = if span_b.saturating_mul(20) < span_a.saturating_mul(19) {
+                        b
+                    } else {
+                        a
+                    };
+                    for x in 0..n_inputs {
+                        rank[x] = if pinned[x] {
+                            light_rank[x]
+                        } else {
+                            rank[x] + n_vertices as u32
+                        };
+                    }
+                    runs[0].alive = true;
+                    runs.insert(0, Run::new(levels_of(&rank), n_vertices, 1, limit));
+                    race(&mut runs, &gates, limit)?
+                }
+            };
+            let run = runs.swap_remove(winner);
+            let diagram = run.m.compact(run.memo[vertex_of(v) as usize]);
+            let mut inputs: Vec<Input> = vec![Input::Item(0); n_inputs];
+            for (x, &u) in input_of.iter().enumerate() {
+                inputs[run.level[x] as usize] = match nodes[u] {
+                    Node::Item(it) => Input::Item(level_of[it.0 as usize]?),
+                    _ => Input::Module(module_index[u]?),
                 };
             }
-            if m.overflowed() {
-                return None;
-            }
-            let diagram = m.compact(memo[v]);
             module_index[v] = Some(mods.len());
             mods.push(Module { diagram, inputs });
         }
@@ -315,6 +446,93 @@ impl Modular {
     }
 }
 
+/// Nodes an input the light walk of a module with sharing may build (and
+/// 1,024 more) before its order is refined.
+const LIGHT_WALK_NODES: usize = 16;
+
+/// How much more a candidate order of [`race`] may build than the
+/// light walk's before the light walk is built further: the refined order
+/// is the better one on every large benchmark, the light walk the safe one
+/// (a variable shared by thousands of gates stays on top).
+const LIGHT_WALK_WEIGHT: usize = 8;
+
+/// One candidate order's build in a [`race`].
+struct Run {
+    /// The inputs' levels, by vertex.
+    level: Vec<u32>,
+    m: Manager,
+    /// Each vertex's diagram, once built.
+    memo: Vec<u32>,
+    /// The next gate to build.
+    next: usize,
+    /// Its node count is multiplied by this when compared.
+    weight: usize,
+    alive: bool,
+}
+
+impl Run {
+    fn new(level: Vec<u32>, n_vertices: usize, weight: usize, limit: usize) -> Run {
+        let mut m = Manager::new(limit);
+        let mut memo = vec![FALSE; n_vertices];
+        for (x, &l) in level.iter().enumerate() {
+            memo[x] = m.var(l);
+        }
+        Run {
+            level,
+            m,
+            memo,
+            next: 0,
+            weight,
+            alive: true,
+        }
+    }
+
+    fn cost(&self) -> usize {
+        self.m.built().saturating_mul(self.weight)
+    }
+}
+
+/// Builds a module's diagram under each candidate order at once (the gates
+/// `(vertex, threshold, children's vertices)` children first), always
+/// extending the live run of least weighted node count, and returns the
+/// index of the first to finish. A run is paused when it passes what the
+/// others allow (its gate is tried again later: nothing past an overflow
+/// is cached, and what it built stays) and dropped at `limit` nodes;
+/// `None` when all are.
+fn race(runs: &mut [Run], gates: &[(u32, usize, Vec<u32>)], limit: usize) -> Option<usize> {
+    loop {
+        let c = (0..runs.len())
+            .filter(|&c| runs[c].alive)
+            .min_by_key(|&c| (runs[c].cost(), c))?;
+        // What the others allow it: up to the cheapest other's cost, and
+        // at least half as much again as it has (few retries of a gate).
+        let others = (0..runs.len())
+            .filter(|&o| o != c && runs[o].alive)
+            .map(|o| runs[o].cost() / runs[c].weight)
+            .min();
+        let own = runs[c].m.built();
+        let allowed = others.map_or(limit, |x| x.max(own + own / 2 + 4096).min(limit));
+        let run = &mut runs[c];
+        run.m.resume(allowed);
+        while run.next < gates.len() {
+            let (g, k, kids) = &gates[run.next];
+            let kids: Vec<u32> = kids.iter().map(|&x| run.memo[x as usize]).collect();
+            let f = run.m.at_least(*k, &kids);
+            if run.m.overflowed() {
+                break;
+            }
+            run.memo[*g as usize] = f;
+            run.next += 1;
+        }
+        if run.next == gates.len() {
+            return Some(c);
+        }
+        if allowed >= limit {
+            run.alive = false;
+        }
+    }
+}
+
 /// The structure function: one diagram over every item, or a tree of
 /// modules (used when no standby block needs the whole diagram).
 #[derive(Clone)]
@@ -379,5 +597,105 @@ impl Structure {
             (Structure::Modules(m), StructurePass::Modules(p)) => m.birnbaum(p, birnbaum),
             _ => unreachable!("a pass of another structure"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytic::order::order_items;
+
+    /// Three of five pairs over nine shared items, one of them a domain's,
+    /// and a series over two of the pairs: sharing everywhere, one module.
+    const SHARED: &str = r#"
+        system = "top"
+        [domain.z]
+        availability = 0.97
+        [component.a]
+        availability = 0.91
+        domain = "z"
+        [component.b]
+        availability = 0.92
+        [component.c]
+        availability = 0.93
+        domain = "z"
+        [component.d]
+        availability = 0.94
+        [component.e]
+        availability = 0.95
+        [component.f]
+        availability = 0.96
+        [component.g]
+        availability = 0.89
+        [component.h]
+        availability = 0.88
+        [block.p1]
+        parallel = ["a", "e"]
+        [block.p2]
+        parallel = ["b", "f"]
+        [block.p3]
+        parallel = ["c", "g", "a"]
+        [block.p4]
+        parallel = ["d", "h"]
+        [block.p5]
+        parallel = ["e", "b", "h"]
+        [block.vote]
+        parallel = ["p1", "p2", "p3", "p4", "p5"]
+        need = 3
+        [block.top]
+        series = ["vote", "p1", "p4"]
+    "#;
+
+    #[test]
+    fn force_path_gives_the_light_walks_probabilities() {
+        let sys = System::from_str("m.toml", SHARED).unwrap();
+        let (level_of, item_at) = order_items(&sys);
+        let a: Vec<f64> = item_at
+            .iter()
+            .map(|&i| sys.item(i).rates.availability.value())
+            .collect();
+        let q: Vec<f64> = item_at
+            .iter()
+            .map(|&i| sys.item(i).rates.availability.unavailability())
+            .collect();
+        let light = Modular::build(&sys, &level_of, 1 << 20).unwrap();
+        // No quick budget: FORCE orders the module, raced against the
+        // light walk.
+        let forced = Modular::build_with(&sys, &level_of, 1 << 20, 0).unwrap();
+        let (lp, fp) = (light.forward(&a, &q), forced.forward(&a, &q));
+        let (lu, ld) = light.root_probabilities(&lp);
+        let (fu, fd) = forced.root_probabilities(&fp);
+        assert!(
+            (lu - fu).abs() < 1e-15 && (ld - fd).abs() < 1e-15,
+            "{lu} {fu}"
+        );
+        let (mut lb, mut fb) = (vec![0.0; a.len()], vec![0.0; a.len()]);
+        light.birnbaum(&lp, &mut lb);
+        forced.birnbaum(&fp, &mut fb);
+        for (x, y) in lb.iter().zip(&fb) {
+            assert!((x - y).abs() < 1e-15, "{x} vs {y}");
+        }
+        // And the enumeration of every state, the structure evaluated
+        // node by node (children first).
+        let n = a.len();
+        let mut want = 0.0;
+        for s in 0u32..1 << n {
+            let mut up = vec![false; sys.nodes().len()];
+            for (i, node) in sys.nodes().iter().enumerate() {
+                up[i] = match node {
+                    Node::Item(it) => s >> level_of[it.0 as usize].unwrap() & 1 == 1,
+                    Node::All(c) => c.iter().all(|c| up[c.0 as usize]),
+                    Node::AtLeast { k, of } => {
+                        of.iter().filter(|c| up[c.0 as usize]).count() >= *k as usize
+                    }
+                };
+            }
+            if up[sys.root().0 as usize] {
+                want += (0..n)
+                    .map(|i| if s >> i & 1 == 1 { a[i] } else { q[i] })
+                    .product::<f64>();
+            }
+        }
+        assert!((fu - want).abs() < 1e-14, "{fu} vs {want}");
     }
 }
