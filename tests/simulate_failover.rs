@@ -621,7 +621,7 @@ fn a_component_named_like_a_replica_has_its_own_stream() {
     assert!((exact - q.powi(3)).abs() < 1e-15, "{exact}");
     let s = run(&sys, 2_000, 31);
     assert_eq!(s.stream_version, simulate::STREAM_VERSION);
-    assert_eq!(simulate::STREAM_VERSION, 2);
+    assert_eq!(simulate::STREAM_VERSION, 3);
     assert_unavailability("p[1] beside p (count 2)", &s, exact, 0.05);
     let check = s.analytic.unwrap();
     assert!(check.inside_ci95 && !check.approximate);

@@ -108,6 +108,22 @@ pub(crate) struct Model {
     pub(crate) start: Start,
     /// Which standby blocks the start chain carries.
     in_chain: Vec<bool>,
+    /// The warm-up set, by node: the standby blocks' nodes and every node
+    /// under them (their members' subtrees, the domains those include,
+    /// nested blocks). Closed downwards, so its nodes' states depend on
+    /// its items and blocks alone; every other item is independent of the
+    /// blocks' modes.
+    warm: Vec<bool>,
+    /// Parents of each node inside the warm-up set (the warm-up propagates
+    /// only there), flattened like `parents`.
+    warm_parent_start: Vec<u32>,
+    warm_parents: Vec<u32>,
+    /// Items outside the warm-up set: drawn at the end of the warm-up.
+    cold_items: Vec<u32>,
+    /// Simulate every item through the warm-up (the start before stream
+    /// version 3), for tests that compare the two.
+    #[cfg(test)]
+    full_warm_up: bool,
 }
 
 /// How the standby blocks' modes start a mission
@@ -234,8 +250,11 @@ pub(crate) fn warm_up(sys: &System, mission: f64) -> f64 {
 /// Version of the mapping from (seed, model) to random streams: it changes
 /// whenever a seed stops reproducing the figures of an earlier release.
 /// 1: streams keyed by item name (a component `p[1]` shared the stream of
-/// replica 1 of `p`); 2: keyed by (kind, name, replica), injectively.
-pub(crate) const STREAM_VERSION: u32 = 2;
+/// replica 1 of `p`); 2: keyed by (kind, name, replica), injectively; 3:
+/// with a warm-up, only the items under the standby blocks run through it,
+/// and every other item draws its start at its end (models without a
+/// warm-up give the figures of version 2).
+pub(crate) const STREAM_VERSION: u32 = 3;
 
 /// What a random stream belongs to: the first byte of its key.
 #[derive(Clone, Copy)]
@@ -320,6 +339,32 @@ impl Model {
                 *slot += 1;
             }
         }
+        // The warm-up set: children have lower indices than their parents,
+        // so one pass downwards closes it.
+        let mut warm = vec![false; n];
+        for s in sys.standbys() {
+            warm[s.node.0 as usize] = true;
+        }
+        for i in (0..n).rev() {
+            if warm[i] {
+                for c in sys.nodes()[i].children() {
+                    warm[c.0 as usize] = true;
+                }
+            }
+        }
+        let mut warm_parent_start = vec![0u32; n + 1];
+        let mut warm_parents = Vec::new();
+        for i in 0..n {
+            warm_parents.extend(
+                parents[parent_start[i] as usize..parent_start[i + 1] as usize]
+                    .iter()
+                    .filter(|&&p| warm[p as usize]),
+            );
+            warm_parent_start[i + 1] = warm_parents.len() as u32;
+        }
+        let cold_items = (0..sys.items().len() as u32)
+            .filter(|&i| !warm[item_node[i as usize] as usize])
+            .collect();
         let sampler = |d: Option<&crate::Distribution>| d.map_or(Sampler::Never, Sampler::new);
         let mut keys: Vec<u64> = sys
             .items()
@@ -376,6 +421,12 @@ impl Model {
             root: sys.root().0,
             start: Start::Independent,
             in_chain: vec![false; sys.standbys().len()],
+            warm,
+            warm_parent_start,
+            warm_parents,
+            cold_items,
+            #[cfg(test)]
+            full_warm_up: false,
         }
     }
 
@@ -635,19 +686,36 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     /// Simulates one mission of `mission` seconds from steady state (after
     /// the warm-up, when the model has one).
     pub fn run(&mut self, mission: f64) -> RunResult {
-        self.start();
         let root = self.m.root as usize;
         let t0 = match self.m.start {
-            Start::WarmUp(w) => w,
+            Start::WarmUp(w) if w > 0.0 => w,
             _ => 0.0,
         };
-        if t0 > 0.0 {
+        #[cfg(test)]
+        let restricted = !self.m.full_warm_up;
+        #[cfg(not(test))]
+        let restricted = true;
+        if t0 > 0.0 && restricted {
+            // Only the warm-up set moves during the warm-up; every other
+            // item starts at its end, on its own, as in a start without
+            // standby dynamics (its stationary state is the same then).
+            self.start(true);
             loop {
                 let (slot, t) = self.tree.min();
                 if t >= t0 {
                     break;
                 }
-                self.step(slot, t);
+                self.step::<true>(slot, t);
+            }
+            self.end_warm_up(t0);
+        } else {
+            self.start(false);
+            loop {
+                let (slot, t) = self.tree.min();
+                if t >= t0 {
+                    break;
+                }
+                self.step::<false>(slot, t);
             }
         }
         let end = t0 + mission;
@@ -662,7 +730,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             if t >= end {
                 break;
             }
-            self.step(slot, t);
+            self.step::<false>(slot, t);
             let now_up = self.up[root];
             if now_up != sys_up {
                 sys_up = now_up;
@@ -686,21 +754,23 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
 
     /// One event and its consequences.
     #[inline]
-    fn step(&mut self, slot: usize, t: f64) {
+    fn step<const WARM: bool>(&mut self, slot: usize, t: f64) {
         if slot < self.m.n_items() {
-            self.flip_item(slot, t);
+            self.flip_item::<WARM>(slot, t);
         } else {
             self.timer_done(slot - self.m.n_items(), t);
         }
-        self.propagate(t);
+        self.propagate::<WARM>(t);
     }
 
     /// Steady-state start: the standby blocks' items and modes drawn from
     /// their chain's stationary distribution (or, without a chain, left to
     /// the warm-up); every other item up with probability A; each item with
     /// the residual time of its current phase, each delay in progress with
-    /// the residual of its distribution.
-    fn start(&mut self) {
+    /// the residual of its distribution. With `warm_only`, only the
+    /// warm-up set starts (its items and nodes); the rest waits for
+    /// [`Self::end_warm_up`].
+    fn start(&mut self, warm_only: bool) {
         let m = self.m;
         let drawn = if let Start::Chain(cs) = &m.start {
             let s = cs.state(self.start_rng.random::<f64>());
@@ -724,21 +794,12 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             None
         };
         for i in 0..m.n_items() {
-            let rng = &mut self.rngs[i];
-            let up = match self.forced_down[i] {
-                Some(down) => !down,
-                None => {
-                    let a = m.availability[i];
-                    a >= 1.0 || rng.random::<f64>() < a
-                }
-            };
-            let next = if up {
-                m.failure[i].residual(rng)
-            } else {
-                m.repair[i].residual(rng)
-            };
-            self.up[m.item_node[i] as usize] = up;
-            self.tree.set(i, next);
+            if warm_only && !m.warm[m.item_node[i] as usize] {
+                self.tree.set(i, f64::INFINITY);
+                continue;
+            }
+            let forced = self.forced_down[i];
+            self.start_item(i, forced, 0.0);
         }
         for s in 0..m.standbys.len() {
             self.tree.set(m.n_items() + s, f64::INFINITY);
@@ -791,6 +852,11 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         // Children come before parents: each node's children are settled
         // and counted when it is reached.
         for n in 0..m.kind.len() {
+            if warm_only && !m.warm[n] {
+                self.up[n] = false;
+                self.queued[n] = false;
+                continue;
+            }
             let now = match m.kind[n] {
                 Kind::Item => self.up[n],
                 Kind::Gate(k) => self.up_count[n] >= k,
@@ -816,8 +882,56 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         self.dirty.clear();
     }
 
+    /// Item `i` starts at `t0` in its stationary state (or down as
+    /// `forced`), with the residual time of its phase.
     #[inline]
-    fn flip_item(&mut self, i: usize, t: f64) {
+    fn start_item(&mut self, i: usize, forced: Option<bool>, t0: f64) {
+        let m = self.m;
+        let rng = &mut self.rngs[i];
+        let up = match forced {
+            Some(down) => !down,
+            None => {
+                let a = m.availability[i];
+                a >= 1.0 || rng.random::<f64>() < a
+            }
+        };
+        let next = if up {
+            m.failure[i].residual(rng)
+        } else {
+            m.repair[i].residual(rng)
+        };
+        self.up[m.item_node[i] as usize] = up;
+        self.tree.set(i, t0 + next);
+    }
+
+    /// The end of a warm-up of the warm-up set at `t0`: every other item
+    /// starts in its stationary state (its first draws), and every node is
+    /// settled from its children (a block from its mode).
+    fn end_warm_up(&mut self, t0: f64) {
+        let m = self.m;
+        for &i in &m.cold_items {
+            self.start_item(i as usize, None, t0);
+        }
+        self.up_count.iter_mut().for_each(|c| *c = 0);
+        for n in 0..m.kind.len() {
+            let now = match m.kind[n] {
+                Kind::Item => self.up[n],
+                Kind::Gate(k) => self.up_count[n] >= k,
+                Kind::Standby(s) => matches!(self.mode[s as usize], Mode::Serving(_)),
+            };
+            self.up[n] = now;
+            self.queued[n] = false;
+            if now {
+                for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
+                    self.up_count[p as usize] += 1;
+                }
+            }
+        }
+        self.dirty.clear();
+    }
+
+    #[inline]
+    fn flip_item<const WARM: bool>(&mut self, i: usize, t: f64) {
         let m = self.m;
         let node = m.item_node[i] as usize;
         let now_up = !self.up[node];
@@ -828,15 +942,21 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             m.repair[i].sample(rng)
         };
         self.tree.set(i, t + d);
-        self.set_node(node, now_up);
+        self.set_node::<WARM>(node, now_up);
     }
 
     /// Sets a node's state and tells its parents.
+    /// During the warm-up (`WARM`) only parents in the warm-up set hear.
     #[inline]
-    fn set_node(&mut self, n: usize, now_up: bool) {
+    fn set_node<const WARM: bool>(&mut self, n: usize, now_up: bool) {
         let m = self.m;
         self.up[n] = now_up;
-        for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
+        let parents = if WARM {
+            &m.warm_parents[m.warm_parent_start[n] as usize..m.warm_parent_start[n + 1] as usize]
+        } else {
+            &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize]
+        };
+        for &p in parents {
             let p = p as usize;
             if now_up {
                 self.up_count[p] += 1;
@@ -851,7 +971,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     }
 
     /// Re-evaluates dirty nodes, children before parents.
-    fn propagate(&mut self, t: f64) {
+    fn propagate<const WARM: bool>(&mut self, t: f64) {
         while let Some(std::cmp::Reverse(n)) = self.dirty.pop() {
             let n = n as usize;
             self.queued[n] = false;
@@ -861,7 +981,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 Kind::Item => self.up[n],
             };
             if now != self.up[n] {
-                self.set_node(n, now);
+                self.set_node::<WARM>(n, now);
             }
         }
     }
@@ -1026,7 +1146,7 @@ mod tests {
         }
         // Pinned (computed independently from the encoding): a change here
         // changes every stream, and must come with a new STREAM_VERSION.
-        assert_eq!(STREAM_VERSION, 2);
+        assert_eq!(STREAM_VERSION, 3);
         assert_eq!(
             stream_key(StreamKind::Replica, "p", 1),
             0xd5f1_735a_e02b_0b2d
