@@ -668,16 +668,26 @@ struct ItemSlot {
     repair: u32,
 }
 
+/// A node's state with the static facts propagation reads (its kind and
+/// where its parents are listed), side by side.
+struct NodeSlot {
+    kind: Kind,
+    up_count: u32,
+    parents_at: u32,
+    parents_end: u32,
+    up: bool,
+    queued: bool,
+}
+
 /// Reusable state for the trajectories of one chunk.
 pub(crate) struct Runner<'m, Q: EventQueue = HeapQueue> {
     m: &'m Model,
-    up: Vec<bool>,
-    up_count: Vec<u32>,
+    /// Each node's state, with its kind and parents beside it.
+    nodes: Vec<NodeSlot>,
     mode: Vec<Mode>,
     tree: Q,
     /// Dirty nodes to re-evaluate, a min-heap by node index (children first).
     dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
-    queued: Vec<bool>,
     /// Each item's stream with what an event of it reads.
     items: Vec<ItemSlot>,
     /// Each standby block's stream.
@@ -698,12 +708,19 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         let n = m.kind.len();
         Runner {
             m,
-            up: vec![false; n],
-            up_count: vec![0; n],
+            nodes: (0..n)
+                .map(|i| NodeSlot {
+                    kind: m.kind[i],
+                    up_count: 0,
+                    parents_at: m.parent_start[i],
+                    parents_end: m.parent_start[i + 1],
+                    up: false,
+                    queued: false,
+                })
+                .collect(),
             mode: vec![Mode::NoneUp; m.standbys.len()],
             tree: Q::with_slots(m.n_items() + m.standbys.len()),
             dirty: std::collections::BinaryHeap::with_capacity(n),
-            queued: vec![false; n],
             items: (0..m.n_items())
                 .map(|i| ItemSlot {
                     rng: Xoshiro256PlusPlus::seed_from_u64(mix(base ^ m.keys[i])),
@@ -760,7 +777,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             }
         }
         let end = t0 + mission;
-        let mut sys_up = self.up[root];
+        let mut sys_up = self.nodes[root].up;
         let mut down_since = t0;
         let mut r = RunResult {
             starts_down: !sys_up,
@@ -772,7 +789,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 break;
             }
             self.step::<false>(slot, t);
-            let now_up = self.up[root];
+            let now_up = self.nodes[root].up;
             if now_up != sys_up {
                 sys_up = now_up;
                 if now_up {
@@ -889,34 +906,34 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 *f = None;
             }
         }
-        self.up_count.iter_mut().for_each(|c| *c = 0);
+        self.nodes.iter_mut().for_each(|n| n.up_count = 0);
         // Children come before parents: each node's children are settled
         // and counted when it is reached.
         for n in 0..m.kind.len() {
             if warm_only && !m.warm[n] {
-                self.up[n] = false;
-                self.queued[n] = false;
+                self.nodes[n].up = false;
+                self.nodes[n].queued = false;
                 continue;
             }
             let now = match m.kind[n] {
-                Kind::Item => self.up[n],
-                Kind::Gate(k) => self.up_count[n] >= k,
+                Kind::Item => self.nodes[n].up,
+                Kind::Gate(k) => self.nodes[n].up_count >= k,
                 Kind::Standby(s) if drawn.is_some() && m.in_chain[s as usize] => {
                     matches!(self.mode[s as usize], Mode::Serving(_))
                 }
                 Kind::Standby(s) => {
                     let spec = &m.standbys[s as usize];
-                    let first_up = spec.members.iter().position(|&c| self.up[c as usize]);
+                    let first_up = spec.members.iter().position(|&c| self.nodes[c as usize].up);
                     self.mode[s as usize] =
                         first_up.map_or(Mode::NoneUp, |j| Mode::Serving(j as u32));
                     first_up.is_some()
                 }
             };
-            self.up[n] = now;
-            self.queued[n] = false;
+            self.nodes[n].up = now;
+            self.nodes[n].queued = false;
             if now {
                 for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
-                    self.up_count[p as usize] += 1;
+                    self.nodes[p as usize].up_count += 1;
                 }
             }
         }
@@ -942,7 +959,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         } else {
             m.samplers[it.repair as usize].residual(rng)
         };
-        self.up[it.node as usize] = up;
+        self.nodes[it.node as usize].up = up;
         self.tree.set(i, t0 + next);
     }
 
@@ -954,18 +971,18 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         for &i in &m.cold_items {
             self.start_item(i as usize, None, t0);
         }
-        self.up_count.iter_mut().for_each(|c| *c = 0);
+        self.nodes.iter_mut().for_each(|n| n.up_count = 0);
         for n in 0..m.kind.len() {
             let now = match m.kind[n] {
-                Kind::Item => self.up[n],
-                Kind::Gate(k) => self.up_count[n] >= k,
+                Kind::Item => self.nodes[n].up,
+                Kind::Gate(k) => self.nodes[n].up_count >= k,
                 Kind::Standby(s) => matches!(self.mode[s as usize], Mode::Serving(_)),
             };
-            self.up[n] = now;
-            self.queued[n] = false;
+            self.nodes[n].up = now;
+            self.nodes[n].queued = false;
             if now {
                 for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
-                    self.up_count[p as usize] += 1;
+                    self.nodes[p as usize].up_count += 1;
                 }
             }
         }
@@ -977,7 +994,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         let m = self.m;
         let it = &mut self.items[i];
         let node = it.node as usize;
-        let now_up = !self.up[node];
+        let now_up = !self.nodes[node].up;
         let d = if now_up {
             m.samplers[it.failure as usize].sample(&mut it.rng)
         } else {
@@ -992,21 +1009,22 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     #[inline]
     fn set_node<const WARM: bool>(&mut self, n: usize, now_up: bool) {
         let m = self.m;
-        self.up[n] = now_up;
+        self.nodes[n].up = now_up;
         let parents = if WARM {
             &m.warm_parents[m.warm_parent_start[n] as usize..m.warm_parent_start[n + 1] as usize]
         } else {
-            &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize]
+            let node = &self.nodes[n];
+            &m.parents[node.parents_at as usize..node.parents_end as usize]
         };
         for &p in parents {
             let p = p as usize;
             if now_up {
-                self.up_count[p] += 1;
+                self.nodes[p].up_count += 1;
             } else {
-                self.up_count[p] -= 1;
+                self.nodes[p].up_count -= 1;
             }
-            if !self.queued[p] {
-                self.queued[p] = true;
+            if !self.nodes[p].queued {
+                self.nodes[p].queued = true;
                 self.dirty.push(std::cmp::Reverse(p as u32));
             }
         }
@@ -1016,13 +1034,14 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     fn propagate<const WARM: bool>(&mut self, t: f64) {
         while let Some(std::cmp::Reverse(n)) = self.dirty.pop() {
             let n = n as usize;
-            self.queued[n] = false;
-            let now = match self.m.kind[n] {
-                Kind::Gate(k) => self.up_count[n] >= k,
+            self.nodes[n].queued = false;
+            let (kind, count) = (self.nodes[n].kind, self.nodes[n].up_count);
+            let now = match kind {
+                Kind::Gate(k) => count >= k,
                 Kind::Standby(s) => self.standby_update(s as usize, t),
-                Kind::Item => self.up[n],
+                Kind::Item => self.nodes[n].up,
             };
-            if now != self.up[n] {
+            if now != self.nodes[n].up {
                 self.set_node::<WARM>(n, now);
             }
         }
@@ -1033,7 +1052,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     fn standby_update(&mut self, s: usize, t: f64) -> bool {
         let m = self.m;
         let spec = &m.standbys[s];
-        let member_up = |j: u32| self.up[spec.members[j as usize] as usize];
+        let member_up = |j: u32| self.nodes[spec.members[j as usize] as usize].up;
         match self.mode[s] {
             Mode::Serving(i) if !member_up(i) => {
                 if spec.detect_instant {
@@ -1085,7 +1104,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     fn revert(&mut self, s: usize, j: u32, t: f64) {
         let m = self.m;
         let spec = &m.standbys[s];
-        let Some(target) = (0..j).find(|&i| self.up[spec.members[i as usize] as usize]) else {
+        let Some(target) = (0..j).find(|&i| self.nodes[spec.members[i as usize] as usize].up) else {
             return;
         };
         let slot = m.n_items() + s;
@@ -1105,7 +1124,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         let spec = &m.standbys[s];
         let slot = m.n_items() + s;
         let target =
-            (0..spec.members.len() as u32).find(|&j| self.up[spec.members[j as usize] as usize]);
+            (0..spec.members.len() as u32).find(|&j| self.nodes[spec.members[j as usize] as usize].up);
         let Some(target) = target else {
             self.mode[s] = Mode::NoneUp;
             self.tree.set(slot, f64::INFINITY);
@@ -1115,7 +1134,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         if spec.success < 1.0 && rng.random::<f64>() >= spec.success {
             // Down until `from` is repaired; if it already is (it came back
             // during a move that then failed), it serves at once.
-            let from_up = self.up[spec.members[from as usize] as usize];
+            let from_up = self.nodes[spec.members[from as usize] as usize].up;
             self.mode[s] = if from_up {
                 Mode::Serving(from)
             } else {
@@ -1145,7 +1164,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             }
             Mode::Detecting { from } => {
                 let spec = &self.m.standbys[s];
-                if self.up[spec.members[from as usize] as usize] {
+                if self.nodes[spec.members[from as usize] as usize].up {
                     // Back at this very instant: ridden out.
                     self.mode[s] = Mode::Serving(from);
                 } else {
@@ -1157,8 +1176,8 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         // The block's state, and with `revert` a move back, are settled
         // with its members' when the change propagates.
         let node = self.m.standby_node[s] as usize;
-        if !self.queued[node] {
-            self.queued[node] = true;
+        if !self.nodes[node].queued {
+            self.nodes[node].queued = true;
             self.dirty.push(std::cmp::Reverse(node as u32));
         }
     }
