@@ -692,21 +692,25 @@ impl<const D: usize> EventQueue for HeapQueue<D> {
 
 /// A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988): the
 /// time axis in days of `width` seconds, day `d` kept in bucket
-/// `d mod buckets`, each bucket an unsorted list of its slots (linked
-/// through the slots, so nothing is allocated after the start). The
-/// earliest slot is in the first day from the current one whose bucket
-/// holds a slot of that very day; a whole year (every bucket) without one
-/// falls back to a direct search. Slots at infinity are in no bucket.
+/// `d mod buckets`. A bucket is one cache line of up to [`LINE`] (time,
+/// slot) pairs, unsorted; a slot that finds its bucket full goes to a
+/// small overflow list whose earliest entry is kept. The earliest slot is
+/// in the first day from the current one whose bucket (or the overflow's
+/// earliest) holds a slot of that very day; a whole year (every bucket)
+/// without one falls back to a direct search. Slots at infinity are in no
+/// bucket. An event reads the current day's line (hot: every look-up
+/// reads it) and writes one line where its next time falls; the binary
+/// heap walks down about log2(n) entries.
 ///
 /// The width follows the events: set from the spread of the times at the
-/// first look-up, then every `slots` look-ups to about two mean gaps
-/// between successive events (Brown's rule of thumb: a few events a day),
-/// the buckets rebuilt when it is off by more than a factor of two.
+/// first look-up, then every `slots` look-ups to about the mean gap
+/// between successive events (about one event a day: a line rarely
+/// fills), the buckets rebuilt when it is off by more than a factor of
+/// two. Buckets: the slots rounded up to a power of two.
 pub(crate) struct CalendarQueue {
-    /// Each slot's time and its neighbours in its bucket's list.
-    entry: Vec<CalEntry>,
-    /// The first slot of each bucket's list (`NIL`: empty).
-    head: Vec<u32>,
+    /// Each slot's time.
+    time: Vec<f64>,
+    lines: Vec<Line>,
     mask: u64,
     width: f64,
     inv_width: f64,
@@ -714,17 +718,25 @@ pub(crate) struct CalendarQueue {
     day: u64,
     /// Slots at a finite time.
     finite: usize,
+    /// Slots whose bucket was full, and the earliest of them (time, slot).
+    overflow: Vec<u32>,
+    over_min: (f64, u32),
     calibrated: bool,
-    /// Look-ups since `since`, at time `since_t`, for the width.
+    /// Look-ups since the width was checked, and the time then.
     looks: usize,
     since_t: f64,
 }
 
+/// Pairs in a calendar bucket: five times and five slots fill a 64-byte
+/// line with the count.
+const LINE: usize = 5;
+
 #[derive(Clone, Copy)]
-struct CalEntry {
-    time: f64,
-    next: u32,
-    prev: u32,
+#[repr(C, align(64))]
+struct Line {
+    time: [f64; LINE],
+    slot: [u32; LINE],
+    len: u32,
 }
 
 const NIL: u32 = u32::MAX;
@@ -737,34 +749,48 @@ impl CalendarQueue {
     }
 
     #[inline]
-    fn bucket_of(&self, t: f64) -> usize {
-        (self.day_of(t) & self.mask) as usize
-    }
-
-    #[inline]
-    fn unlink(&mut self, slot: usize) {
-        let CalEntry { time, next, prev } = self.entry[slot];
-        if prev == NIL {
-            let b = self.bucket_of(time);
-            self.head[b] = next;
+    fn insert(&mut self, slot: usize, t: f64) {
+        let b = (self.day_of(t) & self.mask) as usize;
+        let line = &mut self.lines[b];
+        let n = line.len as usize;
+        if n < LINE {
+            line.time[n] = t;
+            line.slot[n] = slot as u32;
+            line.len += 1;
         } else {
-            self.entry[prev as usize].next = next;
-        }
-        if next != NIL {
-            self.entry[next as usize].prev = prev;
+            self.overflow.push(slot as u32);
+            if before((t, slot as u32), self.over_min) {
+                self.over_min = (t, slot as u32);
+            }
         }
     }
 
     #[inline]
-    fn link(&mut self, slot: usize) {
-        let b = self.bucket_of(self.entry[slot].time);
-        let first = self.head[b];
-        self.entry[slot].next = first;
-        self.entry[slot].prev = NIL;
-        if first != NIL {
-            self.entry[first as usize].prev = slot as u32;
+    fn remove(&mut self, slot: usize, t: f64) {
+        let b = (self.day_of(t) & self.mask) as usize;
+        let line = &mut self.lines[b];
+        let n = line.len as usize;
+        if let Some(k) = line.slot[..n].iter().position(|&s| s == slot as u32) {
+            line.time[k] = line.time[n - 1];
+            line.slot[k] = line.slot[n - 1];
+            line.len -= 1;
+            return;
         }
-        self.head[b] = slot as u32;
+        let k = self
+            .overflow
+            .iter()
+            .position(|&s| s == slot as u32)
+            .expect("a finite slot is in its bucket or the overflow");
+        self.overflow.swap_remove(k);
+        if self.over_min.1 == slot as u32 {
+            self.over_min = (f64::INFINITY, NIL);
+            for &s in &self.overflow {
+                let e = (self.time[s as usize], s);
+                if before(e, self.over_min) {
+                    self.over_min = e;
+                }
+            }
+        }
     }
 
     /// Rebuilds the buckets for days of `width` seconds.
@@ -776,13 +802,15 @@ impl CalendarQueue {
         };
         self.width = width;
         self.inv_width = 1.0 / width;
-        self.head.iter_mut().for_each(|h| *h = NIL);
+        self.lines.iter_mut().for_each(|l| l.len = 0);
+        self.overflow.clear();
+        self.over_min = (f64::INFINITY, NIL);
         let mut earliest = f64::INFINITY;
-        for slot in 0..self.entry.len() {
-            let t = self.entry[slot].time;
+        for slot in 0..self.time.len() {
+            let t = self.time[slot];
             if t < f64::INFINITY {
                 earliest = earliest.min(t);
-                self.link(slot);
+                self.insert(slot, t);
             }
         }
         self.day = if earliest < f64::INFINITY {
@@ -792,16 +820,16 @@ impl CalendarQueue {
         };
     }
 
-    /// The first width: about two mean gaps between events, read off the
+    /// The first width: about the mean gap between events, read off the
     /// spread of the pending times (for exponential times of mean `mu`
     /// over `n` slots, `mu` above the earliest on average: a gap of
     /// `mu / n` at the front).
     fn calibrate(&mut self) {
         let (mut lo, mut sum, mut n) = (f64::INFINITY, 0.0, 0usize);
-        for e in &self.entry {
-            if e.time < f64::INFINITY {
-                lo = lo.min(e.time);
-                sum += e.time;
+        for &t in &self.time {
+            if t < f64::INFINITY {
+                lo = lo.min(t);
+                sum += t;
                 n += 1;
             }
         }
@@ -810,16 +838,16 @@ impl CalendarQueue {
         self.since_t = lo;
         if n > 0 {
             let spread = sum / n as f64 - lo;
-            self.rebuild(2.0 * spread / n as f64);
+            self.rebuild(spread / n as f64);
         }
     }
 
-    /// The earliest finite slot by a direct search.
+    /// The earliest finite slot by a direct search (ties: the lowest).
     fn search(&self) -> (usize, f64) {
         let mut best = (f64::INFINITY, 0usize);
-        for (slot, e) in self.entry.iter().enumerate() {
-            if e.time < best.0 {
-                best = (e.time, slot);
+        for (slot, &t) in self.time.iter().enumerate() {
+            if t < best.0 {
+                best = (t, slot);
             }
         }
         (best.1, best.0)
@@ -830,20 +858,22 @@ impl EventQueue for CalendarQueue {
     fn with_slots(slots: usize) -> Self {
         let buckets = slots.max(2).next_power_of_two();
         CalendarQueue {
-            entry: vec![
-                CalEntry {
-                    time: f64::INFINITY,
-                    next: NIL,
-                    prev: NIL,
+            time: vec![f64::INFINITY; slots.max(1)],
+            lines: vec![
+                Line {
+                    time: [0.0; LINE],
+                    slot: [0; LINE],
+                    len: 0,
                 };
-                slots.max(1)
+                buckets
             ],
-            head: vec![NIL; buckets],
             mask: buckets as u64 - 1,
             width: 1.0,
             inv_width: 1.0,
             day: 0,
             finite: 0,
+            overflow: Vec::new(),
+            over_min: (f64::INFINITY, NIL),
             calibrated: false,
             looks: 0,
             since_t: 0.0,
@@ -852,14 +882,14 @@ impl EventQueue for CalendarQueue {
 
     #[inline]
     fn set(&mut self, slot: usize, t: f64) {
-        let old = self.entry[slot].time;
+        let old = self.time[slot];
         if old < f64::INFINITY {
-            self.unlink(slot);
+            self.remove(slot, old);
             self.finite -= 1;
         }
-        self.entry[slot].time = t;
+        self.time[slot] = t;
         if t < f64::INFINITY {
-            self.link(slot);
+            self.insert(slot, t);
             self.finite += 1;
             let d = self.day_of(t);
             if d < self.day {
@@ -876,27 +906,30 @@ impl EventQueue for CalendarQueue {
             self.calibrate();
         }
         self.looks += 1;
-        if self.looks >= self.entry.len().max(64) {
-            // Two mean gaps between the events of the last look-ups.
+        if self.looks >= self.time.len().max(64) {
+            // The mean gap between the events of the last look-ups.
             let now = self.day as f64 * self.width;
             let gap = (now - self.since_t) / self.looks as f64;
             self.looks = 0;
             self.since_t = now;
-            if gap > 0.0 && !(0.5 * self.width..=2.0 * self.width).contains(&(2.0 * gap)) {
-                self.rebuild(2.0 * gap);
+            if gap > 0.0 && !(0.5 * self.width..=2.0 * self.width).contains(&gap) {
+                self.rebuild(gap);
             }
         }
         for _ in 0..=self.mask {
+            let line = &self.lines[(self.day & self.mask) as usize];
             let mut best = (f64::INFINITY, NIL);
-            let mut s = self.head[(self.day & self.mask) as usize];
-            while s != NIL {
-                let e = self.entry[s as usize];
-                if self.day_of(e.time) == self.day
-                    && (e.time < best.0 || (e.time == best.0 && s < best.1))
-                {
-                    best = (e.time, s);
+            for k in 0..line.len as usize {
+                let e = (line.time[k], line.slot[k]);
+                if self.day_of(e.0) == self.day && before(e, best) {
+                    best = e;
                 }
-                s = e.next;
+            }
+            if self.over_min.1 != NIL
+                && self.day_of(self.over_min.0) == self.day
+                && before(self.over_min, best)
+            {
+                best = self.over_min;
             }
             if best.1 != NIL {
                 return (best.1 as usize, best.0);
@@ -1538,7 +1571,9 @@ mod queue_tests {
                     set(&mut q, s, (rng.random::<f64>() * 50.0).floor());
                 }
             }
+            let mut overflowed = 0;
             for step in 0..20 * slots + 200 {
+                overflowed = overflowed.max(q.2.overflow.len());
                 let (sb, tb) = q.0.min();
                 assert_eq!((sb, tb), q.1.min(), "{slots} slots, step {step}");
                 assert_eq!((sb, tb), q.2.min(), "{slots} slots, step {step}");
@@ -1570,6 +1605,8 @@ mod queue_tests {
                     set(&mut q, o, t);
                 }
             }
+            // The calendar's full buckets were exercised.
+            assert!(slots < 100 || overflowed > 0, "{slots} slots");
         }
     }
 
