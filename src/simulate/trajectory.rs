@@ -10,11 +10,11 @@
 //! an indexed binary heap by (time, slot) from there on. All give the
 //! same trajectories (`queue_tests`). Measured by
 //! `queue_tests::queue_speed_on_sys100k` (runs per second against the
-//! binary heap, best of five rounds, one shared machine): the blocks 1.59x
-//! at 214 slots, 1.30x at 529, 0.83x at 1,054, 0.22x at 105,004; the
-//! calendar 0.98x at 214, 1.24x at 529, 1.07x at 1,054, 1.35x at 2,104,
-//! 1.37x at 5,254, 1.23x at 21,004, 0.98x at 105,004; a 4-ary heap
-//! 0.80x to 1.09x (not used). A change
+//! binary heap, best of five rounds, one shared and busy 2-core machine):
+//! the blocks 1.24x at 214 slots, 1.07x at 529, 0.90x at 1,054, 0.74x at
+//! 2,104, 0.23x at 105,004; the calendar 1.04x at 214, 1.14x at 529,
+//! 1.15x at 1,054, 1.17x at 2,104, 1.21x at 5,254, 0.99x at 21,004, 1.00x
+//! at 105,004; a 4-ary heap 0.97x to 1.07x (not used). A change
 //! propagates upwards only while nodes flip, in node order (children before
 //! parents), so a standby block sees all its members' new states at once.
 //!
@@ -693,8 +693,9 @@ impl<const D: usize> EventQueue for HeapQueue<D> {
 /// A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988): the
 /// time axis in days of `width` seconds, day `d` kept in bucket
 /// `d mod buckets`. A bucket is one cache line of up to [`LINE`] (time,
-/// slot) pairs, unsorted; a slot that finds its bucket full goes to a
-/// small overflow list whose earliest entry is kept. The earliest slot is
+/// slot) pairs, unsorted; a slot that finds its bucket full goes to an
+/// overflow heap (many takeovers timed at one instant, after a zone
+/// fails, share a day whatever the width). The earliest slot is
 /// in the first day from the current one whose bucket (or the overflow's
 /// earliest) holds a slot of that very day; a whole year (every bucket)
 /// without one falls back to a direct search. Slots at infinity are in no
@@ -718,10 +719,20 @@ pub(crate) struct CalendarQueue {
     day: u64,
     /// Slots at a finite time.
     finite: usize,
-    /// Slots whose bucket was full, and the earliest of them (time, slot).
-    overflow: Vec<u32>,
-    over_min: (f64, u32),
-    calibrated: bool,
+    /// Slots whose bucket was full (the others at infinity there).
+    overflow: HeapQueue,
+    /// How many.
+    overflowed: usize,
+    /// Overflow after the last rebuild for crowding: another waits until
+    /// it doubles (ties do not spread out).
+    overflow_floor: usize,
+    /// The width is set afresh from the pending times at the next look-up:
+    /// at the start, after a slot was set before the current day (a new
+    /// run), or when the overflow grows (the events came closer: a warm-up
+    /// of part of the items ended).
+    stale: bool,
+    /// Look-ups since the width was set from the pending times.
+    since_calibration: usize,
     /// Look-ups since the width was checked, and the time then.
     looks: usize,
     since_t: f64,
@@ -758,10 +769,8 @@ impl CalendarQueue {
             line.slot[n] = slot as u32;
             line.len += 1;
         } else {
-            self.overflow.push(slot as u32);
-            if before((t, slot as u32), self.over_min) {
-                self.over_min = (t, slot as u32);
-            }
+            self.overflow.set(slot, t);
+            self.overflowed += 1;
         }
     }
 
@@ -776,21 +785,9 @@ impl CalendarQueue {
             line.len -= 1;
             return;
         }
-        let k = self
-            .overflow
-            .iter()
-            .position(|&s| s == slot as u32)
-            .expect("a finite slot is in its bucket or the overflow");
-        self.overflow.swap_remove(k);
-        if self.over_min.1 == slot as u32 {
-            self.over_min = (f64::INFINITY, NIL);
-            for &s in &self.overflow {
-                let e = (self.time[s as usize], s);
-                if before(e, self.over_min) {
-                    self.over_min = e;
-                }
-            }
-        }
+        // Not in its bucket: in the overflow.
+        self.overflow.set(slot, f64::INFINITY);
+        self.overflowed -= 1;
     }
 
     /// Rebuilds the buckets for days of `width` seconds.
@@ -803,8 +800,14 @@ impl CalendarQueue {
         self.width = width;
         self.inv_width = 1.0 / width;
         self.lines.iter_mut().for_each(|l| l.len = 0);
-        self.overflow.clear();
-        self.over_min = (f64::INFINITY, NIL);
+        if self.overflowed > 0 {
+            for slot in 0..self.time.len() {
+                if self.overflow.heap[self.overflow.pos[slot] as usize].0 < f64::INFINITY {
+                    self.overflow.set(slot, f64::INFINITY);
+                }
+            }
+            self.overflowed = 0;
+        }
         let mut earliest = f64::INFINITY;
         for slot in 0..self.time.len() {
             let t = self.time[slot];
@@ -820,10 +823,11 @@ impl CalendarQueue {
         };
     }
 
-    /// The first width: about the mean gap between events, read off the
-    /// spread of the pending times (for exponential times of mean `mu`
+    /// The width from the pending times: about the mean gap between
+    /// events, read off their spread (for exponential times of mean `mu`
     /// over `n` slots, `mu` above the earliest on average: a gap of
-    /// `mu / n` at the front).
+    /// `mu / n` at the front between failures, half that with the
+    /// repairs).
     fn calibrate(&mut self) {
         let (mut lo, mut sum, mut n) = (f64::INFINITY, 0.0, 0usize);
         for &t in &self.time {
@@ -833,12 +837,14 @@ impl CalendarQueue {
                 n += 1;
             }
         }
-        self.calibrated = true;
+        self.stale = false;
+        self.since_calibration = 0;
         self.looks = 0;
         self.since_t = lo;
         if n > 0 {
+            // Half the gap: an alternating item's failure brings its repair.
             let spread = sum / n as f64 - lo;
-            self.rebuild(spread / n as f64);
+            self.rebuild(0.5 * spread / n as f64);
         }
     }
 
@@ -872,9 +878,11 @@ impl EventQueue for CalendarQueue {
             inv_width: 1.0,
             day: 0,
             finite: 0,
-            overflow: Vec::new(),
-            over_min: (f64::INFINITY, NIL),
-            calibrated: false,
+            overflow: HeapQueue::with_slots(slots),
+            overflowed: 0,
+            overflow_floor: 0,
+            stale: true,
+            since_calibration: 0,
             looks: 0,
             since_t: 0.0,
         }
@@ -894,6 +902,7 @@ impl EventQueue for CalendarQueue {
             let d = self.day_of(t);
             if d < self.day {
                 self.day = d;
+                self.stale = true;
             }
         }
     }
@@ -902,9 +911,16 @@ impl EventQueue for CalendarQueue {
         if self.finite == 0 {
             return (0, f64::INFINITY);
         }
-        if !self.calibrated {
+        // Crowded: many slots in full buckets (not again until the
+        // overflow doubles: ties share a day whatever the width).
+        if self.stale
+            || (self.overflowed > 8 + self.finite / 64 + 2 * self.overflow_floor
+                && self.since_calibration >= 64)
+        {
             self.calibrate();
+            self.overflow_floor = self.overflowed;
         }
+        self.since_calibration += 1;
         self.looks += 1;
         if self.looks >= self.time.len().max(64) {
             // The mean gap between the events of the last look-ups.
@@ -925,11 +941,12 @@ impl EventQueue for CalendarQueue {
                     best = e;
                 }
             }
-            if self.over_min.1 != NIL
-                && self.day_of(self.over_min.0) == self.day
-                && before(self.over_min, best)
-            {
-                best = self.over_min;
+            if self.overflowed > 0 {
+                let (s, t) = self.overflow.min();
+                let e = (t, s as u32);
+                if self.day_of(t) == self.day && before(e, best) {
+                    best = e;
+                }
             }
             if best.1 != NIL {
                 return (best.1 as usize, best.0);
@@ -1573,7 +1590,7 @@ mod queue_tests {
             }
             let mut overflowed = 0;
             for step in 0..20 * slots + 200 {
-                overflowed = overflowed.max(q.2.overflow.len());
+                overflowed = overflowed.max(q.2.overflowed);
                 let (sb, tb) = q.0.min();
                 assert_eq!((sb, tb), q.1.min(), "{slots} slots, step {step}");
                 assert_eq!((sb, tb), q.2.min(), "{slots} slots, step {step}");
