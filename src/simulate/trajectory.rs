@@ -1547,10 +1547,20 @@ mod queue_tests {
 
     #[test]
     fn queues_give_the_same_trajectories() {
-        for name in ["sys10", "sys100"] {
-            let sys = load(name);
+        // The last: standby pairs in shared zones, after a warm-up of the
+        // pairs' subtrees (a warm-up, then every other item starting).
+        for name in ["sys10", "sys100", "zones", "sys100k(2)"] {
+            let sys = match name {
+                "zones" => super::warm_up_tests::shared_zones(),
+                "sys100k(2)" => System::from_str("sys100k.toml", &sys100k::sys100k_toml(2))
+                    .expect("sys100k loads"),
+                _ => load(name),
+            };
             let mut m = Model::new(&sys);
             m.set_start(&sys, crate::YEAR_S);
+            if name != "sys10" && name != "sys100" {
+                assert!(matches!(m.start, Start::WarmUp(_)), "{name}");
+            }
             let block = runs::<BlockQueue>(&m, 200, crate::YEAR_S);
             let heap = runs::<HeapQueue>(&m, 200, crate::YEAR_S);
             let calendar = runs::<CalendarQueue>(&m, 200, crate::YEAR_S);
@@ -1562,7 +1572,7 @@ mod queue_tests {
         }
     }
 
-    /// The three queues pop the same slots at the same times, ties to the
+    /// The four queues pop the same slots at the same times, ties to the
     /// lowest slot, on random inputs: times on a coarse grid (many ties),
     /// slots sent to infinity and back, times set earlier than the
     /// current minimum, gaps of many days, and a restart at time 0.
@@ -1682,7 +1692,7 @@ mod warm_up_tests {
     /// zones: the zones and the region are shared by the pairs' subtrees
     /// and the rest, so the chain is one group, too large, and missions
     /// start after a warm-up.
-    fn shared_zones() -> System {
+    pub(super) fn shared_zones() -> System {
         let mut text = String::from(
             "system = \"s\"\n[domain.region]\nmtbf = \"20000h\"\nmttr = \"2h\"\n\
              [domain.az0]\nmtbf = \"5000h\"\nmttr = \"3h\"\nwithin = \"region\"\n\
