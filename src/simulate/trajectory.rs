@@ -14,7 +14,8 @@
 //! the blocks 1.24x at 214 slots, 1.07x at 529, 0.90x at 1,054, 0.74x at
 //! 2,104, 0.23x at 105,004; the calendar 1.04x at 214, 1.14x at 529,
 //! 1.15x at 1,054, 1.17x at 2,104, 1.21x at 5,254, 0.99x at 21,004, 1.00x
-//! at 105,004; a 4-ary heap 0.97x to 1.07x (not used). A change
+//! at 105,004; a 4-ary heap 0.97x to 1.07x and a tournament tree 0.95x
+//! to 1.04x (not used). A change
 //! propagates upwards only while nodes flip, in node order (children before
 //! parents), so a standby block sees all its members' new states at once.
 //!
@@ -686,6 +687,58 @@ impl<const D: usize> EventQueue for HeapQueue<D> {
     #[inline]
     fn min(&mut self) -> (usize, f64) {
         let (t, s) = self.heap[0];
+        (s as usize, t)
+    }
+}
+
+/// A tournament (winner) tree over the slots: leaves at fixed places,
+/// each inner entry the earliest (time, slot) of the two below it. An
+/// update walks from its leaf to the root, stopping where the winner no
+/// longer changes; no slot ever moves, so there is no position table to
+/// write on each step (the heap writes one a level). Measured, not used:
+/// no faster than the binary heap (0.95x to 1.04x).
+#[cfg(test)]
+pub(crate) struct TreeQueue {
+    /// `tree[1]` is the root; the children of `k` are `2k` and `2k + 1`;
+    /// slot `s` is the leaf `leaves + s`.
+    tree: Vec<(f64, u32)>,
+    leaves: usize,
+}
+
+#[cfg(test)]
+impl EventQueue for TreeQueue {
+    fn with_slots(slots: usize) -> Self {
+        let leaves = slots.max(2).next_power_of_two();
+        let mut tree = vec![(f64::INFINITY, 0u32); 2 * leaves];
+        for s in 0..leaves {
+            tree[leaves + s] = (f64::INFINITY, s as u32);
+        }
+        for k in (1..leaves).rev() {
+            tree[k] = tree[2 * k];
+        }
+        TreeQueue { tree, leaves }
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, t: f64) {
+        let mut k = self.leaves + slot;
+        self.tree[k] = (t, slot as u32);
+        while k > 1 {
+            let sibling = self.tree[k ^ 1];
+            let mine = self.tree[k];
+            let win = if before(sibling, mine) { sibling } else { mine };
+            k /= 2;
+            let old = self.tree[k];
+            if old.0 == win.0 && old.1 == win.1 {
+                break;
+            }
+            self.tree[k] = win;
+        }
+    }
+
+    #[inline]
+    fn min(&mut self) -> (usize, f64) {
+        let (t, s) = self.tree[1];
         (s as usize, t)
     }
 }
@@ -1634,7 +1687,9 @@ mod queue_tests {
             let heap = runs::<HeapQueue>(&m, 200, crate::YEAR_S);
             let calendar = runs::<CalendarQueue>(&m, 200, crate::YEAR_S);
             let quad = runs::<QuadHeapQueue>(&m, 200, crate::YEAR_S);
+            let tree = runs::<TreeQueue>(&m, 200, crate::YEAR_S);
             assert_eq!(block, quad, "{name}");
+            assert_eq!(block, tree, "{name}");
             assert_eq!(block, heap, "{name}");
             assert_eq!(block, calendar, "{name}");
             assert!(block.iter().any(|r| r.outages > 0));
@@ -1649,18 +1704,26 @@ mod queue_tests {
     fn queues_pop_in_the_same_order() {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
         for slots in [1usize, 2, 3, 17, 100, 1_000, 5_000] {
-            type Queues = (BlockQueue, HeapQueue, CalendarQueue, QuadHeapQueue);
+            type Queues = (
+                BlockQueue,
+                HeapQueue,
+                CalendarQueue,
+                QuadHeapQueue,
+                TreeQueue,
+            );
             let mut q: Queues = (
                 BlockQueue::with_slots(slots),
                 HeapQueue::with_slots(slots),
                 CalendarQueue::with_slots(slots),
                 QuadHeapQueue::with_slots(slots),
+                TreeQueue::with_slots(slots),
             );
             let set = |q: &mut Queues, s: usize, t: f64| {
                 q.0.set(s, t);
                 q.1.set(s, t);
                 q.2.set(s, t);
                 q.3.set(s, t);
+                q.4.set(s, t);
             };
             for s in 0..slots {
                 if rng.random::<f64>() < 0.9 {
@@ -1674,6 +1737,7 @@ mod queue_tests {
                 assert_eq!((sb, tb), q.1.min(), "{slots} slots, step {step}");
                 assert_eq!((sb, tb), q.2.min(), "{slots} slots, step {step}");
                 assert_eq!((sb, tb), q.3.min(), "{slots} slots, step {step}");
+                assert_eq!((sb, tb), q.4.min(), "{slots} slots, step {step}");
                 let now = if tb.is_finite() { tb } else { 0.0 };
                 let u = rng.random::<f64>();
                 let t = if step == 10 * slots {
@@ -1727,26 +1791,30 @@ mod queue_tests {
                 *best = best.min(t.elapsed().as_secs_f64());
                 r
             };
-            let [mut ta, mut tb, mut tc, mut td] = [f64::INFINITY; 4];
+            let [mut ta, mut tb, mut tc, mut td, mut te] = [f64::INFINITY; 5];
             for _ in 0..5 {
                 let a = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S), &mut ta);
                 let b = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S), &mut tb);
                 let c = time(&|| runs::<CalendarQueue>(&m, n, crate::YEAR_S), &mut tc);
                 let d = time(&|| runs::<QuadHeapQueue>(&m, n, crate::YEAR_S), &mut td);
+                let e = time(&|| runs::<TreeQueue>(&m, n, crate::YEAR_S), &mut te);
+                assert_eq!(a, e);
                 assert_eq!(a, b);
                 assert_eq!(a, c);
                 assert_eq!(a, d);
             }
             println!(
-                "{cells} cells ({} slots), {n} runs of one year, one thread, runs/s: sqrt(n) blocks {:.2}, binary heap {:.2}, 4-ary heap {:.2}, calendar {:.2}; against the binary heap: blocks {:.2}x, 4-ary {:.2}x, calendar {:.2}x",
+                "{cells} cells ({} slots), {n} runs of one year, one thread, runs/s: sqrt(n) blocks {:.2}, binary heap {:.2}, 4-ary heap {:.2}, calendar {:.2}, tournament tree {:.2}; against the binary heap: blocks {:.2}x, 4-ary {:.2}x, calendar {:.2}x, tree {:.2}x",
                 m.n_items() + m.standbys.len(),
                 n as f64 / ta,
                 n as f64 / tb,
                 n as f64 / td,
                 n as f64 / tc,
+                n as f64 / te,
                 tb / ta,
                 tb / td,
-                tb / tc
+                tb / tc,
+                tb / te
             );
         }
     }
