@@ -1033,76 +1033,6 @@ struct NodeSlot {
     queued: bool,
 }
 
-/// The dirty nodes, a set popped lowest first: bits over the nodes, and
-/// above them bits over the words that are not zero, up to one word, so
-/// that an insertion or a pop touches one word a level (three for 200k
-/// nodes). A zone's failure dirties tens of thousands of nodes at once,
-/// where a binary heap paid a sift for each.
-struct DirtySet {
-    /// `levels[0]` has a bit a node; `levels[k + 1]` a bit a word of
-    /// `levels[k]` that is not zero; the last is one word.
-    levels: Vec<Vec<u64>>,
-}
-
-impl DirtySet {
-    fn new(n: usize) -> Self {
-        let mut levels = Vec::new();
-        let mut bits = n.max(1);
-        loop {
-            let words = bits.div_ceil(64);
-            levels.push(vec![0u64; words]);
-            if words == 1 {
-                break;
-            }
-            bits = words;
-        }
-        DirtySet { levels }
-    }
-
-    #[inline]
-    fn insert(&mut self, n: usize) {
-        let mut i = n;
-        for level in &mut self.levels {
-            let (w, b) = (i / 64, i % 64);
-            let was = level[w];
-            level[w] = was | 1 << b;
-            if was != 0 {
-                // The levels above already know this word.
-                return;
-            }
-            i = w;
-        }
-    }
-
-    /// Removes and returns the lowest node.
-    #[inline]
-    fn pop_min(&mut self) -> Option<usize> {
-        let top = self.levels.len() - 1;
-        if self.levels[top][0] == 0 {
-            return None;
-        }
-        let mut i = 0usize;
-        for k in (0..=top).rev() {
-            i = i * 64 + self.levels[k][i].trailing_zeros() as usize;
-        }
-        // Clear upwards while words empty.
-        let mut j = i;
-        for level in &mut self.levels {
-            let (w, b) = (j / 64, j % 64);
-            level[w] &= !(1 << b);
-            if level[w] != 0 {
-                break;
-            }
-            j = w;
-        }
-        Some(i)
-    }
-
-    fn clear(&mut self) {
-        while self.pop_min().is_some() {}
-    }
-}
-
 /// Reusable state for the trajectories of one chunk.
 pub(crate) struct Runner<'m, Q: EventQueue = HeapQueue> {
     m: &'m Model,
@@ -1111,7 +1041,7 @@ pub(crate) struct Runner<'m, Q: EventQueue = HeapQueue> {
     mode: Vec<Mode>,
     tree: Q,
     /// Dirty nodes to re-evaluate, a min-heap by node index (children first).
-    dirty: DirtySet,
+    dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
     /// Each item's stream with what an event of it reads.
     items: Vec<ItemSlot>,
     /// Each standby block's stream.
@@ -1144,7 +1074,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 .collect(),
             mode: vec![Mode::NoneUp; m.standbys.len()],
             tree: Q::with_slots(m.n_items() + m.standbys.len()),
-            dirty: DirtySet::new(n),
+            dirty: std::collections::BinaryHeap::with_capacity(n),
             items: (0..m.n_items())
                 .map(|i| ItemSlot {
                     rng: Xoshiro256PlusPlus::seed_from_u64(mix(base ^ m.keys[i])),
@@ -1449,14 +1379,15 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             }
             if !self.nodes[p].queued {
                 self.nodes[p].queued = true;
-                self.dirty.insert(p);
+                self.dirty.push(std::cmp::Reverse(p as u32));
             }
         }
     }
 
     /// Re-evaluates dirty nodes, children before parents.
     fn propagate<const WARM: bool>(&mut self, t: f64) {
-        while let Some(n) = self.dirty.pop_min() {
+        while let Some(std::cmp::Reverse(n)) = self.dirty.pop() {
+            let n = n as usize;
             self.nodes[n].queued = false;
             let (kind, count) = (self.nodes[n].kind, self.nodes[n].up_count);
             let now = match kind {
@@ -1602,7 +1533,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         let node = self.m.standby_node[s] as usize;
         if !self.nodes[node].queued {
             self.nodes[node].queued = true;
-            self.dirty.insert(node);
+            self.dirty.push(std::cmp::Reverse(node as u32));
         }
     }
 }
