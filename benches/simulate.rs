@@ -37,9 +37,10 @@ fn monte_carlo(c: &mut Criterion) {
             });
         }
     }
-    // sys100k: a few runs a sample, one thread (runs/s per core).
+    // sys100k: a dozen runs a sample, one thread (runs/s per core; the
+    // model's compilation, about a run's time, is in every sample).
     let big = System::from_str("sys100k.toml", &sys100k::sys100k_toml(1_000)).expect("sys100k");
-    let runs = 4u64;
+    let runs = 12u64;
     g.throughput(Throughput::Elements(runs));
     let cfg = SimulationConfig {
         runs,

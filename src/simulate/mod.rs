@@ -24,7 +24,7 @@ use crate::value::finding::{Code, Finding, Findings};
 use crate::value::target::Target;
 pub use stats::{BINS_PER_DECADE, ExactSum, FLOOR_S, Stats};
 pub use trajectory::RunResult;
-use trajectory::{BlockQueue, EventQueue, HeapQueue, Model, Runner};
+use trajectory::{BlockQueue, CalendarQueue, EventQueue, HeapQueue, Model, QueueKind, Runner};
 
 /// Runs in one chunk: one seed, one task for a thread.
 pub const CHUNK_RUNS: u64 = 500;
@@ -510,16 +510,16 @@ pub fn run_downtimes(sys: &System, cfg: &SimulationConfig) -> Result<Vec<f64>, E
     use rayon::prelude::*;
     let p = Prepared::new(sys, cfg)?;
     let chunks = cfg.runs.div_ceil(CHUNK_RUNS);
-    let heap = trajectory::uses_heap(&p.model);
+    let queue = trajectory::queue_for(&p.model);
     let run = || -> Vec<Vec<f64>> {
         (0..chunks)
             .into_par_iter()
             .map(|c| {
                 let n = ((c + 1) * CHUNK_RUNS).min(cfg.runs) - c * CHUNK_RUNS;
-                if heap {
-                    p.chunk_downtimes::<HeapQueue>(c, n)
-                } else {
-                    p.chunk_downtimes::<BlockQueue>(c, n)
+                match queue {
+                    QueueKind::Blocks => p.chunk_downtimes::<BlockQueue>(c, n),
+                    QueueKind::Calendar => p.chunk_downtimes::<CalendarQueue>(c, n),
+                    QueueKind::Heap => p.chunk_downtimes::<HeapQueue>(c, n),
                 }
             })
             .collect()
@@ -651,10 +651,10 @@ impl<'a> Prepared<'a> {
                     break;
                 }
                 let n = ((c + 1) * CHUNK_RUNS).min(limit) - c * CHUNK_RUNS;
-                let acc = if trajectory::uses_heap(&self.model) {
-                    self.chunk::<HeapQueue>(c, n)
-                } else {
-                    self.chunk::<BlockQueue>(c, n)
+                let acc = match trajectory::queue_for(&self.model) {
+                    QueueKind::Blocks => self.chunk::<BlockQueue>(c, n),
+                    QueueKind::Calendar => self.chunk::<CalendarQueue>(c, n),
+                    QueueKind::Heap => self.chunk::<HeapQueue>(c, n),
                 };
                 let total = done.fetch_add(n, Ordering::Relaxed) + n;
                 if let Some(p) = progress {

@@ -4,12 +4,18 @@
 //! Every item (domain or replica) alternates up and down with its own
 //! random stream. Each item and each standby block owns one slot of an
 //! event queue holding its next event time, and nothing is allocated per
-//! event. Below [`HEAP_FROM_SLOTS`] slots the queue is blocks of about
-//! sqrt(n) slots with their minima (sys10 and sys100: the heap was up to
-//! 30% slower there); from it on, an indexed binary heap by (time, slot)
-//! (the blocks scan ~630 entries an event at 100k slots; measured by
-//! `queue_tests::queue_speed_on_sys100k`: heap 1.0x the blocks at 529
-//! slots, 1.4x at 2,104, 2.0x at 5,254, 2.6x at 21,004, 3.1x at 105,004). A change
+//! event. The queue depends on the number of slots ([`queue_for`]):
+//! blocks of about sqrt(n) slots with their minima below
+//! [`CALENDAR_FROM_SLOTS`], a calendar queue up to [`HEAP_FROM_SLOTS`],
+//! an indexed binary heap by (time, slot) from there on. All give the
+//! same trajectories (`queue_tests`). Measured by
+//! `queue_tests::queue_speed_on_sys100k` (runs per second against the
+//! binary heap, best of five rounds, one shared and busy 2-core machine):
+//! the blocks 1.24x at 214 slots, 1.07x at 529, 0.90x at 1,054, 0.74x at
+//! 2,104, 0.23x at 105,004; the calendar 1.04x at 214, 1.14x at 529,
+//! 1.15x at 1,054, 1.17x at 2,104, 1.21x at 5,254, 0.99x at 21,004, 1.00x
+//! at 105,004; a 4-ary heap 0.97x to 1.07x and a tournament tree 0.95x
+//! to 1.04x (not used). A change
 //! propagates upwards only while nodes flip, in node order (children before
 //! parents), so a standby block sees all its members' new states at once.
 //!
@@ -98,8 +104,12 @@ pub(crate) struct Model {
     standby_node: Vec<u32>,
     item_node: Vec<u32>,
     availability: Vec<f64>,
-    failure: Vec<Sampler>,
-    repair: Vec<Sampler>,
+    /// The distinct duration samplers of the items (items share them: a
+    /// small table stays in cache).
+    samplers: Vec<Sampler>,
+    /// Each item's failure and repair samplers (indices into `samplers`).
+    failure: Vec<u32>,
+    repair: Vec<u32>,
     standbys: Vec<StandbySpec>,
     /// Stream keys: items, then standby blocks.
     keys: Vec<u64>,
@@ -108,6 +118,22 @@ pub(crate) struct Model {
     pub(crate) start: Start,
     /// Which standby blocks the start chain carries.
     in_chain: Vec<bool>,
+    /// The warm-up set, by node: the standby blocks' nodes and every node
+    /// under them (their members' subtrees, the domains those include,
+    /// nested blocks). Closed downwards, so its nodes' states depend on
+    /// its items and blocks alone; every other item is independent of the
+    /// blocks' modes.
+    warm: Vec<bool>,
+    /// Parents of each node inside the warm-up set (the warm-up propagates
+    /// only there), flattened like `parents`.
+    warm_parent_start: Vec<u32>,
+    warm_parents: Vec<u32>,
+    /// Items outside the warm-up set: drawn at the end of the warm-up.
+    cold_items: Vec<u32>,
+    /// Simulate every item through the warm-up (the start before stream
+    /// version 3), for tests that compare the two.
+    #[cfg(test)]
+    full_warm_up: bool,
 }
 
 /// How the standby blocks' modes start a mission
@@ -234,8 +260,11 @@ pub(crate) fn warm_up(sys: &System, mission: f64) -> f64 {
 /// Version of the mapping from (seed, model) to random streams: it changes
 /// whenever a seed stops reproducing the figures of an earlier release.
 /// 1: streams keyed by item name (a component `p[1]` shared the stream of
-/// replica 1 of `p`); 2: keyed by (kind, name, replica), injectively.
-pub(crate) const STREAM_VERSION: u32 = 2;
+/// replica 1 of `p`); 2: keyed by (kind, name, replica), injectively; 3:
+/// with a warm-up, only the items under the standby blocks run through it,
+/// and every other item draws its start at its end (models without a
+/// warm-up give the figures of version 2).
+pub(crate) const STREAM_VERSION: u32 = 3;
 
 /// What a random stream belongs to: the first byte of its key.
 #[derive(Clone, Copy)]
@@ -320,7 +349,58 @@ impl Model {
                 *slot += 1;
             }
         }
-        let sampler = |d: Option<&crate::Distribution>| d.map_or(Sampler::Never, Sampler::new);
+        // The warm-up set: children have lower indices than their parents,
+        // so one pass downwards closes it.
+        let mut warm = vec![false; n];
+        for s in sys.standbys() {
+            warm[s.node.0 as usize] = true;
+        }
+        for i in (0..n).rev() {
+            if warm[i] {
+                for c in sys.nodes()[i].children() {
+                    warm[c.0 as usize] = true;
+                }
+            }
+        }
+        let mut warm_parent_start = vec![0u32; n + 1];
+        let mut warm_parents = Vec::new();
+        for i in 0..n {
+            warm_parents.extend(
+                parents[parent_start[i] as usize..parent_start[i + 1] as usize]
+                    .iter()
+                    .filter(|&&p| warm[p as usize]),
+            );
+            warm_parent_start[i + 1] = warm_parents.len() as u32;
+        }
+        let cold_items = (0..sys.items().len() as u32)
+            .filter(|&i| !warm[item_node[i as usize] as usize])
+            .collect();
+        let mut samplers = Vec::new();
+        let mut interned = rustc_hash::FxHashMap::default();
+        let mut sampler = |d: Option<&crate::Distribution>| -> u32 {
+            use crate::Distribution as D;
+            let key = match d {
+                None => (0u8, 0u64, 0u64),
+                Some(D::Exponential { mean }) => (1, mean.to_bits(), 0),
+                Some(D::Weibull { shape, scale }) => (2, shape.to_bits(), scale.to_bits()),
+                Some(D::Lognormal { mean, sd }) => (3, mean.to_bits(), sd.to_bits()),
+                Some(D::Fixed(v)) => (4, v.to_bits(), 0),
+            };
+            *interned.entry(key).or_insert_with(|| {
+                samplers.push(d.map_or(Sampler::Never, Sampler::new));
+                samplers.len() as u32 - 1
+            })
+        };
+        let failure = sys
+            .items()
+            .iter()
+            .map(|it| sampler(it.failure.as_ref()))
+            .collect();
+        let repair = sys
+            .items()
+            .iter()
+            .map(|it| sampler(it.repair.as_ref()))
+            .collect();
         let mut keys: Vec<u64> = sys
             .items()
             .iter()
@@ -351,16 +431,9 @@ impl Model {
                 .iter()
                 .map(|it| it.rates.availability.value())
                 .collect(),
-            failure: sys
-                .items()
-                .iter()
-                .map(|it| sampler(it.failure.as_ref()))
-                .collect(),
-            repair: sys
-                .items()
-                .iter()
-                .map(|it| sampler(it.repair.as_ref()))
-                .collect(),
+            samplers,
+            failure,
+            repair,
             standbys: sys
                 .standbys()
                 .iter()
@@ -378,6 +451,12 @@ impl Model {
             root: sys.root().0,
             start: Start::Independent,
             in_chain: vec![false; sys.standbys().len()],
+            warm,
+            warm_parent_start,
+            warm_parents,
+            cold_items,
+            #[cfg(test)]
+            full_warm_up: false,
         }
     }
 
@@ -433,8 +512,10 @@ pub(crate) trait EventQueue {
     fn with_slots(slots: usize) -> Self;
     /// Sets a slot's time.
     fn set(&mut self, slot: usize, t: f64);
-    /// The earliest slot and its time (ties: the lowest slot).
-    fn min(&self) -> (usize, f64);
+    /// The earliest slot and its time (ties: the lowest slot; `(0, inf)`
+    /// when every slot is at infinity). Takes `&mut self`: a calendar
+    /// queue moves its current day on.
+    fn min(&mut self) -> (usize, f64);
 }
 
 /// Next-event times of fixed slots, in blocks of about sqrt(n) slots with
@@ -479,7 +560,7 @@ impl EventQueue for BlockQueue {
     }
 
     #[inline]
-    fn min(&self) -> (usize, f64) {
+    fn min(&mut self) -> (usize, f64) {
         let (mut best, mut b) = (f64::INFINITY, 0);
         for (k, &v) in self.block_min.iter().enumerate() {
             if v < best {
@@ -492,35 +573,57 @@ impl EventQueue for BlockQueue {
 }
 
 /// From this many slots (items and standby blocks) on, the simulator uses
-/// the [`HeapQueue`]; below, the [`BlockQueue`]. Both give the same
-/// trajectories (`queue_tests`).
-pub(crate) const HEAP_FROM_SLOTS: usize = 1024;
+/// the [`CalendarQueue`]; below, the [`BlockQueue`].
+pub(crate) const CALENDAR_FROM_SLOTS: usize = 1024;
 
-/// Whether a model's queue is the heap.
-pub(crate) fn uses_heap(m: &Model) -> bool {
-    m.n_items() + m.standbys.len() >= HEAP_FROM_SLOTS
+/// From this many slots on, the [`HeapQueue`] (a binary heap): the
+/// calendar's lead is gone at 10^5 slots, and the heap has no bad case.
+pub(crate) const HEAP_FROM_SLOTS: usize = 65_536;
+
+/// The event queues the simulator chooses from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum QueueKind {
+    Blocks,
+    Calendar,
+    Heap,
 }
 
-/// An indexed binary min-heap of the slots by (time, slot): an update moves
-/// one entry up or down the heap, O(log n); the minimum is at the root.
-/// Entries carry their times, so a comparison loads no other array.
-pub(crate) struct HeapQueue {
+/// The queue for a model, by its number of slots.
+pub(crate) fn queue_for(m: &Model) -> QueueKind {
+    match m.n_items() + m.standbys.len() {
+        n if n < CALENDAR_FROM_SLOTS => QueueKind::Blocks,
+        n if n < HEAP_FROM_SLOTS => QueueKind::Calendar,
+        _ => QueueKind::Heap,
+    }
+}
+
+/// An indexed `D`-ary min-heap of the slots by (time, slot): an update
+/// moves one entry up or down the heap, O(log n); the minimum is at the
+/// root. Entries carry their times, so a comparison loads no other array.
+/// `D = 2` is the binary heap; with `D = 4` the four children of an entry
+/// are 64 bytes side by side (about one cache line) and the heap is half
+/// as deep, so a sift down the whole heap touches half the lines.
+pub(crate) struct HeapQueue<const D: usize = 2> {
     /// (time, slot) in heap order.
     heap: Vec<(f64, u32)>,
     /// Position of each slot in `heap`.
     pos: Vec<u32>,
 }
 
+/// The 4-ary heap (measured, not used: no faster than the binary one).
+#[cfg(test)]
+pub(crate) type QuadHeapQueue = HeapQueue<4>;
+
 #[inline]
 fn before(a: (f64, u32), b: (f64, u32)) -> bool {
     a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
 }
 
-impl HeapQueue {
+impl<const D: usize> HeapQueue<D> {
     #[inline]
     fn sift_up(&mut self, mut i: usize, e: (f64, u32)) {
         while i > 0 {
-            let parent = (i - 1) / 2;
+            let parent = (i - 1) / D;
             let p = self.heap[parent];
             if !before(e, p) {
                 break;
@@ -537,17 +640,19 @@ impl HeapQueue {
     fn sift_down(&mut self, mut i: usize, e: (f64, u32)) {
         let n = self.heap.len();
         loop {
-            let l = 2 * i + 1;
-            if l >= n {
+            let first = D * i + 1;
+            if first >= n {
                 break;
             }
-            let r = l + 1;
-            let c = if r < n && before(self.heap[r], self.heap[l]) {
-                r
-            } else {
-                l
-            };
-            let child = self.heap[c];
+            let mut c = first;
+            let mut child = self.heap[first];
+            for k in first + 1..(first + D).min(n) {
+                let h = self.heap[k];
+                if before(h, child) {
+                    c = k;
+                    child = h;
+                }
+            }
             if !before(child, e) {
                 break;
             }
@@ -560,7 +665,7 @@ impl HeapQueue {
     }
 }
 
-impl EventQueue for HeapQueue {
+impl<const D: usize> EventQueue for HeapQueue<D> {
     fn with_slots(slots: usize) -> Self {
         let slots = slots.max(1);
         HeapQueue {
@@ -582,23 +687,367 @@ impl EventQueue for HeapQueue {
     }
 
     #[inline]
-    fn min(&self) -> (usize, f64) {
+    fn min(&mut self) -> (usize, f64) {
         let (t, s) = self.heap[0];
         (s as usize, t)
     }
 }
 
+/// A tournament (winner) tree over the slots: leaves at fixed places,
+/// each inner entry the earliest (time, slot) of the two below it. An
+/// update walks from its leaf to the root, stopping where the winner no
+/// longer changes; no slot ever moves, so there is no position table to
+/// write on each step (the heap writes one a level). Measured, not used:
+/// no faster than the binary heap (0.95x to 1.04x).
+#[cfg(test)]
+pub(crate) struct TreeQueue {
+    /// `tree[1]` is the root; the children of `k` are `2k` and `2k + 1`;
+    /// slot `s` is the leaf `leaves + s`.
+    tree: Vec<(f64, u32)>,
+    leaves: usize,
+}
+
+#[cfg(test)]
+impl EventQueue for TreeQueue {
+    fn with_slots(slots: usize) -> Self {
+        let leaves = slots.max(2).next_power_of_two();
+        let mut tree = vec![(f64::INFINITY, 0u32); 2 * leaves];
+        for s in 0..leaves {
+            tree[leaves + s] = (f64::INFINITY, s as u32);
+        }
+        for k in (1..leaves).rev() {
+            tree[k] = tree[2 * k];
+        }
+        TreeQueue { tree, leaves }
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, t: f64) {
+        let mut k = self.leaves + slot;
+        self.tree[k] = (t, slot as u32);
+        while k > 1 {
+            let sibling = self.tree[k ^ 1];
+            let mine = self.tree[k];
+            let win = if before(sibling, mine) { sibling } else { mine };
+            k /= 2;
+            let old = self.tree[k];
+            if old.0 == win.0 && old.1 == win.1 {
+                break;
+            }
+            self.tree[k] = win;
+        }
+    }
+
+    #[inline]
+    fn min(&mut self) -> (usize, f64) {
+        let (t, s) = self.tree[1];
+        (s as usize, t)
+    }
+}
+
+/// A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988): the
+/// time axis in days of `width` seconds, day `d` kept in bucket
+/// `d mod buckets`. A bucket is one cache line of up to [`LINE`] (time,
+/// slot) pairs, unsorted; a slot that finds its bucket full goes to an
+/// overflow heap (many takeovers timed at one instant, after a zone
+/// fails, share a day whatever the width). The earliest slot is
+/// in the first day from the current one whose bucket (or the overflow's
+/// earliest) holds a slot of that very day; a whole year (every bucket)
+/// without one falls back to a direct search. Slots at infinity are in no
+/// bucket. An event reads the current day's line (hot: every look-up
+/// reads it) and writes one line where its next time falls; the binary
+/// heap walks down about log2(n) entries.
+///
+/// The width follows the events: set from the spread of the times at the
+/// first look-up, then every `slots` look-ups to about the mean gap
+/// between successive events (about one event a day: a line rarely
+/// fills), the buckets rebuilt when it is off by more than a factor of
+/// two. Buckets: the slots rounded up to a power of two.
+pub(crate) struct CalendarQueue {
+    /// Each slot's time.
+    time: Vec<f64>,
+    lines: Vec<Line>,
+    mask: u64,
+    width: f64,
+    inv_width: f64,
+    /// The current day: no finite slot is earlier.
+    day: u64,
+    /// Slots at a finite time.
+    finite: usize,
+    /// Slots whose bucket was full (the others at infinity there).
+    overflow: HeapQueue,
+    /// How many.
+    overflowed: usize,
+    /// Overflow after the last rebuild for crowding: another waits until
+    /// it doubles (ties do not spread out).
+    overflow_floor: usize,
+    /// The width is set afresh from the pending times at the next look-up:
+    /// at the start, after a slot was set before the current day (a new
+    /// run), or when the overflow grows (the events came closer: a warm-up
+    /// of part of the items ended).
+    stale: bool,
+    /// Look-ups since the width was set from the pending times.
+    since_calibration: usize,
+    /// Look-ups since the width was checked, and the time then.
+    looks: usize,
+    since_t: f64,
+}
+
+/// Pairs in a calendar bucket: five times and five slots fill a 64-byte
+/// line with the count.
+const LINE: usize = 5;
+
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Line {
+    time: [f64; LINE],
+    slot: [u32; LINE],
+    len: u32,
+}
+
+const NIL: u32 = u32::MAX;
+
+impl CalendarQueue {
+    #[inline]
+    fn day_of(&self, t: f64) -> u64 {
+        // Saturates (a huge time is in the last day); monotone in `t`.
+        (t * self.inv_width) as u64
+    }
+
+    #[inline]
+    fn insert(&mut self, slot: usize, t: f64) {
+        let b = (self.day_of(t) & self.mask) as usize;
+        let line = &mut self.lines[b];
+        let n = line.len as usize;
+        if n < LINE {
+            line.time[n] = t;
+            line.slot[n] = slot as u32;
+            line.len += 1;
+        } else {
+            self.overflow.set(slot, t);
+            self.overflowed += 1;
+        }
+    }
+
+    #[inline]
+    fn remove(&mut self, slot: usize, t: f64) {
+        let b = (self.day_of(t) & self.mask) as usize;
+        let line = &mut self.lines[b];
+        let n = line.len as usize;
+        if let Some(k) = line.slot[..n].iter().position(|&s| s == slot as u32) {
+            line.time[k] = line.time[n - 1];
+            line.slot[k] = line.slot[n - 1];
+            line.len -= 1;
+            return;
+        }
+        // Not in its bucket: in the overflow.
+        self.overflow.set(slot, f64::INFINITY);
+        self.overflowed -= 1;
+    }
+
+    /// Rebuilds the buckets for days of `width` seconds.
+    fn rebuild(&mut self, width: f64) {
+        let width = if width.is_finite() && width > 0.0 {
+            width
+        } else {
+            1.0
+        };
+        self.width = width;
+        self.inv_width = 1.0 / width;
+        self.lines.iter_mut().for_each(|l| l.len = 0);
+        if self.overflowed > 0 {
+            for slot in 0..self.time.len() {
+                if self.overflow.heap[self.overflow.pos[slot] as usize].0 < f64::INFINITY {
+                    self.overflow.set(slot, f64::INFINITY);
+                }
+            }
+            self.overflowed = 0;
+        }
+        let mut earliest = f64::INFINITY;
+        for slot in 0..self.time.len() {
+            let t = self.time[slot];
+            if t < f64::INFINITY {
+                earliest = earliest.min(t);
+                self.insert(slot, t);
+            }
+        }
+        self.day = if earliest < f64::INFINITY {
+            self.day_of(earliest)
+        } else {
+            0
+        };
+    }
+
+    /// The width from the pending times: about the mean gap between
+    /// events, read off their spread (for exponential times of mean `mu`
+    /// over `n` slots, `mu` above the earliest on average: a gap of
+    /// `mu / n` at the front between failures, half that with the
+    /// repairs).
+    fn calibrate(&mut self) {
+        let (mut lo, mut sum, mut n) = (f64::INFINITY, 0.0, 0usize);
+        for &t in &self.time {
+            if t < f64::INFINITY {
+                lo = lo.min(t);
+                sum += t;
+                n += 1;
+            }
+        }
+        self.stale = false;
+        self.since_calibration = 0;
+        self.looks = 0;
+        self.since_t = lo;
+        if n > 0 {
+            // Half the gap: an alternating item's failure brings its repair.
+            let spread = sum / n as f64 - lo;
+            self.rebuild(0.5 * spread / n as f64);
+        }
+    }
+
+    /// The earliest finite slot by a direct search (ties: the lowest).
+    fn search(&self) -> (usize, f64) {
+        let mut best = (f64::INFINITY, 0usize);
+        for (slot, &t) in self.time.iter().enumerate() {
+            if t < best.0 {
+                best = (t, slot);
+            }
+        }
+        (best.1, best.0)
+    }
+}
+
+impl EventQueue for CalendarQueue {
+    fn with_slots(slots: usize) -> Self {
+        let buckets = slots.max(2).next_power_of_two();
+        CalendarQueue {
+            time: vec![f64::INFINITY; slots.max(1)],
+            lines: vec![
+                Line {
+                    time: [0.0; LINE],
+                    slot: [0; LINE],
+                    len: 0,
+                };
+                buckets
+            ],
+            mask: buckets as u64 - 1,
+            width: 1.0,
+            inv_width: 1.0,
+            day: 0,
+            finite: 0,
+            overflow: HeapQueue::with_slots(slots),
+            overflowed: 0,
+            overflow_floor: 0,
+            stale: true,
+            since_calibration: 0,
+            looks: 0,
+            since_t: 0.0,
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, slot: usize, t: f64) {
+        let old = self.time[slot];
+        if old < f64::INFINITY {
+            self.remove(slot, old);
+            self.finite -= 1;
+        }
+        self.time[slot] = t;
+        if t < f64::INFINITY {
+            self.insert(slot, t);
+            self.finite += 1;
+            let d = self.day_of(t);
+            if d < self.day {
+                self.day = d;
+                self.stale = true;
+            }
+        }
+    }
+
+    fn min(&mut self) -> (usize, f64) {
+        if self.finite == 0 {
+            return (0, f64::INFINITY);
+        }
+        // Crowded: many slots in full buckets (not again until the
+        // overflow doubles: ties share a day whatever the width).
+        if self.stale
+            || (self.overflowed > 8 + self.finite / 64 + 2 * self.overflow_floor
+                && self.since_calibration >= 64)
+        {
+            self.calibrate();
+            self.overflow_floor = self.overflowed;
+        }
+        self.since_calibration += 1;
+        self.looks += 1;
+        if self.looks >= self.time.len().max(64) {
+            // The mean gap between the events of the last look-ups.
+            let now = self.day as f64 * self.width;
+            let gap = (now - self.since_t) / self.looks as f64;
+            self.looks = 0;
+            self.since_t = now;
+            if gap > 0.0 && !(0.5 * self.width..=2.0 * self.width).contains(&gap) {
+                self.rebuild(gap);
+            }
+        }
+        for _ in 0..=self.mask {
+            let line = &self.lines[(self.day & self.mask) as usize];
+            let mut best = (f64::INFINITY, NIL);
+            for k in 0..line.len as usize {
+                let e = (line.time[k], line.slot[k]);
+                if self.day_of(e.0) == self.day && before(e, best) {
+                    best = e;
+                }
+            }
+            if self.overflowed > 0 {
+                let (s, t) = self.overflow.min();
+                let e = (t, s as u32);
+                if self.day_of(t) == self.day && before(e, best) {
+                    best = e;
+                }
+            }
+            if best.1 != NIL {
+                return (best.1 as usize, best.0);
+            }
+            self.day += 1;
+        }
+        // A year without an event: jump to the earliest.
+        let (slot, t) = self.search();
+        self.day = self.day_of(t);
+        (slot, t)
+    }
+}
+
+/// An item's random stream with the static facts an event of it reads,
+/// side by side: one cache line an event instead of four arrays.
+struct ItemSlot {
+    rng: Xoshiro256PlusPlus,
+    node: u32,
+    failure: u32,
+    repair: u32,
+}
+
+/// A node's state with the static facts propagation reads (its kind and
+/// where its parents are listed), side by side.
+struct NodeSlot {
+    kind: Kind,
+    up_count: u32,
+    parents_at: u32,
+    parents_end: u32,
+    up: bool,
+    queued: bool,
+}
+
 /// Reusable state for the trajectories of one chunk.
 pub(crate) struct Runner<'m, Q: EventQueue = HeapQueue> {
     m: &'m Model,
-    up: Vec<bool>,
-    up_count: Vec<u32>,
+    /// Each node's state, with its kind and parents beside it.
+    nodes: Vec<NodeSlot>,
     mode: Vec<Mode>,
     tree: Q,
     /// Dirty nodes to re-evaluate, a min-heap by node index (children first).
     dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
-    queued: Vec<bool>,
-    rngs: Vec<Xoshiro256PlusPlus>,
+    /// Each item's stream with what an event of it reads.
+    items: Vec<ItemSlot>,
+    /// Each standby block's stream.
+    block_rngs: Vec<Xoshiro256PlusPlus>,
     /// Draws each mission's starting state of the standby blocks.
     start_rng: Xoshiro256PlusPlus,
     /// Scratch: the chain's items drawn down (by item), and an order.
@@ -615,14 +1064,28 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         let n = m.kind.len();
         Runner {
             m,
-            up: vec![false; n],
-            up_count: vec![0; n],
+            nodes: (0..n)
+                .map(|i| NodeSlot {
+                    kind: m.kind[i],
+                    up_count: 0,
+                    parents_at: m.parent_start[i],
+                    parents_end: m.parent_start[i + 1],
+                    up: false,
+                    queued: false,
+                })
+                .collect(),
             mode: vec![Mode::NoneUp; m.standbys.len()],
             tree: Q::with_slots(m.n_items() + m.standbys.len()),
             dirty: std::collections::BinaryHeap::with_capacity(n),
-            queued: vec![false; n],
-            rngs: m
-                .keys
+            items: (0..m.n_items())
+                .map(|i| ItemSlot {
+                    rng: Xoshiro256PlusPlus::seed_from_u64(mix(base ^ m.keys[i])),
+                    node: m.item_node[i],
+                    failure: m.failure[i],
+                    repair: m.repair[i],
+                })
+                .collect(),
+            block_rngs: m.keys[m.n_items()..]
                 .iter()
                 .map(|k| Xoshiro256PlusPlus::seed_from_u64(mix(base ^ k)))
                 .collect(),
@@ -637,23 +1100,40 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     /// Simulates one mission of `mission` seconds from steady state (after
     /// the warm-up, when the model has one).
     pub fn run(&mut self, mission: f64) -> RunResult {
-        self.start();
         let root = self.m.root as usize;
         let t0 = match self.m.start {
-            Start::WarmUp(w) => w,
+            Start::WarmUp(w) if w > 0.0 => w,
             _ => 0.0,
         };
-        if t0 > 0.0 {
+        #[cfg(test)]
+        let restricted = !self.m.full_warm_up;
+        #[cfg(not(test))]
+        let restricted = true;
+        if t0 > 0.0 && restricted {
+            // Only the warm-up set moves during the warm-up; every other
+            // item starts at its end, on its own, as in a start without
+            // standby dynamics (its stationary state is the same then).
+            self.start(true);
             loop {
                 let (slot, t) = self.tree.min();
                 if t >= t0 {
                     break;
                 }
-                self.step(slot, t);
+                self.step::<true>(slot, t);
+            }
+            self.end_warm_up(t0);
+        } else {
+            self.start(false);
+            loop {
+                let (slot, t) = self.tree.min();
+                if t >= t0 {
+                    break;
+                }
+                self.step::<false>(slot, t);
             }
         }
         let end = t0 + mission;
-        let mut sys_up = self.up[root];
+        let mut sys_up = self.nodes[root].up;
         let mut down_since = t0;
         let mut r = RunResult {
             starts_down: !sys_up,
@@ -664,8 +1144,8 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             if t >= end {
                 break;
             }
-            self.step(slot, t);
-            let now_up = self.up[root];
+            self.step::<false>(slot, t);
+            let now_up = self.nodes[root].up;
             if now_up != sys_up {
                 sys_up = now_up;
                 if now_up {
@@ -688,21 +1168,23 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
 
     /// One event and its consequences.
     #[inline]
-    fn step(&mut self, slot: usize, t: f64) {
+    fn step<const WARM: bool>(&mut self, slot: usize, t: f64) {
         if slot < self.m.n_items() {
-            self.flip_item(slot, t);
+            self.flip_item::<WARM>(slot, t);
         } else {
             self.timer_done(slot - self.m.n_items(), t);
         }
-        self.propagate(t);
+        self.propagate::<WARM>(t);
     }
 
     /// Steady-state start: the standby blocks' items and modes drawn from
     /// their chain's stationary distribution (or, without a chain, left to
     /// the warm-up); every other item up with probability A; each item with
     /// the residual time of its current phase, each delay in progress with
-    /// the residual of its distribution.
-    fn start(&mut self) {
+    /// the residual of its distribution. With `warm_only`, only the
+    /// warm-up set starts (its items and nodes); the rest waits for
+    /// [`Self::end_warm_up`].
+    fn start(&mut self, warm_only: bool) {
         let m = self.m;
         let drawn = if let Start::Chain(cs) = &m.start {
             let s = cs.state(self.start_rng.random::<f64>());
@@ -726,21 +1208,12 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             None
         };
         for i in 0..m.n_items() {
-            let rng = &mut self.rngs[i];
-            let up = match self.forced_down[i] {
-                Some(down) => !down,
-                None => {
-                    let a = m.availability[i];
-                    a >= 1.0 || rng.random::<f64>() < a
-                }
-            };
-            let next = if up {
-                m.failure[i].residual(rng)
-            } else {
-                m.repair[i].residual(rng)
-            };
-            self.up[m.item_node[i] as usize] = up;
-            self.tree.set(i, next);
+            if warm_only && !m.warm[m.item_node[i] as usize] {
+                self.tree.set(i, f64::INFINITY);
+                continue;
+            }
+            let forced = self.forced_down[i];
+            self.start_item(i, forced, 0.0);
         }
         for s in 0..m.standbys.len() {
             self.tree.set(m.n_items() + s, f64::INFINITY);
@@ -750,7 +1223,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             for (b, &sb) in cs.blocks.iter().enumerate() {
                 let sb = sb as usize;
                 let spec = &m.standbys[sb];
-                let rng = &mut self.rngs[m.n_items() + sb];
+                let rng = &mut self.block_rngs[sb];
                 let (mode, timer) = match cs.modes[state * nb + b] {
                     markov::Mode::Serving(i) => (Mode::Serving(u32::from(i)), None),
                     markov::Mode::Detecting { from, .. } => (
@@ -789,29 +1262,83 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 *f = None;
             }
         }
-        self.up_count.iter_mut().for_each(|c| *c = 0);
+        self.nodes.iter_mut().for_each(|n| n.up_count = 0);
         // Children come before parents: each node's children are settled
         // and counted when it is reached.
         for n in 0..m.kind.len() {
+            if warm_only && !m.warm[n] {
+                self.nodes[n].up = false;
+                self.nodes[n].queued = false;
+                continue;
+            }
             let now = match m.kind[n] {
-                Kind::Item => self.up[n],
-                Kind::Gate(k) => self.up_count[n] >= k,
+                Kind::Item => self.nodes[n].up,
+                Kind::Gate(k) => self.nodes[n].up_count >= k,
                 Kind::Standby(s) if drawn.is_some() && m.in_chain[s as usize] => {
                     matches!(self.mode[s as usize], Mode::Serving(_))
                 }
                 Kind::Standby(s) => {
                     let spec = &m.standbys[s as usize];
-                    let first_up = spec.members.iter().position(|&c| self.up[c as usize]);
+                    let first_up = spec.members.iter().position(|&c| self.nodes[c as usize].up);
                     self.mode[s as usize] =
                         first_up.map_or(Mode::NoneUp, |j| Mode::Serving(j as u32));
                     first_up.is_some()
                 }
             };
-            self.up[n] = now;
-            self.queued[n] = false;
+            self.nodes[n].up = now;
+            self.nodes[n].queued = false;
             if now {
                 for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
-                    self.up_count[p as usize] += 1;
+                    self.nodes[p as usize].up_count += 1;
+                }
+            }
+        }
+        self.dirty.clear();
+    }
+
+    /// Item `i` starts at `t0` in its stationary state (or down as
+    /// `forced`), with the residual time of its phase.
+    #[inline]
+    fn start_item(&mut self, i: usize, forced: Option<bool>, t0: f64) {
+        let m = self.m;
+        let it = &mut self.items[i];
+        let rng = &mut it.rng;
+        let up = match forced {
+            Some(down) => !down,
+            None => {
+                let a = m.availability[i];
+                a >= 1.0 || rng.random::<f64>() < a
+            }
+        };
+        let next = if up {
+            m.samplers[it.failure as usize].residual(rng)
+        } else {
+            m.samplers[it.repair as usize].residual(rng)
+        };
+        self.nodes[it.node as usize].up = up;
+        self.tree.set(i, t0 + next);
+    }
+
+    /// The end of a warm-up of the warm-up set at `t0`: every other item
+    /// starts in its stationary state (its first draws), and every node is
+    /// settled from its children (a block from its mode).
+    fn end_warm_up(&mut self, t0: f64) {
+        let m = self.m;
+        for &i in &m.cold_items {
+            self.start_item(i as usize, None, t0);
+        }
+        self.nodes.iter_mut().for_each(|n| n.up_count = 0);
+        for n in 0..m.kind.len() {
+            let now = match m.kind[n] {
+                Kind::Item => self.nodes[n].up,
+                Kind::Gate(k) => self.nodes[n].up_count >= k,
+                Kind::Standby(s) => matches!(self.mode[s as usize], Mode::Serving(_)),
+            };
+            self.nodes[n].up = now;
+            self.nodes[n].queued = false;
+            if now {
+                for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
+                    self.nodes[p as usize].up_count += 1;
                 }
             }
         }
@@ -819,51 +1346,59 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     }
 
     #[inline]
-    fn flip_item(&mut self, i: usize, t: f64) {
+    fn flip_item<const WARM: bool>(&mut self, i: usize, t: f64) {
         let m = self.m;
-        let node = m.item_node[i] as usize;
-        let now_up = !self.up[node];
-        let rng = &mut self.rngs[i];
+        let it = &mut self.items[i];
+        let node = it.node as usize;
+        let now_up = !self.nodes[node].up;
         let d = if now_up {
-            m.failure[i].sample(rng)
+            m.samplers[it.failure as usize].sample(&mut it.rng)
         } else {
-            m.repair[i].sample(rng)
+            m.samplers[it.repair as usize].sample(&mut it.rng)
         };
         self.tree.set(i, t + d);
-        self.set_node(node, now_up);
+        self.set_node::<WARM>(node, now_up);
     }
 
     /// Sets a node's state and tells its parents.
+    /// During the warm-up (`WARM`) only parents in the warm-up set hear.
     #[inline]
-    fn set_node(&mut self, n: usize, now_up: bool) {
+    fn set_node<const WARM: bool>(&mut self, n: usize, now_up: bool) {
         let m = self.m;
-        self.up[n] = now_up;
-        for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
+        self.nodes[n].up = now_up;
+        let parents = if WARM {
+            &m.warm_parents[m.warm_parent_start[n] as usize..m.warm_parent_start[n + 1] as usize]
+        } else {
+            let node = &self.nodes[n];
+            &m.parents[node.parents_at as usize..node.parents_end as usize]
+        };
+        for &p in parents {
             let p = p as usize;
             if now_up {
-                self.up_count[p] += 1;
+                self.nodes[p].up_count += 1;
             } else {
-                self.up_count[p] -= 1;
+                self.nodes[p].up_count -= 1;
             }
-            if !self.queued[p] {
-                self.queued[p] = true;
+            if !self.nodes[p].queued {
+                self.nodes[p].queued = true;
                 self.dirty.push(std::cmp::Reverse(p as u32));
             }
         }
     }
 
     /// Re-evaluates dirty nodes, children before parents.
-    fn propagate(&mut self, t: f64) {
+    fn propagate<const WARM: bool>(&mut self, t: f64) {
         while let Some(std::cmp::Reverse(n)) = self.dirty.pop() {
             let n = n as usize;
-            self.queued[n] = false;
-            let now = match self.m.kind[n] {
-                Kind::Gate(k) => self.up_count[n] >= k,
+            self.nodes[n].queued = false;
+            let (kind, count) = (self.nodes[n].kind, self.nodes[n].up_count);
+            let now = match kind {
+                Kind::Gate(k) => count >= k,
                 Kind::Standby(s) => self.standby_update(s as usize, t),
-                Kind::Item => self.up[n],
+                Kind::Item => self.nodes[n].up,
             };
-            if now != self.up[n] {
-                self.set_node(n, now);
+            if now != self.nodes[n].up {
+                self.set_node::<WARM>(n, now);
             }
         }
     }
@@ -873,7 +1408,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     fn standby_update(&mut self, s: usize, t: f64) -> bool {
         let m = self.m;
         let spec = &m.standbys[s];
-        let member_up = |j: u32| self.up[spec.members[j as usize] as usize];
+        let member_up = |j: u32| self.nodes[spec.members[j as usize] as usize].up;
         match self.mode[s] {
             Mode::Serving(i) if !member_up(i) => {
                 if spec.detect_instant {
@@ -911,7 +1446,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     /// draw before anything moves.
     fn detecting(&mut self, s: usize, from: u32, t: f64) {
         let slot = self.m.n_items() + s;
-        let d = self.m.standbys[s].detect.sample(&mut self.rngs[slot]);
+        let d = self.m.standbys[s].detect.sample(&mut self.block_rngs[s]);
         if d <= 0.0 {
             self.takeover(s, from, t);
         } else {
@@ -925,11 +1460,12 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
     fn revert(&mut self, s: usize, j: u32, t: f64) {
         let m = self.m;
         let spec = &m.standbys[s];
-        let Some(target) = (0..j).find(|&i| self.up[spec.members[i as usize] as usize]) else {
+        let Some(target) = (0..j).find(|&i| self.nodes[spec.members[i as usize] as usize].up)
+        else {
             return;
         };
         let slot = m.n_items() + s;
-        let d = spec.failback.sample(&mut self.rngs[slot]);
+        let d = spec.failback.sample(&mut self.block_rngs[s]);
         if d <= 0.0 {
             self.mode[s] = Mode::Serving(target);
         } else {
@@ -944,18 +1480,18 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         let m = self.m;
         let spec = &m.standbys[s];
         let slot = m.n_items() + s;
-        let target =
-            (0..spec.members.len() as u32).find(|&j| self.up[spec.members[j as usize] as usize]);
+        let target = (0..spec.members.len() as u32)
+            .find(|&j| self.nodes[spec.members[j as usize] as usize].up);
         let Some(target) = target else {
             self.mode[s] = Mode::NoneUp;
             self.tree.set(slot, f64::INFINITY);
             return;
         };
-        let rng = &mut self.rngs[slot];
+        let rng = &mut self.block_rngs[s];
         if spec.success < 1.0 && rng.random::<f64>() >= spec.success {
             // Down until `from` is repaired; if it already is (it came back
             // during a move that then failed), it serves at once.
-            let from_up = self.up[spec.members[from as usize] as usize];
+            let from_up = self.nodes[spec.members[from as usize] as usize].up;
             self.mode[s] = if from_up {
                 Mode::Serving(from)
             } else {
@@ -985,7 +1521,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             }
             Mode::Detecting { from } => {
                 let spec = &self.m.standbys[s];
-                if self.up[spec.members[from as usize] as usize] {
+                if self.nodes[spec.members[from as usize] as usize].up {
                     // Back at this very instant: ridden out.
                     self.mode[s] = Mode::Serving(from);
                 } else {
@@ -997,8 +1533,8 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         // The block's state, and with `revert` a move back, are settled
         // with its members' when the change propagates.
         let node = self.m.standby_node[s] as usize;
-        if !self.queued[node] {
-            self.queued[node] = true;
+        if !self.nodes[node].queued {
+            self.nodes[node].queued = true;
             self.dirty.push(std::cmp::Reverse(node as u32));
         }
     }
@@ -1028,7 +1564,7 @@ mod tests {
         }
         // Pinned (computed independently from the encoding): a change here
         // changes every stream, and must come with a new STREAM_VERSION.
-        assert_eq!(STREAM_VERSION, 2);
+        assert_eq!(STREAM_VERSION, 3);
         assert_eq!(
             stream_key(StreamKind::Replica, "p", 1),
             0xd5f1_735a_e02b_0b2d
@@ -1066,45 +1602,240 @@ mod queue_tests {
 
     #[test]
     fn queues_give_the_same_trajectories() {
-        for name in ["sys10", "sys100"] {
-            let sys = load(name);
+        // The last: standby pairs in shared zones, after a warm-up of the
+        // pairs' subtrees (a warm-up, then every other item starting).
+        for name in ["sys10", "sys100", "zones", "sys100k(2)"] {
+            let sys = match name {
+                "zones" => super::warm_up_tests::shared_zones(),
+                "sys100k(2)" => System::from_str("sys100k.toml", &sys100k::sys100k_toml(2))
+                    .expect("sys100k loads"),
+                _ => load(name),
+            };
             let mut m = Model::new(&sys);
             m.set_start(&sys, crate::YEAR_S);
+            if name != "sys10" && name != "sys100" {
+                assert!(matches!(m.start, Start::WarmUp(_)), "{name}");
+            }
             let block = runs::<BlockQueue>(&m, 200, crate::YEAR_S);
             let heap = runs::<HeapQueue>(&m, 200, crate::YEAR_S);
+            let calendar = runs::<CalendarQueue>(&m, 200, crate::YEAR_S);
+            let quad = runs::<QuadHeapQueue>(&m, 200, crate::YEAR_S);
+            let tree = runs::<TreeQueue>(&m, 200, crate::YEAR_S);
+            assert_eq!(block, quad, "{name}");
+            assert_eq!(block, tree, "{name}");
             assert_eq!(block, heap, "{name}");
+            assert_eq!(block, calendar, "{name}");
             assert!(block.iter().any(|r| r.outages > 0));
+        }
+    }
+
+    /// The four queues pop the same slots at the same times, ties to the
+    /// lowest slot, on random inputs: times on a coarse grid (many ties),
+    /// slots sent to infinity and back, times set earlier than the
+    /// current minimum, gaps of many days, and a restart at time 0.
+    #[test]
+    fn queues_pop_in_the_same_order() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        for slots in [1usize, 2, 3, 17, 100, 1_000, 5_000] {
+            type Queues = (
+                BlockQueue,
+                HeapQueue,
+                CalendarQueue,
+                QuadHeapQueue,
+                TreeQueue,
+            );
+            let mut q: Queues = (
+                BlockQueue::with_slots(slots),
+                HeapQueue::with_slots(slots),
+                CalendarQueue::with_slots(slots),
+                QuadHeapQueue::with_slots(slots),
+                TreeQueue::with_slots(slots),
+            );
+            let set = |q: &mut Queues, s: usize, t: f64| {
+                q.0.set(s, t);
+                q.1.set(s, t);
+                q.2.set(s, t);
+                q.3.set(s, t);
+                q.4.set(s, t);
+            };
+            for s in 0..slots {
+                if rng.random::<f64>() < 0.9 {
+                    set(&mut q, s, (rng.random::<f64>() * 50.0).floor());
+                }
+            }
+            let mut overflowed = 0;
+            for step in 0..20 * slots + 200 {
+                overflowed = overflowed.max(q.2.overflowed);
+                let (sb, tb) = q.0.min();
+                assert_eq!((sb, tb), q.1.min(), "{slots} slots, step {step}");
+                assert_eq!((sb, tb), q.2.min(), "{slots} slots, step {step}");
+                assert_eq!((sb, tb), q.3.min(), "{slots} slots, step {step}");
+                assert_eq!((sb, tb), q.4.min(), "{slots} slots, step {step}");
+                let now = if tb.is_finite() { tb } else { 0.0 };
+                let u = rng.random::<f64>();
+                let t = if step == 10 * slots {
+                    // A new run: everything back near time 0.
+                    for s in 0..slots {
+                        set(&mut q, s, (rng.random::<f64>() * 10.0).floor());
+                    }
+                    continue;
+                } else if u < 0.05 {
+                    f64::INFINITY
+                } else if u < 0.1 {
+                    now + 1e6 * rng.random::<f64>()
+                } else {
+                    now + (rng.random::<f64>() * 8.0).floor()
+                };
+                set(&mut q, sb, t);
+                // Another slot moved, maybe before the minimum.
+                if rng.random::<f64>() < 0.3 {
+                    let o = (rng.random::<f64>() * slots as f64) as usize % slots;
+                    let t = if rng.random::<f64>() < 0.5 {
+                        (now - 3.0).max(0.0) + (rng.random::<f64>() * 6.0).floor()
+                    } else {
+                        f64::INFINITY
+                    };
+                    set(&mut q, o, t);
+                }
+            }
+            // The calendar's full buckets were exercised.
+            assert!(slots < 100 || overflowed > 0, "{slots} slots");
         }
     }
 
     /// The event queues on the sys100k bench model and smaller versions of
     /// it (cells of 100 components), one thread, one simulated year a run:
-    /// runs per second of each, measured in the same process.
+    /// runs per second of each, measured in the same process, the queues
+    /// taking turns for five rounds and each keeping its best round (the
+    /// machine is shared: the best round is the least disturbed).
     /// `cargo test --release --lib queue_speed -- --ignored --nocapture`
     #[test]
     #[ignore = "a measurement: prints runs per second of each queue"]
     fn queue_speed_on_sys100k() {
-        for cells in [5usize, 20, 50, 200, 1_000] {
+        for cells in [2usize, 5, 10, 20, 50, 200, 1_000] {
             let sys = System::from_str("sys100k.toml", &sys100k::sys100k_toml(cells))
                 .expect("sys100k loads");
             let mut m = Model::new(&sys);
             m.set_start(&sys, crate::YEAR_S);
             let n = (3_000 / cells).max(3);
-            let time = |f: &dyn Fn() -> Vec<RunResult>| {
+            let time = |f: &dyn Fn() -> Vec<RunResult>, best: &mut f64| {
                 let t = std::time::Instant::now();
                 let r = f();
-                (r, t.elapsed().as_secs_f64())
+                *best = best.min(t.elapsed().as_secs_f64());
+                r
             };
-            let (a, ta) = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S));
-            let (b, tb) = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S));
-            assert_eq!(a, b);
+            let [mut ta, mut tb, mut tc, mut td, mut te] = [f64::INFINITY; 5];
+            for _ in 0..5 {
+                let a = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S), &mut ta);
+                let b = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S), &mut tb);
+                let c = time(&|| runs::<CalendarQueue>(&m, n, crate::YEAR_S), &mut tc);
+                let d = time(&|| runs::<QuadHeapQueue>(&m, n, crate::YEAR_S), &mut td);
+                let e = time(&|| runs::<TreeQueue>(&m, n, crate::YEAR_S), &mut te);
+                assert_eq!(a, e);
+                assert_eq!(a, b);
+                assert_eq!(a, c);
+                assert_eq!(a, d);
+            }
             println!(
-                "{cells} cells ({} slots), {n} runs of one year, one thread: sqrt(n) blocks {:.2} runs/s, binary heap {:.2} runs/s ({:.2}x)",
+                "{cells} cells ({} slots), {n} runs of one year, one thread, runs/s: sqrt(n) blocks {:.2}, binary heap {:.2}, 4-ary heap {:.2}, calendar {:.2}, tournament tree {:.2}; against the binary heap: blocks {:.2}x, 4-ary {:.2}x, calendar {:.2}x, tree {:.2}x",
                 m.n_items() + m.standbys.len(),
                 n as f64 / ta,
                 n as f64 / tb,
-                ta / tb
+                n as f64 / td,
+                n as f64 / tc,
+                n as f64 / te,
+                tb / ta,
+                tb / td,
+                tb / tc,
+                tb / te
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod warm_up_tests {
+    use super::*;
+
+    /// Six non-revertive pairs (primary in az0, failing often; backup in
+    /// az1, failing rarely) and 60 plain replicas spread over the same
+    /// zones: the zones and the region are shared by the pairs' subtrees
+    /// and the rest, so the chain is one group, too large, and missions
+    /// start after a warm-up.
+    pub(super) fn shared_zones() -> System {
+        let mut text = String::from(
+            "system = \"s\"\n[domain.region]\nmtbf = \"20000h\"\nmttr = \"2h\"\n\
+             [domain.az0]\nmtbf = \"5000h\"\nmttr = \"3h\"\nwithin = \"region\"\n\
+             [domain.az1]\nmtbf = \"5000h\"\nmttr = \"3h\"\nwithin = \"region\"\n\
+             [component.g]\nmtbf = \"10000h\"\nmttr = \"1h\"\ncount = 60\nneed = 59\n\
+             spread = [\"az0\", \"az1\"]\n",
+        );
+        let mut parts = vec!["\"g\"".to_string()];
+        for k in 0..6 {
+            text += &format!(
+                "[component.p{k}a]\nmtbf = \"100h\"\nmttr = \"5h\"\ndomain = \"az0\"\n\
+                 [component.p{k}b]\nmtbf = \"2000h\"\nmttr = \"5h\"\ndomain = \"az1\"\n\
+                 [block.p{k}]\nstandby = [\"p{k}a\", \"p{k}b\"]\n\
+                 failover = {{ exponential = {{ mean = \"60m\" }} }}\n"
+            );
+            parts.push(format!("\"p{k}\""));
+        }
+        text += &format!("[block.s]\nseries = [{}]\n", parts.join(", "));
+        System::from_str("zones.toml", &text).expect("model")
+    }
+
+    /// Mean and standard error of the downtime of `runs` missions.
+    fn mean_se(m: &Model, seed: u64, runs: u64, mission: f64) -> (f64, f64) {
+        let (mut sum, mut sum2) = (0.0, 0.0);
+        let mut n = 0.0;
+        for chunk in 0..runs.div_ceil(500) {
+            let mut r: Runner<BlockQueue> = Runner::new(m, seed, chunk);
+            for _ in 0..500 {
+                let d = r.run(mission).downtime;
+                sum += d;
+                sum2 += d * d;
+                n += 1.0;
+            }
+        }
+        let mean = sum / n;
+        (mean, ((sum2 / n - mean * mean) / (n - 1.0)).sqrt())
+    }
+
+    /// The warm-up of the blocks' subtrees alone gives the downtime of the
+    /// warm-up of every item (the start of stream version 2), within
+    /// 3.5 standard errors (other seeds: independent samples); a start
+    /// without warm-up (every pair on its primary) is far from both, so
+    /// the comparison can tell.
+    #[test]
+    fn restricted_warm_up_matches_the_full_one() {
+        let sys = shared_zones();
+        let mission = 30.0 * 86_400.0;
+        let mut m = Model::new(&sys);
+        m.set_start(&sys, mission);
+        let Start::WarmUp(w) = m.start else {
+            panic!("the chain should be too large")
+        };
+        // The warm-up set: the pairs' items and the three domains, not the
+        // 60 replicas.
+        assert_eq!(m.cold_items.len(), 60);
+        assert!(m.warm_parents.len() < m.parents.len());
+        let runs = 20_000;
+        let restricted = mean_se(&m, 5, runs, mission);
+        m.full_warm_up = true;
+        let full = mean_se(&m, 6, runs, mission);
+        m.start = Start::WarmUp(1.0);
+        let none = mean_se(&m, 7, runs, mission);
+        let se = (restricted.1.powi(2) + full.1.powi(2)).sqrt();
+        println!(
+            "warm-up {w:.0} s: restricted {restricted:?}, full {full:?}, none {none:?} (seconds of downtime, se)"
+        );
+        assert!(
+            (restricted.0 - full.0).abs() < 3.5 * se,
+            "restricted {restricted:?} vs full {full:?}"
+        );
+        assert!(
+            none.0 - full.0 > 10.0 * se,
+            "no warm-up {none:?} vs full {full:?}: the test cannot tell"
+        );
     }
 }
