@@ -267,45 +267,7 @@ impl<'s> Analyzer<'s> {
             limit: MAX_BDD_NODES,
         };
         type Built = (Structure, Vec<StandbyModel>, Option<BlockVars>);
-        // Which blocks are dynamic, and whether they nest (nested blocks
-        // need the system rebuilt with each forced up and down; without
-        // nesting, past BLOCK_VARS_FROM blocks, one diagram with every
-        // block as a variable gives every block's importance, named where
-        // it is used).
-        let nodes = sys.nodes();
-        let mut is_block = vec![false; nodes.len()];
-        for s in sys.standbys() {
-            if !s.is_ideal() && used[s.node.0 as usize] {
-                is_block[s.node.0 as usize] = true;
-            }
-        }
-        let mut below = vec![false; nodes.len()];
-        for (i, n) in nodes.iter().enumerate() {
-            below[i] = n
-                .children()
-                .iter()
-                .any(|c| is_block[c.0 as usize] || below[c.0 as usize]);
-        }
-        let nested = sys.standbys().iter().any(|s| {
-            is_block[s.node.0 as usize]
-                && s.members
-                    .iter()
-                    .any(|c| is_block[c.0 as usize] || below[c.0 as usize])
-        });
-        let dynamic_blocks: Vec<NodeId> = sys
-            .standbys()
-            .iter()
-            .filter(|s| !s.is_ideal() && used[s.node.0 as usize])
-            .map(|s| s.node)
-            .collect();
-        let vars = dynamic && !nested && dynamic_blocks.len() > BLOCK_VARS_FROM;
-        let stack_size = 16 * 1024 * 1024 + levels * 1024;
-        // The diagram with every block as a variable shares nothing with
-        // the system's: it is built on a thread of its own meanwhile.
-        let block_vars_build = || -> Result<BlockVars, Error> {
-            BlockVars::build(sys, &level_of, &is_block, &dynamic_blocks).ok_or_else(too_large)
-        };
-        let build_main = || -> Result<Built, Error> {
+        let build = || -> Result<Built, Error> {
             if !dynamic {
                 // No standby dynamics: independent modules apart.
                 let modular =
@@ -318,6 +280,39 @@ impl<'s> Analyzer<'s> {
             let diagram = m.compact(root);
             let mut standbys = Vec::new();
             let mut forced: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+            // Without nesting, one diagram with every block as a variable
+            // gives every block's importance (linear); nested blocks need
+            // the system rebuilt with each forced up and down.
+            let nodes = sys.nodes();
+            let mut is_block = vec![false; nodes.len()];
+            for s in sys.standbys() {
+                if !s.is_ideal() && used[s.node.0 as usize] {
+                    is_block[s.node.0 as usize] = true;
+                }
+            }
+            let mut below = vec![false; nodes.len()];
+            for (i, n) in nodes.iter().enumerate() {
+                below[i] = n
+                    .children()
+                    .iter()
+                    .any(|c| is_block[c.0 as usize] || below[c.0 as usize]);
+            }
+            let nested = sys.standbys().iter().any(|s| {
+                is_block[s.node.0 as usize]
+                    && s.members
+                        .iter()
+                        .any(|c| is_block[c.0 as usize] || below[c.0 as usize])
+            });
+            // Forcing every block up and down is exact but costs a build of
+            // the system per block: past BLOCK_VARS_FROM blocks, one
+            // diagram with every block as a variable (named where it is
+            // used).
+            let dynamic_blocks = sys
+                .standbys()
+                .iter()
+                .filter(|s| !s.is_ideal() && used[s.node.0 as usize])
+                .count();
+            let vars = !nested && dynamic_blocks > BLOCK_VARS_FROM;
             for (index, s) in sys.standbys().iter().enumerate() {
                 if s.is_ideal() || !used[s.node.0 as usize] {
                     continue;
@@ -386,32 +381,21 @@ impl<'s> Analyzer<'s> {
                 return Err(too_large());
             }
             drop(m);
-            Ok((Structure::Whole(diagram), standbys, None))
-        };
-        let build = || -> Result<Built, Error> {
-            if !vars {
-                return build_main();
-            }
-            std::thread::scope(|scope| {
-                let side = std::thread::Builder::new()
-                    .stack_size(stack_size)
-                    .spawn_scoped(scope, block_vars_build)
-                    .map_err(|e| Error::Resource {
-                        what: "cannot start the block-variable diagram's thread",
-                        message: e.to_string(),
-                    })?;
-                let (diagram, standbys, _) = build_main()?;
-                let block_vars = side.join().map_err(|_| Error::Resource {
-                    what: "the block-variable diagram's thread",
-                    message: "it stopped without a result".to_string(),
-                })??;
-                Ok((diagram, standbys, Some(block_vars)))
-            })
+            let block_vars = if !vars {
+                None
+            } else {
+                let nodes: Vec<NodeId> = standbys
+                    .iter()
+                    .map(|st: &StandbyModel| sys.standbys()[st.index].node)
+                    .collect();
+                Some(BlockVars::build(sys, &level_of, &is_block, &nodes).ok_or_else(too_large)?)
+            };
+            Ok((Structure::Whole(diagram), standbys, block_vars))
         };
         let (diagram, standbys, block_vars) = if levels > 2_000 {
             std::thread::scope(|scope| {
                 std::thread::Builder::new()
-                    .stack_size(stack_size)
+                    .stack_size(16 * 1024 * 1024 + levels * 1024)
                     .spawn_scoped(scope, build)
                     .map_err(|e| Error::Resource {
                         what: "cannot start the diagram builder's thread",
