@@ -1262,38 +1262,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 *f = None;
             }
         }
-        self.nodes.iter_mut().for_each(|n| n.up_count = 0);
-        // Children come before parents: each node's children are settled
-        // and counted when it is reached.
-        for n in 0..m.kind.len() {
-            if warm_only && !m.warm[n] {
-                self.nodes[n].up = false;
-                self.nodes[n].queued = false;
-                continue;
-            }
-            let now = match m.kind[n] {
-                Kind::Item => self.nodes[n].up,
-                Kind::Gate(k) => self.nodes[n].up_count >= k,
-                Kind::Standby(s) if drawn.is_some() && m.in_chain[s as usize] => {
-                    matches!(self.mode[s as usize], Mode::Serving(_))
-                }
-                Kind::Standby(s) => {
-                    let spec = &m.standbys[s as usize];
-                    let first_up = spec.members.iter().position(|&c| self.nodes[c as usize].up);
-                    self.mode[s as usize] =
-                        first_up.map_or(Mode::NoneUp, |j| Mode::Serving(j as u32));
-                    first_up.is_some()
-                }
-            };
-            self.nodes[n].up = now;
-            self.nodes[n].queued = false;
-            if now {
-                for &p in &m.parents[m.parent_start[n] as usize..m.parent_start[n + 1] as usize] {
-                    self.nodes[p as usize].up_count += 1;
-                }
-            }
-        }
-        self.dirty.clear();
+        self.settle(warm_only, |s| drawn.is_some() && m.in_chain[s as usize]);
     }
 
     /// Item `i` starts at `t0` in its stationary state (or down as
@@ -1327,12 +1296,36 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         for &i in &m.cold_items {
             self.start_item(i as usize, None, t0);
         }
+        self.settle(false, |_| true);
+    }
+
+    /// Settles every node from its children, children before parents (each
+    /// node's children are settled and counted when it is reached). With
+    /// `warm_only`, nodes outside the warm-up set stay down; a standby
+    /// block keeps its mode where `keep_mode`, else serves from its first
+    /// member up.
+    fn settle(&mut self, warm_only: bool, keep_mode: impl Fn(u32) -> bool) {
+        let m = self.m;
         self.nodes.iter_mut().for_each(|n| n.up_count = 0);
         for n in 0..m.kind.len() {
+            if warm_only && !m.warm[n] {
+                self.nodes[n].up = false;
+                self.nodes[n].queued = false;
+                continue;
+            }
             let now = match m.kind[n] {
                 Kind::Item => self.nodes[n].up,
                 Kind::Gate(k) => self.nodes[n].up_count >= k,
-                Kind::Standby(s) => matches!(self.mode[s as usize], Mode::Serving(_)),
+                Kind::Standby(s) if keep_mode(s) => {
+                    matches!(self.mode[s as usize], Mode::Serving(_))
+                }
+                Kind::Standby(s) => {
+                    let spec = &m.standbys[s as usize];
+                    let first_up = spec.members.iter().position(|&c| self.nodes[c as usize].up);
+                    self.mode[s as usize] =
+                        first_up.map_or(Mode::NoneUp, |j| Mode::Serving(j as u32));
+                    first_up.is_some()
+                }
             };
             self.nodes[n].up = now;
             self.nodes[n].queued = false;
