@@ -176,7 +176,7 @@ fn reports_say_when_a_figure_is_an_sla() {
 
 #[test]
 fn failover_entries_split_detection_from_the_move() {
-    // Figures from docs/aws-facts.md: Route 53 health checks 30 s (fast:
+    // Figures from docs/aws-sources.md: Route 53 health checks 30 s (fast:
     // 10 s) x failure threshold 3, then the 60 s TTL; DX BGP hold time
     // 90 s, BFD 300 ms x 3; VPN dead peer detection 40 s.
     let e = |id: &str| catalog::get(id).unwrap_or_else(|| panic!("{id}"));
