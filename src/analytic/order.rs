@@ -63,41 +63,17 @@ use crate::model::system::{ItemId, Node, NodeId, System};
 /// comes before the heavier chain, so a 20,000-deep domain chain stays one
 /// path built in linear time. Iterative.
 pub(crate) fn order_items(sys: &System) -> (Vec<Option<u32>>, Vec<ItemId>) {
-    let nodes = sys.nodes();
-    // Children come before parents: one forward sweep.
-    let mut leaves = vec![0u64; nodes.len()];
-    for (i, n) in nodes.iter().enumerate() {
-        leaves[i] = match n {
-            Node::Item(_) => 1,
-            other => other
-                .children()
-                .iter()
-                .fold(0u64, |s, c| s.saturating_add(leaves[c.0 as usize])),
-        };
-    }
-    let keys = canonical_keys(sys);
+    let no_leaf = vec![false; sys.nodes().len()];
+    let item_at: Vec<ItemId> = order_leaves(sys, &no_leaf)
+        .into_iter()
+        .map(|n| match sys.node(n) {
+            Node::Item(i) => *i,
+            _ => unreachable!("without marked leaves, the leaves are items"),
+        })
+        .collect();
     let mut level_of = vec![None; sys.items().len()];
-    let mut item_at = Vec::new();
-    let mut seen = vec![false; nodes.len()];
-    let mut stack: Vec<NodeId> = vec![sys.root()];
-    while let Some(n) = stack.pop() {
-        if std::mem::replace(&mut seen[n.0 as usize], true) {
-            continue;
-        }
-        match sys.node(n) {
-            Node::Item(i) => {
-                if level_of[i.0 as usize].is_none() {
-                    level_of[i.0 as usize] = Some(item_at.len() as u32);
-                    item_at.push(*i);
-                }
-            }
-            other => {
-                let mut kids = other.children().to_vec();
-                kids.sort_by_key(|c| (leaves[c.0 as usize], keys[c.0 as usize]));
-                // Popped in reverse: lightest first, the heaviest last.
-                stack.extend(kids.iter().rev());
-            }
-        }
+    for (l, i) in item_at.iter().enumerate() {
+        level_of[i.0 as usize] = Some(l as u32);
     }
     (level_of, item_at)
 }
