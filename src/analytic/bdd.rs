@@ -591,17 +591,9 @@ impl Diagram {
         if self.root >= 2 {
             let mut reach = vec![0.0; self.len()];
             reach[self.root] = 1.0;
-            for v in (2..self.len()).rev() {
-                let r = reach[v];
-                if r == 0.0 {
-                    continue;
-                }
-                let l = self.level[v] as usize;
-                let (lo, hi) = (self.lo[v] as usize, self.hi[v] as usize);
-                reach[hi] += r * a[l];
-                reach[lo] += r * q[l];
-                *out.entry(l as u32).or_insert(0.0) += r * (pass.down[lo] - pass.down[hi]);
-            }
+            self.top_down(a, q, pass, &mut reach, |l, x| {
+                *out.entry(l as u32).or_insert(0.0) += x;
+            });
         }
         let mut v: Vec<(u32, f64)> = out.into_iter().collect();
         v.sort_unstable_by_key(|&(l, _)| l);
@@ -619,8 +611,22 @@ impl Diagram {
         mut reach: Vec<f64>,
         birnbaum: &mut [f64],
     ) {
-        let n = self.len();
-        for v in (2..n).rev() {
+        self.top_down(a, q, pass, &mut reach, |l, x| birnbaum[l] += x);
+    }
+
+    /// The top-down pass: `reach` (the probability of reaching each node
+    /// from above) carried down, and each node's share of its level's
+    /// importance handed to `add(level, share)`.
+    #[inline]
+    fn top_down(
+        &self,
+        a: &[f64],
+        q: &[f64],
+        pass: &Pass,
+        reach: &mut [f64],
+        mut add: impl FnMut(usize, f64),
+    ) {
+        for v in (2..self.len()).rev() {
             let r = reach[v];
             if r == 0.0 {
                 continue;
@@ -629,7 +635,7 @@ impl Diagram {
             let (lo, hi) = (self.lo[v] as usize, self.hi[v] as usize);
             reach[hi] += r * a[l];
             reach[lo] += r * q[l];
-            birnbaum[l] += r * (pass.down[lo] - pass.down[hi]);
+            add(l, r * (pass.down[lo] - pass.down[hi]));
         }
     }
 }
