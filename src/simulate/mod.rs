@@ -8,6 +8,7 @@
 //! exactly, so the numbers are the same whatever the number of threads, and
 //! whatever the split into shards ([`simulate_shard`]) merged later.
 
+mod queue;
 mod sampler;
 mod stats;
 mod trajectory;
@@ -22,9 +23,10 @@ use crate::model::quantity::{Availability, YEAR_S};
 use crate::model::system::System;
 use crate::value::finding::{Code, Finding, Findings};
 use crate::value::target::Target;
+use queue::{BlockQueue, EventQueue, WindowQueue};
 pub use stats::{BINS_PER_DECADE, ExactSum, FLOOR_S, Stats};
 pub use trajectory::RunResult;
-use trajectory::{BlockQueue, CalendarQueue, EventQueue, HeapQueue, Model, QueueKind, Runner};
+use trajectory::{Model, QueueKind, Runner};
 
 /// Runs in one chunk: one seed, one task for a thread.
 pub const CHUNK_RUNS: u64 = 500;
@@ -518,8 +520,7 @@ pub fn run_downtimes(sys: &System, cfg: &SimulationConfig) -> Result<Vec<f64>, E
                 let n = ((c + 1) * CHUNK_RUNS).min(cfg.runs) - c * CHUNK_RUNS;
                 match queue {
                     QueueKind::Blocks => p.chunk_downtimes::<BlockQueue>(c, n),
-                    QueueKind::Calendar => p.chunk_downtimes::<CalendarQueue>(c, n),
-                    QueueKind::Heap => p.chunk_downtimes::<HeapQueue>(c, n),
+                    QueueKind::Window => p.chunk_downtimes::<WindowQueue>(c, n),
                 }
             })
             .collect()
@@ -653,8 +654,7 @@ impl<'a> Prepared<'a> {
                 let n = ((c + 1) * CHUNK_RUNS).min(limit) - c * CHUNK_RUNS;
                 let acc = match trajectory::queue_for(&self.model) {
                     QueueKind::Blocks => self.chunk::<BlockQueue>(c, n),
-                    QueueKind::Calendar => self.chunk::<CalendarQueue>(c, n),
-                    QueueKind::Heap => self.chunk::<HeapQueue>(c, n),
+                    QueueKind::Window => self.chunk::<WindowQueue>(c, n),
                 };
                 let total = done.fetch_add(n, Ordering::Relaxed) + n;
                 if let Some(p) = progress {

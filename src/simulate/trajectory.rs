@@ -6,16 +6,16 @@
 //! event queue holding its next event time, and nothing is allocated per
 //! event. The queue depends on the number of slots ([`queue_for`]):
 //! blocks of about sqrt(n) slots with their minima below
-//! [`CALENDAR_FROM_SLOTS`], a calendar queue up to [`HEAP_FROM_SLOTS`],
-//! an indexed binary heap by (time, slot) from there on. All give the
-//! same trajectories (`queue_tests`). Measured by
-//! `queue_tests::queue_speed_on_sys100k` (runs per second against the
-//! binary heap, best of five rounds, one shared and busy 2-core machine):
-//! the blocks 1.24x at 214 slots, 1.07x at 529, 0.90x at 1,054, 0.74x at
-//! 2,104, 0.23x at 105,004; the calendar 1.04x at 214, 1.14x at 529,
-//! 1.15x at 1,054, 1.17x at 2,104, 1.21x at 5,254, 0.99x at 21,004, 1.00x
-//! at 105,004; a 4-ary heap 0.97x to 1.07x and a tournament tree 0.95x
-//! to 1.04x (not used). A change
+//! [`WINDOW_FROM_SLOTS`], the two-level [`WindowQueue`] from there on
+//! (an epoch's events sorted, later ones in unsorted buckets). All give
+//! the same trajectories as the indexed binary heap (`queue_tests`).
+//! The window queue also tells which events come next, and the runner
+//! fetches their items' records into the cache while it handles the
+//! current one ([`Runner::fetch_ahead`]): on 10^5 items the records do
+//! not fit in the cache, and waiting for them was most of an event's
+//! time. Measured by `queue_tests::queue_speed_on_sys100k` (runs per
+//! second against the binary heap, best of five rounds; README,
+//! Performance, has the figures). A change
 //! propagates upwards only while nodes flip, in node order (children before
 //! parents), so a standby block sees all its members' new states at once.
 //!
@@ -32,6 +32,9 @@ use rand::{RngExt, SeedableRng};
 
 use crate::markov;
 use crate::model::system::{Node, Owner, System};
+#[cfg(test)]
+use crate::simulate::queue::{BlockQueue, CalendarQueue, HeapQueue, QuadHeapQueue, TreeQueue};
+use crate::simulate::queue::{EventQueue, WindowQueue};
 use crate::simulate::sampler::Sampler;
 
 /// What one trajectory (one run, one mission) yields.
@@ -102,6 +105,11 @@ pub(crate) struct Model {
     parent_start: Vec<u32>,
     parents: Vec<u32>,
     standby_node: Vec<u32>,
+    /// Each node's level: 0 for an item, else one above its highest
+    /// child. A change propagates level by level.
+    level: Vec<u32>,
+    /// Levels (the root's, plus one).
+    levels: usize,
     item_node: Vec<u32>,
     availability: Vec<f64>,
     /// The distinct duration samplers of the items (items share them: a
@@ -213,6 +221,9 @@ impl ChainStart {
 /// under it for a revertive one. Capped at ten missions.
 pub(crate) fn warm_up(sys: &System, mission: f64) -> f64 {
     let mut w: f64 = 0.0;
+    let mut seen = vec![0u32; sys.nodes().len()];
+    let mut stack = Vec::new();
+    let mut walk = 0u32;
     for s in sys.standbys() {
         if s.is_ideal() {
             continue;
@@ -224,10 +235,14 @@ pub(crate) fn warm_up(sys: &System, mission: f64) -> f64 {
             .max(s.detect.mean())
             .max(s.failback.mean());
         for &m in &s.members {
-            let mut seen = vec![false; sys.nodes().len()];
-            let mut stack = vec![m];
+            // One mark array for all the walks: a node is seen in this
+            // walk when it carries this walk's stamp (linear in the
+            // subtrees walked, not in standby blocks times nodes).
+            walk += 1;
+            stack.clear();
+            stack.push(m);
             while let Some(n) = stack.pop() {
-                if std::mem::replace(&mut seen[n.0 as usize], true) {
+                if std::mem::replace(&mut seen[n.0 as usize], walk) == walk {
                     continue;
                 }
                 match sys.node(n) {
@@ -329,6 +344,17 @@ impl Model {
                 },
             });
         }
+        // Levels: children have lower indices than their parents.
+        let mut level = vec![0u32; n];
+        for (i, node) in sys.nodes().iter().enumerate() {
+            level[i] = node
+                .children()
+                .iter()
+                .map(|c| level[c.0 as usize] + 1)
+                .max()
+                .unwrap_or(0);
+        }
+        let levels = level.iter().max().map_or(1, |&l| l as usize + 1);
         // Parent lists (a shared node has several).
         let mut count = vec![0u32; n + 1];
         for node in sys.nodes() {
@@ -425,6 +451,8 @@ impl Model {
             parent_start,
             parents,
             standby_node: sys.standbys().iter().map(|s| s.node.0).collect(),
+            level,
+            levels,
             item_node,
             availability: sys
                 .items()
@@ -504,515 +532,39 @@ impl Model {
     }
 }
 
-/// Next-event times of fixed slots (one per item and per standby block):
-/// `min` gives the earliest, ties going to the lowest slot, so that every
-/// implementation gives the same trajectory.
-pub(crate) trait EventQueue {
-    /// A queue of `slots` slots, all at infinity.
-    fn with_slots(slots: usize) -> Self;
-    /// Sets a slot's time.
-    fn set(&mut self, slot: usize, t: f64);
-    /// The earliest slot and its time (ties: the lowest slot; `(0, inf)`
-    /// when every slot is at infinity). Takes `&mut self`: a calendar
-    /// queue moves its current day on.
-    fn min(&mut self) -> (usize, f64);
-}
-
-/// Next-event times of fixed slots, in blocks of about sqrt(n) slots with
-/// each block's minimum kept: an update rescans one block and a look-up
-/// scans the block minima, short independent loops instead of a chain of
-/// dependent loads. Faster than the heap on small models (a few short
-/// scans beat the heap's unpredictable branches); [`HEAP_FROM_SLOTS`]
-/// chooses.
-pub(crate) struct BlockQueue {
-    width: usize,
-    time: Vec<f64>,
-    block_min: Vec<f64>,
-    block_arg: Vec<u32>,
-}
-
-impl EventQueue for BlockQueue {
-    fn with_slots(slots: usize) -> Self {
-        let width = ((slots as f64).sqrt().ceil() as usize).max(4);
-        let blocks = slots.div_ceil(width).max(1);
-        BlockQueue {
-            width,
-            time: vec![f64::INFINITY; blocks * width],
-            block_min: vec![f64::INFINITY; blocks],
-            block_arg: (0..blocks as u32).map(|b| b * width as u32).collect(),
-        }
-    }
-
-    #[inline]
-    fn set(&mut self, slot: usize, t: f64) {
-        self.time[slot] = t;
-        let b = slot / self.width;
-        let start = b * self.width;
-        let (mut best, mut arg) = (f64::INFINITY, start);
-        for (k, &v) in self.time[start..start + self.width].iter().enumerate() {
-            if v < best {
-                best = v;
-                arg = start + k;
-            }
-        }
-        self.block_min[b] = best;
-        self.block_arg[b] = arg as u32;
-    }
-
-    #[inline]
-    fn min(&mut self) -> (usize, f64) {
-        let (mut best, mut b) = (f64::INFINITY, 0);
-        for (k, &v) in self.block_min.iter().enumerate() {
-            if v < best {
-                best = v;
-                b = k;
-            }
-        }
-        (self.block_arg[b] as usize, best)
-    }
-}
-
 /// From this many slots (items and standby blocks) on, the simulator uses
-/// the [`CalendarQueue`]; below, the [`BlockQueue`].
-pub(crate) const CALENDAR_FROM_SLOTS: usize = 1024;
-
-/// From this many slots on, the [`HeapQueue`] (a binary heap): the
-/// calendar's lead is gone at 10^5 slots, and the heap has no bad case.
-pub(crate) const HEAP_FROM_SLOTS: usize = 65_536;
+/// the [`WindowQueue`]; below, the [`BlockQueue`].
+pub(crate) const WINDOW_FROM_SLOTS: usize = 512;
 
 /// The event queues the simulator chooses from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum QueueKind {
     Blocks,
-    Calendar,
-    Heap,
+    Window,
 }
 
 /// The queue for a model, by its number of slots.
 pub(crate) fn queue_for(m: &Model) -> QueueKind {
     match m.n_items() + m.standbys.len() {
-        n if n < CALENDAR_FROM_SLOTS => QueueKind::Blocks,
-        n if n < HEAP_FROM_SLOTS => QueueKind::Calendar,
-        _ => QueueKind::Heap,
+        n if n < WINDOW_FROM_SLOTS => QueueKind::Blocks,
+        _ => QueueKind::Window,
     }
 }
 
-/// An indexed `D`-ary min-heap of the slots by (time, slot): an update
-/// moves one entry up or down the heap, O(log n); the minimum is at the
-/// root. Entries carry their times, so a comparison loads no other array.
-/// `D = 2` is the binary heap; with `D = 4` the four children of an entry
-/// are 64 bytes side by side (about one cache line) and the heap is half
-/// as deep, so a sift down the whole heap touches half the lines.
-pub(crate) struct HeapQueue<const D: usize = 2> {
-    /// (time, slot) in heap order.
-    heap: Vec<(f64, u32)>,
-    /// Position of each slot in `heap`.
-    pos: Vec<u32>,
-}
-
-/// The 4-ary heap (measured, not used: no faster than the binary one).
-#[cfg(test)]
-pub(crate) type QuadHeapQueue = HeapQueue<4>;
-
-#[inline]
-fn before(a: (f64, u32), b: (f64, u32)) -> bool {
-    a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
-}
-
-impl<const D: usize> HeapQueue<D> {
-    #[inline]
-    fn sift_up(&mut self, mut i: usize, e: (f64, u32)) {
-        while i > 0 {
-            let parent = (i - 1) / D;
-            let p = self.heap[parent];
-            if !before(e, p) {
-                break;
-            }
-            self.heap[i] = p;
-            self.pos[p.1 as usize] = i as u32;
-            i = parent;
-        }
-        self.heap[i] = e;
-        self.pos[e.1 as usize] = i as u32;
+/// Asks the processor to bring `r`'s cache line in (a hint; no effect on
+/// results).
+#[inline(always)]
+fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` needs SSE, which every x86_64 processor has;
+    // a prefetch never faults, and `r` is a valid reference anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (r as *const T).cast(),
+        );
     }
-
-    #[inline]
-    fn sift_down(&mut self, mut i: usize, e: (f64, u32)) {
-        let n = self.heap.len();
-        loop {
-            let first = D * i + 1;
-            if first >= n {
-                break;
-            }
-            let mut c = first;
-            let mut child = self.heap[first];
-            for k in first + 1..(first + D).min(n) {
-                let h = self.heap[k];
-                if before(h, child) {
-                    c = k;
-                    child = h;
-                }
-            }
-            if !before(child, e) {
-                break;
-            }
-            self.heap[i] = child;
-            self.pos[child.1 as usize] = i as u32;
-            i = c;
-        }
-        self.heap[i] = e;
-        self.pos[e.1 as usize] = i as u32;
-    }
-}
-
-impl<const D: usize> EventQueue for HeapQueue<D> {
-    fn with_slots(slots: usize) -> Self {
-        let slots = slots.max(1);
-        HeapQueue {
-            heap: (0..slots as u32).map(|s| (f64::INFINITY, s)).collect(),
-            pos: (0..slots as u32).collect(),
-        }
-    }
-
-    #[inline]
-    fn set(&mut self, slot: usize, t: f64) {
-        let i = self.pos[slot] as usize;
-        let old = self.heap[i].0;
-        let e = (t, slot as u32);
-        if t < old {
-            self.sift_up(i, e);
-        } else if t > old {
-            self.sift_down(i, e);
-        }
-    }
-
-    #[inline]
-    fn min(&mut self) -> (usize, f64) {
-        let (t, s) = self.heap[0];
-        (s as usize, t)
-    }
-}
-
-/// A tournament (winner) tree over the slots: leaves at fixed places,
-/// each inner entry the earliest (time, slot) of the two below it. An
-/// update walks from its leaf to the root, stopping where the winner no
-/// longer changes; no slot ever moves, so there is no position table to
-/// write on each step (the heap writes one a level). Measured, not used:
-/// no faster than the binary heap (0.95x to 1.04x).
-#[cfg(test)]
-pub(crate) struct TreeQueue {
-    /// `tree[1]` is the root; the children of `k` are `2k` and `2k + 1`;
-    /// slot `s` is the leaf `leaves + s`.
-    tree: Vec<(f64, u32)>,
-    leaves: usize,
-}
-
-#[cfg(test)]
-impl EventQueue for TreeQueue {
-    fn with_slots(slots: usize) -> Self {
-        let leaves = slots.max(2).next_power_of_two();
-        let mut tree = vec![(f64::INFINITY, 0u32); 2 * leaves];
-        for s in 0..leaves {
-            tree[leaves + s] = (f64::INFINITY, s as u32);
-        }
-        for k in (1..leaves).rev() {
-            tree[k] = tree[2 * k];
-        }
-        TreeQueue { tree, leaves }
-    }
-
-    #[inline]
-    fn set(&mut self, slot: usize, t: f64) {
-        let mut k = self.leaves + slot;
-        self.tree[k] = (t, slot as u32);
-        while k > 1 {
-            let sibling = self.tree[k ^ 1];
-            let mine = self.tree[k];
-            let win = if before(sibling, mine) { sibling } else { mine };
-            k /= 2;
-            let old = self.tree[k];
-            if old.0 == win.0 && old.1 == win.1 {
-                break;
-            }
-            self.tree[k] = win;
-        }
-    }
-
-    #[inline]
-    fn min(&mut self) -> (usize, f64) {
-        let (t, s) = self.tree[1];
-        (s as usize, t)
-    }
-}
-
-/// A calendar queue (R. Brown, "Calendar queues", CACM 31(10), 1988): the
-/// time axis in days of `width` seconds, day `d` kept in bucket
-/// `d mod buckets`. A bucket is one cache line of up to [`LINE`] (time,
-/// slot) pairs, unsorted; a slot that finds its bucket full goes to an
-/// overflow heap (many takeovers timed at one instant, after a zone
-/// fails, share a day whatever the width). The earliest slot is
-/// in the first day from the current one whose bucket (or the overflow's
-/// earliest) holds a slot of that very day; a whole year (every bucket)
-/// without one falls back to a direct search. Slots at infinity are in no
-/// bucket. An event reads the current day's line (hot: every look-up
-/// reads it) and writes one line where its next time falls; the binary
-/// heap walks down about log2(n) entries.
-///
-/// The width follows the events: set from the spread of the times at the
-/// first look-up, then every `slots` look-ups to about the mean gap
-/// between successive events (about one event a day: a line rarely
-/// fills), the buckets rebuilt when it is off by more than a factor of
-/// two. Buckets: the slots rounded up to a power of two.
-pub(crate) struct CalendarQueue {
-    /// Each slot's time.
-    time: Vec<f64>,
-    lines: Vec<Line>,
-    mask: u64,
-    width: f64,
-    inv_width: f64,
-    /// The current day: no finite slot is earlier.
-    day: u64,
-    /// Slots at a finite time.
-    finite: usize,
-    /// Slots whose bucket was full (the others at infinity there).
-    overflow: HeapQueue,
-    /// How many.
-    overflowed: usize,
-    /// Overflow after the last rebuild for crowding: another waits until
-    /// it doubles (ties do not spread out).
-    overflow_floor: usize,
-    /// The width is set afresh from the pending times at the next look-up:
-    /// at the start, after a slot was set before the current day (a new
-    /// run), or when the overflow grows (the events came closer: a warm-up
-    /// of part of the items ended).
-    stale: bool,
-    /// Look-ups since the width was set from the pending times.
-    since_calibration: usize,
-    /// Look-ups since the width was checked, and the time then.
-    looks: usize,
-    since_t: f64,
-}
-
-/// Pairs in a calendar bucket: five times and five slots fill a 64-byte
-/// line with the count.
-const LINE: usize = 5;
-
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct Line {
-    time: [f64; LINE],
-    slot: [u32; LINE],
-    len: u32,
-}
-
-const NIL: u32 = u32::MAX;
-
-impl CalendarQueue {
-    #[inline]
-    fn day_of(&self, t: f64) -> u64 {
-        // Saturates (a huge time is in the last day); monotone in `t`.
-        (t * self.inv_width) as u64
-    }
-
-    #[inline]
-    fn insert(&mut self, slot: usize, t: f64) {
-        let b = (self.day_of(t) & self.mask) as usize;
-        let line = &mut self.lines[b];
-        let n = line.len as usize;
-        if n < LINE {
-            line.time[n] = t;
-            line.slot[n] = slot as u32;
-            line.len += 1;
-        } else {
-            self.overflow.set(slot, t);
-            self.overflowed += 1;
-        }
-    }
-
-    #[inline]
-    fn remove(&mut self, slot: usize, t: f64) {
-        let b = (self.day_of(t) & self.mask) as usize;
-        let line = &mut self.lines[b];
-        let n = line.len as usize;
-        if let Some(k) = line.slot[..n].iter().position(|&s| s == slot as u32) {
-            line.time[k] = line.time[n - 1];
-            line.slot[k] = line.slot[n - 1];
-            line.len -= 1;
-            return;
-        }
-        // Not in its bucket: in the overflow.
-        self.overflow.set(slot, f64::INFINITY);
-        self.overflowed -= 1;
-    }
-
-    /// Rebuilds the buckets for days of `width` seconds.
-    fn rebuild(&mut self, width: f64) {
-        let width = if width.is_finite() && width > 0.0 {
-            width
-        } else {
-            1.0
-        };
-        self.width = width;
-        self.inv_width = 1.0 / width;
-        self.lines.iter_mut().for_each(|l| l.len = 0);
-        if self.overflowed > 0 {
-            for slot in 0..self.time.len() {
-                if self.overflow.heap[self.overflow.pos[slot] as usize].0 < f64::INFINITY {
-                    self.overflow.set(slot, f64::INFINITY);
-                }
-            }
-            self.overflowed = 0;
-        }
-        let mut earliest = f64::INFINITY;
-        for slot in 0..self.time.len() {
-            let t = self.time[slot];
-            if t < f64::INFINITY {
-                earliest = earliest.min(t);
-                self.insert(slot, t);
-            }
-        }
-        self.day = if earliest < f64::INFINITY {
-            self.day_of(earliest)
-        } else {
-            0
-        };
-    }
-
-    /// The width from the pending times: about the mean gap between
-    /// events, read off their spread (for exponential times of mean `mu`
-    /// over `n` slots, `mu` above the earliest on average: a gap of
-    /// `mu / n` at the front between failures, half that with the
-    /// repairs).
-    fn calibrate(&mut self) {
-        let (mut lo, mut sum, mut n) = (f64::INFINITY, 0.0, 0usize);
-        for &t in &self.time {
-            if t < f64::INFINITY {
-                lo = lo.min(t);
-                sum += t;
-                n += 1;
-            }
-        }
-        self.stale = false;
-        self.since_calibration = 0;
-        self.looks = 0;
-        self.since_t = lo;
-        if n > 0 {
-            // Half the gap: an alternating item's failure brings its repair.
-            let spread = sum / n as f64 - lo;
-            self.rebuild(0.5 * spread / n as f64);
-        }
-    }
-
-    /// The earliest finite slot by a direct search (ties: the lowest).
-    fn search(&self) -> (usize, f64) {
-        let mut best = (f64::INFINITY, 0usize);
-        for (slot, &t) in self.time.iter().enumerate() {
-            if t < best.0 {
-                best = (t, slot);
-            }
-        }
-        (best.1, best.0)
-    }
-}
-
-impl EventQueue for CalendarQueue {
-    fn with_slots(slots: usize) -> Self {
-        let buckets = slots.max(2).next_power_of_two();
-        CalendarQueue {
-            time: vec![f64::INFINITY; slots.max(1)],
-            lines: vec![
-                Line {
-                    time: [0.0; LINE],
-                    slot: [0; LINE],
-                    len: 0,
-                };
-                buckets
-            ],
-            mask: buckets as u64 - 1,
-            width: 1.0,
-            inv_width: 1.0,
-            day: 0,
-            finite: 0,
-            overflow: HeapQueue::with_slots(slots),
-            overflowed: 0,
-            overflow_floor: 0,
-            stale: true,
-            since_calibration: 0,
-            looks: 0,
-            since_t: 0.0,
-        }
-    }
-
-    #[inline]
-    fn set(&mut self, slot: usize, t: f64) {
-        let old = self.time[slot];
-        if old < f64::INFINITY {
-            self.remove(slot, old);
-            self.finite -= 1;
-        }
-        self.time[slot] = t;
-        if t < f64::INFINITY {
-            self.insert(slot, t);
-            self.finite += 1;
-            let d = self.day_of(t);
-            if d < self.day {
-                self.day = d;
-                self.stale = true;
-            }
-        }
-    }
-
-    fn min(&mut self) -> (usize, f64) {
-        if self.finite == 0 {
-            return (0, f64::INFINITY);
-        }
-        // Crowded: many slots in full buckets (not again until the
-        // overflow doubles: ties share a day whatever the width).
-        if self.stale
-            || (self.overflowed > 8 + self.finite / 64 + 2 * self.overflow_floor
-                && self.since_calibration >= 64)
-        {
-            self.calibrate();
-            self.overflow_floor = self.overflowed;
-        }
-        self.since_calibration += 1;
-        self.looks += 1;
-        if self.looks >= self.time.len().max(64) {
-            // The mean gap between the events of the last look-ups.
-            let now = self.day as f64 * self.width;
-            let gap = (now - self.since_t) / self.looks as f64;
-            self.looks = 0;
-            self.since_t = now;
-            if gap > 0.0 && !(0.5 * self.width..=2.0 * self.width).contains(&gap) {
-                self.rebuild(gap);
-            }
-        }
-        for _ in 0..=self.mask {
-            let line = &self.lines[(self.day & self.mask) as usize];
-            let mut best = (f64::INFINITY, NIL);
-            for k in 0..line.len as usize {
-                let e = (line.time[k], line.slot[k]);
-                if self.day_of(e.0) == self.day && before(e, best) {
-                    best = e;
-                }
-            }
-            if self.overflowed > 0 {
-                let (s, t) = self.overflow.min();
-                let e = (t, s as u32);
-                if self.day_of(t) == self.day && before(e, best) {
-                    best = e;
-                }
-            }
-            if best.1 != NIL {
-                return (best.1 as usize, best.0);
-            }
-            self.day += 1;
-        }
-        // A year without an event: jump to the earliest.
-        let (slot, t) = self.search();
-        self.day = self.day_of(t);
-        (slot, t)
-    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
 }
 
 /// An item's random stream with the static facts an event of it reads,
@@ -1028,6 +580,7 @@ struct ItemSlot {
 /// where its parents are listed), side by side.
 struct NodeSlot {
     kind: Kind,
+    level: u32,
     up_count: u32,
     parents_at: u32,
     parents_end: u32,
@@ -1036,14 +589,20 @@ struct NodeSlot {
 }
 
 /// Reusable state for the trajectories of one chunk.
-pub(crate) struct Runner<'m, Q: EventQueue = HeapQueue> {
+pub(crate) struct Runner<'m, Q: EventQueue = WindowQueue> {
     m: &'m Model,
     /// Each node's state, with its kind and parents beside it.
     nodes: Vec<NodeSlot>,
     mode: Vec<Mode>,
     tree: Q,
-    /// Dirty nodes to re-evaluate, a min-heap by node index (children first).
-    dirty: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
+    /// Dirty nodes to re-evaluate, by level (children first): a parent is
+    /// always a level above its children, so the levels are emptied in
+    /// order and every node sees its children settled.
+    dirty: Vec<Vec<u32>>,
+    /// The lowest and highest levels holding dirty nodes (`usize::MAX`
+    /// and 0: none).
+    dirty_lo: usize,
+    dirty_hi: usize,
     /// Each item's stream with what an event of it reads.
     items: Vec<ItemSlot>,
     /// Each standby block's stream.
@@ -1067,6 +626,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             nodes: (0..n)
                 .map(|i| NodeSlot {
                     kind: m.kind[i],
+                    level: m.level[i],
                     up_count: 0,
                     parents_at: m.parent_start[i],
                     parents_end: m.parent_start[i + 1],
@@ -1076,7 +636,9 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 .collect(),
             mode: vec![Mode::NoneUp; m.standbys.len()],
             tree: Q::with_slots(m.n_items() + m.standbys.len()),
-            dirty: std::collections::BinaryHeap::with_capacity(n),
+            dirty: vec![Vec::new(); m.levels],
+            dirty_lo: usize::MAX,
+            dirty_hi: 0,
             items: (0..m.n_items())
                 .map(|i| ItemSlot {
                     rng: Xoshiro256PlusPlus::seed_from_u64(mix(base ^ m.keys[i])),
@@ -1144,6 +706,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             if t >= end {
                 break;
             }
+            self.fetch_ahead();
             self.step::<false>(slot, t);
             let now_up = self.nodes[root].up;
             if now_up != sys_up {
@@ -1164,6 +727,21 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             r.longest = r.longest.max(d);
         }
         r
+    }
+
+    /// Brings the records of the next few events (an item's stream and
+    /// its node) into the cache while this one is handled, as far as the
+    /// queue knows them.
+    #[inline]
+    fn fetch_ahead(&self) {
+        for k in 1..=4 {
+            if let Some(s) = self.tree.ahead(k)
+                && let Some(it) = self.items.get(s)
+            {
+                prefetch(it);
+                prefetch(&self.nodes[self.m.item_node[s] as usize]);
+            }
+        }
     }
 
     /// One event and its consequences.
@@ -1335,7 +913,9 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 }
             }
         }
-        self.dirty.clear();
+        self.dirty.iter_mut().for_each(Vec::clear);
+        self.dirty_lo = usize::MAX;
+        self.dirty_hi = 0;
     }
 
     #[inline]
@@ -1372,16 +952,31 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
             } else {
                 self.nodes[p].up_count -= 1;
             }
-            if !self.nodes[p].queued {
-                self.nodes[p].queued = true;
-                self.dirty.push(std::cmp::Reverse(p as u32));
-            }
+            self.enqueue(p);
+        }
+    }
+
+    /// Marks node `n` for re-evaluation (once).
+    #[inline]
+    fn enqueue(&mut self, n: usize) {
+        let node = &mut self.nodes[n];
+        if !node.queued {
+            node.queued = true;
+            let l = node.level as usize;
+            self.dirty[l].push(n as u32);
+            self.dirty_lo = self.dirty_lo.min(l);
+            self.dirty_hi = self.dirty_hi.max(l);
         }
     }
 
     /// Re-evaluates dirty nodes, children before parents.
     fn propagate<const WARM: bool>(&mut self, t: f64) {
-        while let Some(std::cmp::Reverse(n)) = self.dirty.pop() {
+        let mut l = self.dirty_lo;
+        while l <= self.dirty_hi {
+            let Some(n) = self.dirty[l].pop() else {
+                l += 1;
+                continue;
+            };
             let n = n as usize;
             self.nodes[n].queued = false;
             let (kind, count) = (self.nodes[n].kind, self.nodes[n].up_count);
@@ -1394,6 +989,8 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
                 self.set_node::<WARM>(n, now);
             }
         }
+        self.dirty_lo = usize::MAX;
+        self.dirty_hi = 0;
     }
 
     /// The standby state machine of docs/model.md, driven by its members'
@@ -1525,11 +1122,7 @@ impl<'m, Q: EventQueue> Runner<'m, Q> {
         }
         // The block's state, and with `revert` a move back, are settled
         // with its members' when the change propagates.
-        let node = self.m.standby_node[s] as usize;
-        if !self.nodes[node].queued {
-            self.nodes[node].queued = true;
-            self.dirty.push(std::cmp::Reverse(node as u32));
-        }
+        self.enqueue(self.m.standby_node[s] as usize);
     }
 }
 
@@ -1614,6 +1207,8 @@ mod queue_tests {
             let calendar = runs::<CalendarQueue>(&m, 200, crate::YEAR_S);
             let quad = runs::<QuadHeapQueue>(&m, 200, crate::YEAR_S);
             let tree = runs::<TreeQueue>(&m, 200, crate::YEAR_S);
+            let window = runs::<WindowQueue>(&m, 200, crate::YEAR_S);
+            assert_eq!(block, window, "{name}");
             assert_eq!(block, quad, "{name}");
             assert_eq!(block, tree, "{name}");
             assert_eq!(block, heap, "{name}");
@@ -1636,6 +1231,7 @@ mod queue_tests {
                 CalendarQueue,
                 QuadHeapQueue,
                 TreeQueue,
+                WindowQueue,
             );
             let mut q: Queues = (
                 BlockQueue::with_slots(slots),
@@ -1643,6 +1239,7 @@ mod queue_tests {
                 CalendarQueue::with_slots(slots),
                 QuadHeapQueue::with_slots(slots),
                 TreeQueue::with_slots(slots),
+                WindowQueue::with_slots(slots),
             );
             let set = |q: &mut Queues, s: usize, t: f64| {
                 q.0.set(s, t);
@@ -1650,6 +1247,7 @@ mod queue_tests {
                 q.2.set(s, t);
                 q.3.set(s, t);
                 q.4.set(s, t);
+                q.5.set(s, t);
             };
             for s in 0..slots {
                 if rng.random::<f64>() < 0.9 {
@@ -1664,6 +1262,7 @@ mod queue_tests {
                 assert_eq!((sb, tb), q.2.min(), "{slots} slots, step {step}");
                 assert_eq!((sb, tb), q.3.min(), "{slots} slots, step {step}");
                 assert_eq!((sb, tb), q.4.min(), "{slots} slots, step {step}");
+                assert_eq!((sb, tb), q.5.min(), "{slots} slots, step {step}");
                 let now = if tb.is_finite() { tb } else { 0.0 };
                 let u = rng.random::<f64>();
                 let t = if step == 10 * slots {
@@ -1705,42 +1304,51 @@ mod queue_tests {
     #[test]
     #[ignore = "a measurement: prints runs per second of each queue"]
     fn queue_speed_on_sys100k() {
-        for cells in [2usize, 5, 10, 20, 50, 200, 1_000] {
+        // `QUEUE_SPEED_CELLS=1000,200` measures those sizes only.
+        let cells: Vec<usize> = std::env::var("QUEUE_SPEED_CELLS").map_or_else(
+            |_| vec![2, 5, 10, 20, 50, 200, 1_000],
+            |v| v.split(',').filter_map(|c| c.trim().parse().ok()).collect(),
+        );
+        for cells in cells {
             let sys = System::from_str("sys100k.toml", &sys100k::sys100k_toml(cells))
                 .expect("sys100k loads");
             let mut m = Model::new(&sys);
             m.set_start(&sys, crate::YEAR_S);
-            let n = (3_000 / cells).max(3);
+            let n = (3_000 / cells).max(6);
             let time = |f: &dyn Fn() -> Vec<RunResult>, best: &mut f64| {
                 let t = std::time::Instant::now();
                 let r = f();
                 *best = best.min(t.elapsed().as_secs_f64());
                 r
             };
-            let [mut ta, mut tb, mut tc, mut td, mut te] = [f64::INFINITY; 5];
+            let [mut ta, mut tb, mut tc, mut td, mut te, mut tw] = [f64::INFINITY; 6];
             for _ in 0..5 {
                 let a = time(&|| runs::<BlockQueue>(&m, n, crate::YEAR_S), &mut ta);
                 let b = time(&|| runs::<HeapQueue>(&m, n, crate::YEAR_S), &mut tb);
                 let c = time(&|| runs::<CalendarQueue>(&m, n, crate::YEAR_S), &mut tc);
                 let d = time(&|| runs::<QuadHeapQueue>(&m, n, crate::YEAR_S), &mut td);
                 let e = time(&|| runs::<TreeQueue>(&m, n, crate::YEAR_S), &mut te);
+                let w = time(&|| runs::<WindowQueue>(&m, n, crate::YEAR_S), &mut tw);
                 assert_eq!(a, e);
                 assert_eq!(a, b);
                 assert_eq!(a, c);
                 assert_eq!(a, d);
+                assert_eq!(a, w);
             }
             println!(
-                "{cells} cells ({} slots), {n} runs of one year, one thread, runs/s: sqrt(n) blocks {:.2}, binary heap {:.2}, 4-ary heap {:.2}, calendar {:.2}, tournament tree {:.2}; against the binary heap: blocks {:.2}x, 4-ary {:.2}x, calendar {:.2}x, tree {:.2}x",
+                "{cells} cells ({} slots), {n} runs of one year, one thread, runs/s: sqrt(n) blocks {:.2}, binary heap {:.2}, 4-ary heap {:.2}, calendar {:.2}, tournament tree {:.2}, window {:.2}; against the binary heap: blocks {:.2}x, 4-ary {:.2}x, calendar {:.2}x, tree {:.2}x, window {:.2}x",
                 m.n_items() + m.standbys.len(),
                 n as f64 / ta,
                 n as f64 / tb,
                 n as f64 / td,
                 n as f64 / tc,
                 n as f64 / te,
+                n as f64 / tw,
                 tb / ta,
                 tb / td,
                 tb / tc,
-                tb / te
+                tb / te,
+                tb / tw
             );
         }
     }
