@@ -26,7 +26,7 @@ use crate::value::target::Target;
 use queue::{BlockQueue, EventQueue, WindowQueue};
 pub use stats::{BINS_PER_DECADE, ExactSum, FLOOR_S, Stats};
 pub use trajectory::RunResult;
-use trajectory::{Model, QueueKind, Runner};
+use trajectory::{Dirty, HeapDirty, LevelDirty, Model, QueueKind, Runner};
 
 /// Runs in one chunk: one seed, one task for a thread.
 pub const CHUNK_RUNS: u64 = 500;
@@ -519,8 +519,8 @@ pub fn run_downtimes(sys: &System, cfg: &SimulationConfig) -> Result<Vec<f64>, E
             .map(|c| {
                 let n = ((c + 1) * CHUNK_RUNS).min(cfg.runs) - c * CHUNK_RUNS;
                 match queue {
-                    QueueKind::Blocks => p.chunk_downtimes::<BlockQueue>(c, n),
-                    QueueKind::Window => p.chunk_downtimes::<WindowQueue>(c, n),
+                    QueueKind::Blocks => p.chunk_downtimes::<BlockQueue, HeapDirty>(c, n),
+                    QueueKind::Window => p.chunk_downtimes::<WindowQueue, LevelDirty>(c, n),
                 }
             })
             .collect()
@@ -603,16 +603,16 @@ impl<'a> Prepared<'a> {
 
     /// The statistics of the `n` runs of chunk `c`.
     /// The downtime of each run of chunk `c` (`n` runs), in order.
-    fn chunk_downtimes<Q: EventQueue>(&self, c: u64, n: u64) -> Vec<f64> {
-        let mut runner: Runner<Q> = Runner::new(&self.model, self.cfg.seed, c);
+    fn chunk_downtimes<Q: EventQueue, D: Dirty>(&self, c: u64, n: u64) -> Vec<f64> {
+        let mut runner: Runner<Q, D> = Runner::new(&self.model, self.cfg.seed, c);
         (0..n)
             .map(|_| runner.run(self.cfg.mission_s).downtime)
             .collect()
     }
 
-    fn chunk<Q: EventQueue>(&self, c: u64, n: u64) -> Stats {
+    fn chunk<Q: EventQueue, D: Dirty>(&self, c: u64, n: u64) -> Stats {
         let mut acc = Stats::new(self.cfg.mission_s, self.budget);
-        let mut runner: Runner<Q> = Runner::new(&self.model, self.cfg.seed, c);
+        let mut runner: Runner<Q, D> = Runner::new(&self.model, self.cfg.seed, c);
         for _ in 0..n {
             acc.add(&runner.run(self.cfg.mission_s), 1.0);
         }
@@ -653,8 +653,8 @@ impl<'a> Prepared<'a> {
                 }
                 let n = ((c + 1) * CHUNK_RUNS).min(limit) - c * CHUNK_RUNS;
                 let acc = match trajectory::queue_for(&self.model) {
-                    QueueKind::Blocks => self.chunk::<BlockQueue>(c, n),
-                    QueueKind::Window => self.chunk::<WindowQueue>(c, n),
+                    QueueKind::Blocks => self.chunk::<BlockQueue, HeapDirty>(c, n),
+                    QueueKind::Window => self.chunk::<WindowQueue, LevelDirty>(c, n),
                 };
                 let total = done.fetch_add(n, Ordering::Relaxed) + n;
                 if let Some(p) = progress {
