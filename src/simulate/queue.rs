@@ -24,6 +24,22 @@ pub(crate) trait EventQueue {
     }
 }
 
+/// Asks the processor to bring `r`'s cache line in (a hint; no effect on
+/// results).
+#[inline(always)]
+pub(crate) fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` needs SSE, which every x86_64 processor has;
+    // a prefetch never faults, and `r` is a valid reference anyway.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            (r as *const T).cast(),
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
 /// Next-event times of fixed slots, in blocks of about sqrt(n) slots with
 /// each block's minimum kept: an update rescans one block and a look-up
 /// scans the block minima, short independent loops instead of a chain of

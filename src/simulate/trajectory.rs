@@ -34,7 +34,7 @@ use crate::markov;
 use crate::model::system::{Node, Owner, System};
 #[cfg(test)]
 use crate::simulate::queue::{BlockQueue, CalendarQueue, HeapQueue, QuadHeapQueue, TreeQueue};
-use crate::simulate::queue::{EventQueue, WindowQueue};
+use crate::simulate::queue::{EventQueue, WindowQueue, prefetch};
 use crate::simulate::sampler::Sampler;
 
 /// What one trajectory (one run, one mission) yields.
@@ -549,22 +549,6 @@ pub(crate) fn queue_for(m: &Model) -> QueueKind {
         n if n < WINDOW_FROM_SLOTS => QueueKind::Blocks,
         _ => QueueKind::Window,
     }
-}
-
-/// Asks the processor to bring `r`'s cache line in (a hint; no effect on
-/// results).
-#[inline(always)]
-fn prefetch<T>(r: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `_mm_prefetch` needs SSE, which every x86_64 processor has;
-    // a prefetch never faults, and `r` is a valid reference anyway.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            (r as *const T).cast(),
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = r;
 }
 
 /// An item's random stream with the static facts an event of it reads,
