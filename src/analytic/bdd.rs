@@ -159,7 +159,7 @@ impl Manager {
     }
 
     /// Doubles the unique table, and the computed table up to
-    /// [`MAX_CACHE`] (forgetting its entries).
+    /// [`MAX_CACHE`] (keeping its entries).
     fn grow(&mut self) {
         let size = 2 * self.unique.len();
         let mask = size - 1;
@@ -175,7 +175,13 @@ impl Manager {
         self.unique = unique;
         let cache = (size / 4).min(MAX_CACHE);
         if cache > self.ite_cache.len() {
-            self.ite_cache = vec![[0; 4]; cache];
+            // The entries kept (every node stays valid), each in its slot
+            // of the larger table.
+            let mut ite_cache = vec![[0u32; 4]; cache];
+            for e in self.ite_cache.iter().filter(|e| e[0] != 0) {
+                ite_cache[hash3(e[0], e[1], e[2]) as usize & (cache - 1)] = *e;
+            }
+            self.ite_cache = ite_cache;
         }
     }
 
