@@ -2,6 +2,7 @@
 //! the compiled [`System`].
 
 pub(crate) mod check;
+mod quick;
 pub(crate) mod spec;
 pub mod system;
 
