@@ -15,7 +15,8 @@ RUNS=${1:-5}
 command -v scram >/dev/null || { echo "scram not found: apt-get install -y scram" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time (GNU time) not found" >&2; exit 2; }
 cargo build --release --quiet --bin fivenines
-FN=target/release/fivenines
+# FIVENINES=path/to/binary compares another build (an older one, say).
+FN=${FIVENINES:-target/release/fivenines}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 I=benches/scram/inputs

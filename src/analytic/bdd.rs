@@ -37,12 +37,14 @@ struct Node {
 pub(crate) struct Manager {
     nodes: Vec<Node>,
     /// The unique table: open addressing with linear probing, at most
-    /// half full; a slot holds a node id in its low half and its hash's
-    /// high half above (0: empty; the terminals are never in it).
+    /// three quarters full (less memory to touch than at half, and the
+    /// tags keep most longer probes from reading a node); a slot holds a
+    /// node id in its low half and its hash's high half above (0: empty;
+    /// the terminals are never in it).
     unique: Vec<u64>,
     /// The computed table: lossy, direct-mapped `(f, g, h) -> result`
     /// (`f == 0`: empty; a stored `f` is never a terminal), as many
-    /// entries as the unique table has slots over four, up to
+    /// entries as the unique table has slots over two, up to
     /// [`MAX_CACHE`], so its memory stays bounded. All zeros when made:
     /// its pages are only touched when used.
     ite_cache: Vec<[u32; 4]>,
@@ -78,7 +80,7 @@ impl Manager {
         Manager {
             nodes: vec![terminal(FALSE), terminal(TRUE)],
             unique: vec![0u64; MIN_CACHE],
-            ite_cache: vec![[0; 4]; MIN_CACHE / 4],
+            ite_cache: vec![[0; 4]; MIN_CACHE / 2],
             cache_stores: 0,
             limit,
             overflow: false,
@@ -152,14 +154,14 @@ impl Manager {
             deepest,
         });
         self.unique[i] = tag | u64::from(id);
-        if 2 * self.nodes.len() > self.unique.len() {
+        if 4 * self.nodes.len() > 3 * self.unique.len() {
             self.grow();
         }
         id
     }
 
     /// Doubles the unique table, and the computed table up to
-    /// [`MAX_CACHE`] (forgetting its entries).
+    /// [`MAX_CACHE`] (keeping its entries).
     fn grow(&mut self) {
         let size = 2 * self.unique.len();
         let mask = size - 1;
@@ -173,9 +175,15 @@ impl Manager {
             unique[i] = e;
         }
         self.unique = unique;
-        let cache = (size / 4).min(MAX_CACHE);
+        let cache = (size / 2).min(MAX_CACHE);
         if cache > self.ite_cache.len() {
-            self.ite_cache = vec![[0; 4]; cache];
+            // The entries kept (every node stays valid), each in its slot
+            // of the larger table.
+            let mut ite_cache = vec![[0u32; 4]; cache];
+            for e in self.ite_cache.iter().filter(|e| e[0] != 0) {
+                ite_cache[hash3(e[0], e[1], e[2]) as usize & (cache - 1)] = *e;
+            }
+            self.ite_cache = ite_cache;
         }
     }
 

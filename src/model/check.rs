@@ -16,7 +16,7 @@
 //! recursion deep, and every phase is linear in the size of the model (name
 //! look-ups are hashed, cycles found in one pass).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
 use crate::catalog::{self, Profile, Role};
@@ -113,8 +113,9 @@ impl<'s> Names<'s> {
     /// Registers every domain, component and block; reports duplicates.
     fn collect(spec: &'s Spec, issues: &mut Vec<Issue>) -> Names<'s> {
         let mut names = Names {
-            map: HashMap::with_capacity(
+            map: HashMap::with_capacity_and_hasher(
                 spec.domains.len() + spec.components.len() + spec.blocks.len(),
+                Default::default(),
             ),
             suggestions_left: std::cell::Cell::new(SUGGEST_BUDGET),
         };
@@ -387,7 +388,8 @@ fn check_blocks(
                 });
             }
         }
-        let mut seen: HashMap<&str, &Sp<String>> = HashMap::with_capacity(b.members.len());
+        let mut seen: HashMap<&str, &Sp<String>> =
+            HashMap::with_capacity_and_hasher(b.members.len(), Default::default());
         for m in &b.members {
             if let Some(first) = seen.insert(m.v.as_str(), m) {
                 issues.push(
@@ -1269,7 +1271,7 @@ fn catalog_notes(sys: &System) -> Vec<Finding> {
 }
 
 /// Parts of the model the system does not depend on.
-fn unused_warnings(sys: &System, alternatives: &std::collections::HashSet<&str>) -> Vec<Finding> {
+fn unused_warnings(sys: &System, alternatives: &HashSet<&str>) -> Vec<Finding> {
     let used = sys.used_nodes();
     let mut out = Vec::new();
     let mut unused = |kind: &str, name: &str, node: NodeId| {

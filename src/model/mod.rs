@@ -2,6 +2,7 @@
 //! the compiled [`System`].
 
 pub(crate) mod check;
+mod quick;
 pub(crate) mod spec;
 pub mod system;
 
@@ -71,7 +72,16 @@ impl System {
         text: &str,
         profile: Option<crate::catalog::Profile>,
     ) -> Result<System, ModelErrors> {
-        System::from_str_adjusted(file, text, &|spec| {
+        System::from_shared_in(file, Arc::new(text.to_string()), profile)
+    }
+
+    /// [`System::from_str_in`] of text already owned (not copied again).
+    fn from_shared_in(
+        file: &str,
+        text: Arc<String>,
+        profile: Option<crate::catalog::Profile>,
+    ) -> Result<System, ModelErrors> {
+        System::from_shared_adjusted(file, text, &|spec| {
             if let Some(p) = profile {
                 let span = spec.catalog.as_ref().map_or(0..0, |c| c.span.clone());
                 spec.catalog = Some(spec::Sp { v: p, span });
@@ -87,11 +97,20 @@ impl System {
         text: &str,
         adjust: &dyn Fn(&mut spec::Spec),
     ) -> Result<System, ModelErrors> {
+        System::from_shared_adjusted(file, Arc::new(text.to_string()), adjust)
+    }
+
+    /// [`System::from_str_adjusted`] of text already owned.
+    fn from_shared_adjusted(
+        file: &str,
+        shared: Arc<String>,
+        adjust: &dyn Fn(&mut spec::Spec),
+    ) -> Result<System, ModelErrors> {
         let stem = Path::new(file)
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or(file);
-        let shared = Arc::new(text.to_string());
+        let text: &str = &shared;
         let result = spec::read(text).and_then(|(mut spec, mut issues)| {
             adjust(&mut spec);
             let origin = Origin {
@@ -214,7 +233,7 @@ impl System {
         if let Some(nul) = text.find('\0') {
             return Err(Error::Model(not_text(file, text.as_bytes(), nul)));
         }
-        Ok(System::from_str_in(file, &text, profile)?)
+        Ok(System::from_shared_in(file, Arc::new(text), profile)?)
     }
 }
 

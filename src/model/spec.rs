@@ -141,7 +141,12 @@ pub(crate) const MAX_COUNT: u32 = 1_000_000;
 /// comes back even with problems (entries read in part), so that checking can
 /// report what else is wrong; it is `Err` only for invalid TOML.
 pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
-    let (doc, errors) = DeTable::parse_recoverable(text);
+    // Plain models quickly; anything else (errors included) by the toml
+    // crate, which gives every message.
+    let (doc, errors) = match super::quick::parse(text) {
+        Some(doc) => (doc, Vec::new()),
+        None => DeTable::parse_recoverable(text),
+    };
     if !errors.is_empty() {
         return Err(errors
             .iter()
@@ -190,23 +195,32 @@ pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
                 let Some(entries) = r.table(val, &format!("[{k}.NAME] tables")) else {
                     continue;
                 };
+                let body_what = format!("a table of {k} keys");
                 for (name, body) in entries.iter() {
                     let name = Sp {
                         v: name.get_ref().to_string(),
                         span: name.span(),
                     };
-                    let Some(body) = r.table(body, &format!("a table of {k} keys")) else {
+                    let Some(body) = r.table(body, &body_what) else {
                         continue;
                     };
                     let before = r.issues.len();
-                    let key = name.v.clone();
-                    match k {
-                        "component" => spec.components.push(r.component(name, body)),
-                        "domain" => spec.domains.push(r.domain(name, body)),
-                        _ => spec.blocks.push(r.block(name, body)),
-                    }
+                    let read = match k {
+                        "component" => {
+                            spec.components.push(r.component(name, body));
+                            &spec.components[spec.components.len() - 1].name
+                        }
+                        "domain" => {
+                            spec.domains.push(r.domain(name, body));
+                            &spec.domains[spec.domains.len() - 1].name
+                        }
+                        _ => {
+                            spec.blocks.push(r.block(name, body));
+                            &spec.blocks[spec.blocks.len() - 1].name
+                        }
+                    };
                     if r.issues.len() > before {
-                        spec.tainted.insert(key);
+                        spec.tainted.insert(read.v.clone());
                     }
                 }
             }
