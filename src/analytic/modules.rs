@@ -333,22 +333,8 @@ impl Modular {
                                 .collect()
                         })
                         .collect();
-                    // The two seeds' runs are independent: side by side
-                    // when a second thread can be had (the same results
-                    // either way).
-                    let heavy_rank = ranks_of(&walk(true));
-                    let ((a, span_a), (b, span_b)) = std::thread::scope(|s| {
-                        let heavy = std::thread::Builder::new()
-                            .spawn_scoped(s, || force(&edges, &heavy_rank))
-                            .ok();
-                        let light = force(&edges, &light_rank);
-                        let heavy = match heavy.map(|h| h.join()) {
-                            Some(Ok(r)) => r,
-                            Some(Err(panic)) => std::panic::resume_unwind(panic),
-                            None => force(&edges, &heavy_rank),
-                        };
-                        (light, heavy)
-                    });
+                    let (a, span_a) = force(&edges, &light_rank);
+                    let (b, span_b) = force(&edges, &ranks_of(&walk(true)));
                     // The heavy seed's only when clearly better (by 5%):
                     // the span is a coarse guide, and on SCRAM's benchmarks
                     // closer calls went the light seed's way.
