@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # SCRAM against fivenines on SCRAM's own benchmark inputs, whole process,
-# paired runs (one of each, alternately), median wall time and peak RSS.
+# paired runs (one of each, alternately): median wall time, and the peak
+# RSS of one more run of each under GNU time.
 #
 #   benches/scram/compare.sh [RUNS]        (default 5 pairs an input)
 #
 # Needs SCRAM (Debian: `apt-get install -y scram`), GNU time
-# (/usr/bin/time), python3 is not needed. Builds fivenines in release.
+# (/usr/bin/time) and bash 5; python3 is not needed. Builds fivenines in release.
 # Inputs: benches/scram/inputs (SCRAM's input/ files, see NOTICE); models:
 # benches/scram/models, made by examples/mef2model.rs (regenerate with
 # benches/scram/convert.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${1:-5}
+[ -n "${EPOCHREALTIME:-}" ] || { echo "needs bash 5 or later (\$EPOCHREALTIME)" >&2; exit 2; }
 command -v scram >/dev/null || { echo "scram not found: apt-get install -y scram" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time (GNU time) not found" >&2; exit 2; }
 cargo build --release --quiet --bin fivenines
@@ -36,14 +38,27 @@ for f in "$I"/Aralia/*.xml; do
   CASES+=("$b|$M/$b.toml|$f")
 done
 
-# run OUT CMD...: wall seconds and peak RSS (KiB) of one run
+# run OUT CMD...: wall microseconds of one run, read from bash's own
+# clock ($EPOCHREALTIME, no process of its own) just before the fork and
+# just after the wait: the tool's whole process and nothing else.
 run() {
   local out=$1; shift
   local t0 t1
-  t0=$(date +%s%N)
+  t0=${EPOCHREALTIME//[.,]/}
+  "$@" > "$out" 2>/dev/null || true
+  t1=${EPOCHREALTIME//[.,]/}
+  echo $(( t1 - t0 ))
+}
+# rss OUT CMD...: peak resident KiB of one run (GNU time, a run of its own:
+# GNU time's own fork and exec stay out of the timed runs). These runs
+# write the reports whose top probabilities are compared; the timed runs
+# write theirs to /dev/null (SCRAM's report with importances is 40 MB on
+# some inputs, and its write-back slowed the fivenines run after it by up
+# to 2x on this 2-core machine).
+rss() {
+  local out=$1; shift
   /usr/bin/time -f "%M" -o "$TMP/rss" "$@" > "$out" 2>/dev/null || true
-  t1=$(date +%s%N)
-  echo "$(( (t1 - t0) / 1000 )) $(tail -1 "$TMP/rss")"
+  tail -1 "$TMP/rss"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -54,11 +69,13 @@ for c in "${CASES[@]}"; do
   : > "$TMP/s"; : > "$TMP/f"
   for _ in $(seq "$RUNS"); do
     # shellcheck disable=SC2086
-    run "$TMP/scram.out" scram --bdd --probability 1 --importance 1 $inputs -o "$TMP/scram.xml" >> "$TMP/s"
-    run "$TMP/fn.json" "$FN" estimate --format json "$model" >> "$TMP/f"
+    run /dev/null scram --bdd --probability 1 --importance 1 $inputs -o /dev/null >> "$TMP/s"
+    run /dev/null "$FN" estimate --format json "$model" >> "$TMP/f"
   done
-  st=$(cut -d' ' -f1 "$TMP/s" | median); sm=$(cut -d' ' -f2 "$TMP/s" | median)
-  ft=$(cut -d' ' -f1 "$TMP/f" | median); fm=$(cut -d' ' -f2 "$TMP/f" | median)
+  st=$(median < "$TMP/s"); ft=$(median < "$TMP/f")
+  # shellcheck disable=SC2086
+  sm=$(rss /dev/null scram --bdd --probability 1 --importance 1 $inputs -o "$TMP/scram.xml")
+  fm=$(rss "$TMP/fn.json" "$FN" estimate --format json "$model")
   sp=$(grep -o '<sum-of-products[^>]*probability="[^"]*"' "$TMP/scram.xml" | sed 's/.*probability="\([^"]*\)"/\1/')
   fp=$(grep -o '"unavailability": *[^,]*' "$TMP/fn.json" | head -1 | sed 's/.*: *//')
   fps=$(awk -v x="$fp" 'BEGIN {printf "%.6g", x}')
@@ -68,4 +85,4 @@ for c in "${CASES[@]}"; do
       n, st/1e6, sm/1024, ft/1e6, fm/1024, st/ft, sm/fm, sp, same, fp }'
 done
 echo
-echo "time ratio: scram / fivenines median wall (above 1: fivenines faster); memory ratio: scram / fivenines median peak RSS; $RUNS paired runs; $(nproc) CPUs, $(uname -m), scram $(scram --version | head -1 | awk '{print $2}')"
+echo "time ratio: scram / fivenines median wall (above 1: fivenines faster) of $RUNS paired runs; memory ratio: scram / fivenines peak RSS (one run each under GNU time); $(nproc) CPUs, $(uname -m), scram $(scram --version | head -1 | awk '{print $2}')"
