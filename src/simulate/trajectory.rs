@@ -564,7 +564,6 @@ struct ItemSlot {
 /// where its parents are listed), side by side.
 struct NodeSlot {
     kind: Kind,
-    level: u32,
     up_count: u32,
     parents_at: u32,
     parents_end: u32,
@@ -576,8 +575,8 @@ struct NodeSlot {
 /// child of a node before it), each once.
 pub(crate) trait Dirty {
     fn for_model(m: &Model) -> Self;
-    /// Adds node `n` (of level `level`), not yet in.
-    fn push(&mut self, n: u32, level: u32);
+    /// Adds node `n`, not yet in.
+    fn push(&mut self, n: u32);
     /// The next node, children first; `None` when empty.
     fn pop(&mut self) -> Option<u32>;
     fn clear(&mut self);
@@ -594,7 +593,7 @@ impl Dirty for HeapDirty {
     }
 
     #[inline]
-    fn push(&mut self, n: u32, _level: u32) {
+    fn push(&mut self, n: u32) {
         self.0.push(std::cmp::Reverse(n));
     }
 
@@ -613,6 +612,8 @@ impl Dirty for HeapDirty {
 /// failure dirties at once on large models, where the heap's O(log n)
 /// a node showed (7% of a `sys100k` run).
 pub(crate) struct LevelDirty {
+    /// Each node's level (a copy of the model's: read on every push).
+    level: Vec<u32>,
     stacks: Vec<Vec<u32>>,
     /// The lowest and highest levels holding nodes (`usize::MAX` and 0:
     /// none).
@@ -623,6 +624,7 @@ pub(crate) struct LevelDirty {
 impl Dirty for LevelDirty {
     fn for_model(m: &Model) -> Self {
         LevelDirty {
+            level: m.level.clone(),
             stacks: vec![Vec::new(); m.levels],
             lo: usize::MAX,
             hi: 0,
@@ -630,8 +632,8 @@ impl Dirty for LevelDirty {
     }
 
     #[inline]
-    fn push(&mut self, n: u32, level: u32) {
-        let l = level as usize;
+    fn push(&mut self, n: u32) {
+        let l = self.level[n as usize] as usize;
         self.stacks[l].push(n);
         self.lo = self.lo.min(l);
         self.hi = self.hi.max(l);
@@ -689,7 +691,6 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
             nodes: (0..n)
                 .map(|i| NodeSlot {
                     kind: m.kind[i],
-                    level: m.level[i],
                     up_count: 0,
                     parents_at: m.parent_start[i],
                     parents_end: m.parent_start[i + 1],
@@ -1028,7 +1029,7 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
         let node = &mut self.nodes[n];
         if !node.queued {
             node.queued = true;
-            self.dirty.push(n as u32, node.level);
+            self.dirty.push(n as u32);
         }
     }
 
