@@ -115,6 +115,20 @@ pub(crate) struct HeapQueue<const D: usize = 2> {
 #[cfg(test)]
 pub(crate) type QuadHeapQueue = HeapQueue<4>;
 
+/// The earliest, the sum and the number of the finite times: what a
+/// calendar's width is read from.
+fn pending(times: &[f64]) -> (f64, f64, usize) {
+    let (mut lo, mut sum, mut n) = (f64::INFINITY, 0.0, 0usize);
+    for &t in times {
+        if t < f64::INFINITY {
+            lo = lo.min(t);
+            sum += t;
+            n += 1;
+        }
+    }
+    (lo, sum, n)
+}
+
 #[inline]
 fn before(a: (f64, u32), b: (f64, u32)) -> bool {
     a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
@@ -401,14 +415,7 @@ impl CalendarQueue {
     /// `mu / n` at the front between failures, half that with the
     /// repairs).
     fn calibrate(&mut self) {
-        let (mut lo, mut sum, mut n) = (f64::INFINITY, 0.0, 0usize);
-        for &t in &self.time {
-            if t < f64::INFINITY {
-                lo = lo.min(t);
-                sum += t;
-                n += 1;
-            }
-        }
+        let (lo, sum, n) = pending(&self.time);
         self.stale = false;
         self.since_calibration = 0;
         self.looks = 0;
@@ -691,14 +698,7 @@ impl WindowQueue {
     /// pending times: [`EPOCH_EVENTS`] times the mean gap between events,
     /// read off their spread as for the [`CalendarQueue`].
     fn rebuild(&mut self) {
-        let (mut lo, mut sum, mut n) = (f64::INFINITY, 0.0, 0usize);
-        for &t in &self.time {
-            if t < f64::INFINITY {
-                lo = lo.min(t);
-                sum += t;
-                n += 1;
-            }
-        }
+        let (lo, sum, n) = pending(&self.time);
         self.stale = false;
         self.sorted.clear();
         self.late.clear();
