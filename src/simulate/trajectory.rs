@@ -578,8 +578,8 @@ struct NodeSlot {
 /// child of a node before it), each once.
 pub(crate) trait Dirty {
     fn for_model(m: &Model) -> Self;
-    /// Adds node `n`, not yet in.
-    fn push(&mut self, n: u32);
+    /// Adds node `n` of model `m`, not yet in.
+    fn push(&mut self, m: &Model, n: u32);
     /// The next node, children first; `None` when empty.
     fn pop(&mut self) -> Option<u32>;
     fn clear(&mut self);
@@ -596,7 +596,7 @@ impl Dirty for HeapDirty {
     }
 
     #[inline]
-    fn push(&mut self, n: u32) {
+    fn push(&mut self, _m: &Model, n: u32) {
         self.0.push(std::cmp::Reverse(n));
     }
 
@@ -615,8 +615,6 @@ impl Dirty for HeapDirty {
 /// failure dirties at once on large models, where the heap's O(log n)
 /// a node showed (7% of a `sys100k` run).
 pub(crate) struct LevelDirty {
-    /// Each node's level (a copy of the model's: read on every push).
-    level: Vec<u32>,
     stacks: Vec<Vec<u32>>,
     /// The lowest and highest levels holding nodes (`usize::MAX` and 0:
     /// none).
@@ -627,7 +625,6 @@ pub(crate) struct LevelDirty {
 impl Dirty for LevelDirty {
     fn for_model(m: &Model) -> Self {
         LevelDirty {
-            level: m.level.clone(),
             stacks: vec![Vec::new(); m.levels],
             lo: usize::MAX,
             hi: 0,
@@ -635,8 +632,8 @@ impl Dirty for LevelDirty {
     }
 
     #[inline]
-    fn push(&mut self, n: u32) {
-        let l = self.level[n as usize] as usize;
+    fn push(&mut self, m: &Model, n: u32) {
+        let l = m.level[n as usize] as usize;
         self.stacks[l].push(n);
         self.lo = self.lo.min(l);
         self.hi = self.hi.max(l);
@@ -1032,7 +1029,7 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
         let node = &mut self.nodes[n];
         if !node.queued {
             node.queued = true;
-            self.dirty.push(n as u32);
+            self.dirty.push(self.m, n as u32);
         }
     }
 
