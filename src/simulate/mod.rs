@@ -23,10 +23,10 @@ use crate::model::quantity::{Availability, YEAR_S};
 use crate::model::system::System;
 use crate::value::finding::{Code, Finding, Findings};
 use crate::value::target::Target;
-use queue::{BlockQueue, EventQueue, WindowQueue};
+use queue::{BlockQueue, WindowQueue};
 pub use stats::{BINS_PER_DECADE, ExactSum, FLOOR_S, Stats};
 pub use trajectory::RunResult;
-use trajectory::{Dirty, HeapDirty, LevelDirty, Model, QueueKind, Runner};
+use trajectory::{Engine, HeapDirty, LevelDirty, Model, Runner, Sweep, Trajectory};
 
 /// Runs in one chunk: one seed, one task for a thread.
 pub const CHUNK_RUNS: u64 = 500;
@@ -512,16 +512,12 @@ pub fn run_downtimes(sys: &System, cfg: &SimulationConfig) -> Result<Vec<f64>, E
     use rayon::prelude::*;
     let p = Prepared::new(sys, cfg)?;
     let chunks = cfg.runs.div_ceil(CHUNK_RUNS);
-    let queue = trajectory::queue_for(&p.model);
     let run = || -> Vec<Vec<f64>> {
         (0..chunks)
             .into_par_iter()
             .map(|c| {
                 let n = ((c + 1) * CHUNK_RUNS).min(cfg.runs) - c * CHUNK_RUNS;
-                match queue {
-                    QueueKind::Blocks => p.chunk_downtimes::<BlockQueue, HeapDirty>(c, n),
-                    QueueKind::Window => p.chunk_downtimes::<WindowQueue, LevelDirty>(c, n),
-                }
+                p.chunk_downtimes(c, n)
             })
             .collect()
     };
@@ -603,20 +599,32 @@ impl<'a> Prepared<'a> {
 
     /// The statistics of the `n` runs of chunk `c`.
     /// The downtime of each run of chunk `c` (`n` runs), in order.
-    fn chunk_downtimes<Q: EventQueue, D: Dirty>(&self, c: u64, n: u64) -> Vec<f64> {
-        let mut runner: Runner<Q, D> = Runner::new(&self.model, self.cfg.seed, c);
-        (0..n)
-            .map(|_| runner.run(self.cfg.mission_s).downtime)
-            .collect()
+    fn chunk_downtimes(&self, c: u64, n: u64) -> Vec<f64> {
+        let mut out = Vec::with_capacity(n as usize);
+        self.each_run(c, n, |r| out.push(r.downtime));
+        out
     }
 
-    fn chunk<Q: EventQueue, D: Dirty>(&self, c: u64, n: u64) -> Stats {
+    fn chunk(&self, c: u64, n: u64) -> Stats {
         let mut acc = Stats::new(self.cfg.mission_s, self.budget);
-        let mut runner: Runner<Q, D> = Runner::new(&self.model, self.cfg.seed, c);
-        for _ in 0..n {
-            acc.add(&runner.run(self.cfg.mission_s), 1.0);
-        }
+        self.each_run(c, n, |r| acc.add(&r, 1.0));
         acc
+    }
+
+    /// The `n` runs of chunk `c`, in order, on the model's engine.
+    fn each_run(&self, c: u64, n: u64, f: impl FnMut(RunResult)) {
+        let (m, seed) = (&self.model, self.cfg.seed);
+        match trajectory::engine_for(m) {
+            Engine::Blocks => self.runs(Runner::<BlockQueue, HeapDirty>::new(m, seed, c), n, f),
+            Engine::Window => self.runs(Runner::<WindowQueue, LevelDirty>::new(m, seed, c), n, f),
+            Engine::Sweep => self.runs(Sweep::new(m, seed, c), n, f),
+        }
+    }
+
+    fn runs(&self, mut t: impl Trajectory, n: u64, mut f: impl FnMut(RunResult)) {
+        for _ in 0..n {
+            f(t.run(self.cfg.mission_s));
+        }
     }
 
     /// Runs `chunks` (of runs `0..limit`) on the pool (rayon's global pool
@@ -652,10 +660,7 @@ impl<'a> Prepared<'a> {
                     break;
                 }
                 let n = ((c + 1) * CHUNK_RUNS).min(limit) - c * CHUNK_RUNS;
-                let acc = match trajectory::queue_for(&self.model) {
-                    QueueKind::Blocks => self.chunk::<BlockQueue, HeapDirty>(c, n),
-                    QueueKind::Window => self.chunk::<WindowQueue, LevelDirty>(c, n),
-                };
+                let acc = self.chunk(c, n);
                 let total = done.fetch_add(n, Ordering::Relaxed) + n;
                 if let Some(p) = progress {
                     p(total);

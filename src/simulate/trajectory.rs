@@ -40,6 +40,9 @@ use crate::simulate::queue::{BlockQueue, CalendarQueue, HeapQueue, QuadHeapQueue
 use crate::simulate::queue::{EventQueue, WindowQueue, prefetch};
 use crate::simulate::sampler::Sampler;
 
+mod sweep;
+pub(crate) use sweep::Sweep;
+
 /// What one trajectory (one run, one mission) yields.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RunResult {
@@ -52,6 +55,39 @@ pub struct RunResult {
     pub starts_down: bool,
     /// Longest outage (its part inside the mission), seconds.
     pub longest: f64,
+}
+
+/// An engine's trajectories, one mission after another, each from
+/// steady state (after the warm-up, when the model has one).
+pub(crate) trait Trajectory {
+    /// Simulates one mission of `mission` seconds.
+    fn run(&mut self, mission: f64) -> RunResult;
+}
+
+/// The random streams of chunk `chunk` of the run seeded `seed`: one per
+/// item (with what an event of it reads) and per standby block, keyed by
+/// (kind, name, replica), and the start's.
+fn streams(
+    m: &Model,
+    seed: u64,
+    chunk: u64,
+) -> (Vec<ItemSlot>, Vec<Xoshiro256PlusPlus>, Xoshiro256PlusPlus) {
+    let base = mix(mix(seed) ^ chunk.wrapping_mul(0xa076_1d64_78bd_642f));
+    let items = (0..m.n_items())
+        .map(|i| ItemSlot {
+            rng: Xoshiro256PlusPlus::seed_from_u64(mix(base ^ m.keys[i])),
+            node: m.item_node[i],
+            failure: m.failure[i],
+            repair: m.repair[i],
+        })
+        .collect();
+    let block_rngs = m.keys[m.n_items()..]
+        .iter()
+        .map(|k| Xoshiro256PlusPlus::seed_from_u64(mix(base ^ k)))
+        .collect();
+    let start_rng =
+        Xoshiro256PlusPlus::seed_from_u64(mix(base ^ stream_key(StreamKind::Start, "", 0)));
+    (items, block_rngs, start_rng)
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -107,6 +143,10 @@ pub(crate) struct Model {
     /// Parents of each node, flattened: `parents[parent_start[n]..parent_start[n + 1]]`.
     parent_start: Vec<u32>,
     parents: Vec<u32>,
+    /// Children of each node (with repeats, as the node lists them),
+    /// flattened like `parents`.
+    child_start: Vec<u32>,
+    children: Vec<u32>,
     standby_node: Vec<u32>,
     /// Each node's level: 0 for an item, else one above its highest
     /// child. A change propagates level by level.
@@ -213,6 +253,71 @@ impl ChainStart {
         self.cdf
             .partition_point(|&c| c < u * total)
             .min(self.states - 1)
+    }
+
+    /// Draws a mission's state from `rng` and which items of each class
+    /// start down in it (a uniform choice of the state's count), written
+    /// to `forced_down` (`Some(true)`: down). Returns the state.
+    fn draw_items(
+        &self,
+        rng: &mut Xoshiro256PlusPlus,
+        scratch: &mut Vec<u32>,
+        forced_down: &mut [Option<bool>],
+    ) -> usize {
+        let s = self.state(rng.random::<f64>());
+        let nc = self.classes.len();
+        for (c, items) in self.classes.iter().enumerate() {
+            let d = self.counts[s * nc + c] as usize;
+            scratch.clear();
+            scratch.extend_from_slice(items);
+            for k in 0..d {
+                let j = k + (rng.random::<f64>() * (items.len() - k) as f64) as usize;
+                scratch.swap(k, j.min(items.len() - 1));
+            }
+            for (k, &i) in scratch.iter().enumerate() {
+                forced_down[i as usize] = Some(k < d);
+            }
+        }
+        s
+    }
+}
+
+/// A chain block's mode in the chain's mode `mode`, with the residual of
+/// the delay in progress drawn from the block's stream `rng` (`None`: no
+/// timer runs).
+fn chain_mode(
+    spec: &StandbySpec,
+    rng: &mut Xoshiro256PlusPlus,
+    mode: markov::Mode,
+) -> (Mode, Option<f64>) {
+    match mode {
+        markov::Mode::Serving(i) => (Mode::Serving(u32::from(i)), None),
+        markov::Mode::Detecting { from, .. } => (
+            Mode::Detecting {
+                from: u32::from(from),
+            },
+            Some(spec.detect.residual(rng)),
+        ),
+        markov::Mode::Moving { target, from, .. } => (
+            Mode::Moving {
+                target: u32::from(target),
+                from: u32::from(from),
+            },
+            Some(spec.failover.residual(rng)),
+        ),
+        markov::Mode::FailingBack { target, .. } => (
+            Mode::Failback {
+                target: u32::from(target),
+            },
+            Some(spec.failback.residual(rng)),
+        ),
+        markov::Mode::Waiting { from } => (
+            Mode::Waiting {
+                from: u32::from(from),
+            },
+            None,
+        ),
+        markov::Mode::NoneUp | markov::Mode::TakeoverDue { .. } => (Mode::NoneUp, None),
     }
 }
 
@@ -378,6 +483,12 @@ impl Model {
                 *slot += 1;
             }
         }
+        let mut child_start = vec![0u32; n + 1];
+        let mut children = Vec::new();
+        for (i, node) in sys.nodes().iter().enumerate() {
+            children.extend(node.children().iter().map(|c| c.0));
+            child_start[i + 1] = children.len() as u32;
+        }
         // The warm-up set: children have lower indices than their parents,
         // so one pass downwards closes it.
         let mut warm = vec![false; n];
@@ -453,6 +564,8 @@ impl Model {
             kind,
             parent_start,
             parents,
+            child_start,
+            children,
             standby_node: sys.standbys().iter().map(|s| s.node.0).collect(),
             level,
             levels,
@@ -539,18 +652,23 @@ impl Model {
 /// the [`WindowQueue`]; below, the [`BlockQueue`].
 pub(crate) const WINDOW_FROM_SLOTS: usize = 512;
 
-/// The event queues the simulator chooses from.
+/// The engines the simulator chooses from: the event engine on one of
+/// its queues, or the sweep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum QueueKind {
+pub(crate) enum Engine {
     Blocks,
     Window,
+    Sweep,
 }
 
-/// The queue for a model, by its number of slots.
-pub(crate) fn queue_for(m: &Model) -> QueueKind {
+/// The engine for a model, by its number of slots.
+pub(crate) fn engine_for(m: &Model) -> Engine {
+    if std::env::var_os("FIVENINES_SWEEP").is_some() {
+        return Engine::Sweep;
+    }
     match m.n_items() + m.standbys.len() {
-        n if n < WINDOW_FROM_SLOTS => QueueKind::Blocks,
-        _ => QueueKind::Window,
+        n if n < WINDOW_FROM_SLOTS => Engine::Blocks,
+        _ => Engine::Window,
     }
 }
 
@@ -561,6 +679,27 @@ struct ItemSlot {
     node: u32,
     failure: u32,
     repair: u32,
+}
+
+impl ItemSlot {
+    /// Item `i`'s stationary start (or down as `forced`): whether it is
+    /// up, and the residual time of its phase.
+    #[inline]
+    fn start(&mut self, m: &Model, i: usize, forced: Option<bool>) -> (bool, f64) {
+        let up = match forced {
+            Some(down) => !down,
+            None => {
+                let a = m.availability[i];
+                a >= 1.0 || self.rng.random::<f64>() < a
+            }
+        };
+        let next = if up {
+            m.samplers[self.failure as usize].residual(&mut self.rng)
+        } else {
+            m.samplers[self.repair as usize].residual(&mut self.rng)
+        };
+        (up, next)
+    }
 }
 
 /// A node's state with the static facts propagation reads (its kind and
@@ -684,7 +823,7 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
     /// per standby block, keyed by (kind, name, replica), so that the same
     /// component draws the same numbers in two variants of a model.
     pub fn new(m: &'m Model, seed: u64, chunk: u64) -> Self {
-        let base = mix(mix(seed) ^ chunk.wrapping_mul(0xa076_1d64_78bd_642f));
+        let (items, block_rngs, start_rng) = streams(m, seed, chunk);
         let n = m.kind.len();
         Runner {
             m,
@@ -701,95 +840,14 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
             mode: vec![Mode::NoneUp; m.standbys.len()],
             tree: Q::with_slots(m.n_items() + m.standbys.len()),
             dirty: D::for_model(m),
-            items: (0..m.n_items())
-                .map(|i| ItemSlot {
-                    rng: Xoshiro256PlusPlus::seed_from_u64(mix(base ^ m.keys[i])),
-                    node: m.item_node[i],
-                    failure: m.failure[i],
-                    repair: m.repair[i],
-                })
-                .collect(),
-            block_rngs: m.keys[m.n_items()..]
-                .iter()
-                .map(|k| Xoshiro256PlusPlus::seed_from_u64(mix(base ^ k)))
-                .collect(),
-            start_rng: Xoshiro256PlusPlus::seed_from_u64(mix(
-                base ^ stream_key(StreamKind::Start, "", 0)
-            )),
+            items,
+            block_rngs,
+            start_rng,
             forced_down: vec![None; m.n_items()],
             scratch: Vec::new(),
         }
     }
 
-    /// Simulates one mission of `mission` seconds from steady state (after
-    /// the warm-up, when the model has one).
-    pub fn run(&mut self, mission: f64) -> RunResult {
-        let root = self.m.root as usize;
-        let t0 = match self.m.start {
-            Start::WarmUp(w) if w > 0.0 => w,
-            _ => 0.0,
-        };
-        #[cfg(test)]
-        let restricted = !self.m.full_warm_up;
-        #[cfg(not(test))]
-        let restricted = true;
-        if t0 > 0.0 && restricted {
-            // Only the warm-up set moves during the warm-up; every other
-            // item starts at its end, on its own, as in a start without
-            // standby dynamics (its stationary state is the same then).
-            self.start(true);
-            loop {
-                let (slot, t) = self.tree.min();
-                if t >= t0 {
-                    break;
-                }
-                self.step::<true>(slot, t);
-            }
-            self.end_warm_up(t0);
-        } else {
-            self.start(false);
-            loop {
-                let (slot, t) = self.tree.min();
-                if t >= t0 {
-                    break;
-                }
-                self.step::<false>(slot, t);
-            }
-        }
-        let end = t0 + mission;
-        let mut sys_up = self.nodes[root].up;
-        let mut down_since = t0;
-        let mut r = RunResult {
-            starts_down: !sys_up,
-            ..RunResult::default()
-        };
-        loop {
-            let (slot, t) = self.tree.min();
-            if t >= end {
-                break;
-            }
-            self.fetch_ahead();
-            self.step::<false>(slot, t);
-            let now_up = self.nodes[root].up;
-            if now_up != sys_up {
-                sys_up = now_up;
-                if now_up {
-                    let d = t - down_since;
-                    r.downtime += d;
-                    r.longest = r.longest.max(d);
-                } else {
-                    r.outages += 1;
-                    down_since = t;
-                }
-            }
-        }
-        if !sys_up {
-            let d = end - down_since;
-            r.downtime += d;
-            r.longest = r.longest.max(d);
-        }
-        r
-    }
 
     /// Brings the records of the next few events into the cache while
     /// this one is handled, as far as the queue knows them: an item's
@@ -834,23 +892,11 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
     fn start(&mut self, warm_only: bool) {
         let m = self.m;
         let drawn = if let Start::Chain(cs) = &m.start {
-            let s = cs.state(self.start_rng.random::<f64>());
-            let nc = cs.classes.len();
-            for (c, items) in cs.classes.iter().enumerate() {
-                // Which `d` of the class are down: a uniform choice.
-                let d = cs.counts[s * nc + c] as usize;
-                self.scratch.clear();
-                self.scratch.extend_from_slice(items);
-                for k in 0..d {
-                    let j =
-                        k + (self.start_rng.random::<f64>() * (items.len() - k) as f64) as usize;
-                    self.scratch.swap(k, j.min(items.len() - 1));
-                }
-                for (k, &i) in self.scratch.iter().enumerate() {
-                    self.forced_down[i as usize] = Some(k < d);
-                }
-            }
-            Some(s)
+            Some(cs.draw_items(
+                &mut self.start_rng,
+                &mut self.scratch,
+                &mut self.forced_down,
+            ))
         } else {
             None
         };
@@ -869,37 +915,11 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
             let nb = cs.blocks.len();
             for (b, &sb) in cs.blocks.iter().enumerate() {
                 let sb = sb as usize;
-                let spec = &m.standbys[sb];
-                let rng = &mut self.block_rngs[sb];
-                let (mode, timer) = match cs.modes[state * nb + b] {
-                    markov::Mode::Serving(i) => (Mode::Serving(u32::from(i)), None),
-                    markov::Mode::Detecting { from, .. } => (
-                        Mode::Detecting {
-                            from: u32::from(from),
-                        },
-                        Some(spec.detect.residual(rng)),
-                    ),
-                    markov::Mode::Moving { target, from, .. } => (
-                        Mode::Moving {
-                            target: u32::from(target),
-                            from: u32::from(from),
-                        },
-                        Some(spec.failover.residual(rng)),
-                    ),
-                    markov::Mode::FailingBack { target, .. } => (
-                        Mode::Failback {
-                            target: u32::from(target),
-                        },
-                        Some(spec.failback.residual(rng)),
-                    ),
-                    markov::Mode::Waiting { from } => (
-                        Mode::Waiting {
-                            from: u32::from(from),
-                        },
-                        None,
-                    ),
-                    markov::Mode::NoneUp | markov::Mode::TakeoverDue { .. } => (Mode::NoneUp, None),
-                };
+                let (mode, timer) = chain_mode(
+                    &m.standbys[sb],
+                    &mut self.block_rngs[sb],
+                    cs.modes[state * nb + b],
+                );
                 self.mode[sb] = mode;
                 if let Some(t) = timer {
                     self.tree.set(m.n_items() + sb, t);
@@ -916,21 +936,8 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
     /// `forced`), with the residual time of its phase.
     #[inline]
     fn start_item(&mut self, i: usize, forced: Option<bool>, t0: f64) {
-        let m = self.m;
         let it = &mut self.items[i];
-        let rng = &mut it.rng;
-        let up = match forced {
-            Some(down) => !down,
-            None => {
-                let a = m.availability[i];
-                a >= 1.0 || rng.random::<f64>() < a
-            }
-        };
-        let next = if up {
-            m.samplers[it.failure as usize].residual(rng)
-        } else {
-            m.samplers[it.repair as usize].residual(rng)
-        };
+        let (up, next) = it.start(self.m, i, forced);
         self.nodes[it.node as usize].up = up;
         self.tree.set(i, t0 + next);
     }
@@ -1055,131 +1062,244 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
     fn standby_update(&mut self, s: usize, t: f64) -> bool {
         let m = self.m;
         let spec = &m.standbys[s];
-        let member_up = |j: u32| self.nodes[spec.members[j as usize] as usize].up;
-        match self.mode[s] {
-            Mode::Serving(i) if !member_up(i) => {
-                if spec.detect_instant {
-                    self.takeover(s, i, t);
-                } else {
-                    self.detecting(s, i, t);
-                }
-            }
-            Mode::Detecting { from } if member_up(from) => {
-                // Ridden out: no takeover, no switch-success draw.
-                self.mode[s] = Mode::Serving(from);
-                self.tree.set(m.n_items() + s, f64::INFINITY);
-            }
-            Mode::Moving { target, from } if !member_up(target) => self.takeover(s, from, t),
-            // Seen at once: a takeover, as after a failure of the serving
-            // member, without the detection.
-            Mode::Failback { target } if !member_up(target) => self.takeover(s, target, t),
-            Mode::Waiting { from } if member_up(from) => self.mode[s] = Mode::Serving(from),
-            Mode::NoneUp => {
-                if let Some(j) = (0..spec.members.len() as u32).find(|&j| member_up(j)) {
-                    self.mode[s] = Mode::Serving(j);
-                }
-            }
-            _ => {}
-        }
-        if spec.revert
-            && let Mode::Serving(j) = self.mode[s]
-        {
-            self.revert(s, j, t);
-        }
-        matches!(self.mode[s], Mode::Serving(_))
-    }
-
-    /// The serving member `from` failed: the block is down for a detection
-    /// draw before anything moves.
-    fn detecting(&mut self, s: usize, from: u32, t: f64) {
-        let slot = self.m.n_items() + s;
-        let d = self.m.standbys[s].detect.sample(&mut self.block_rngs[s]);
-        if d <= 0.0 {
-            self.takeover(s, from, t);
-        } else {
-            self.mode[s] = Mode::Detecting { from };
-            self.tree.set(slot, t + d);
-        }
-    }
-
-    /// With `revert`, the block serves member `j`: if a member listed
-    /// before it is up, move back to the first such one (always succeeds).
-    fn revert(&mut self, s: usize, j: u32, t: f64) {
-        let m = self.m;
-        let spec = &m.standbys[s];
-        let Some(target) = (0..j).find(|&i| self.nodes[spec.members[i as usize] as usize].up)
-        else {
-            return;
+        let nodes = &self.nodes;
+        let mut mc = Machine {
+            spec,
+            mode: &mut self.mode[s],
+            rng: &mut self.block_rngs[s],
+            up: |j: u32| nodes[spec.members[j as usize] as usize].up,
+            timer: None,
         };
-        let slot = m.n_items() + s;
-        let d = spec.failback.sample(&mut self.block_rngs[s]);
-        if d <= 0.0 {
-            self.mode[s] = Mode::Serving(target);
-        } else {
-            self.mode[s] = Mode::Failback { target };
-            self.tree.set(slot, t + d);
+        let up = mc.update(t);
+        if let Some(x) = mc.timer {
+            self.tree.set(m.n_items() + s, x);
         }
-    }
-
-    /// Service leaves member `from` (which failed first): move to the first
-    /// member that is up, if any.
-    fn takeover(&mut self, s: usize, from: u32, t: f64) {
-        let m = self.m;
-        let spec = &m.standbys[s];
-        let slot = m.n_items() + s;
-        let target = (0..spec.members.len() as u32)
-            .find(|&j| self.nodes[spec.members[j as usize] as usize].up);
-        let Some(target) = target else {
-            self.mode[s] = Mode::NoneUp;
-            self.tree.set(slot, f64::INFINITY);
-            return;
-        };
-        let rng = &mut self.block_rngs[s];
-        if spec.success < 1.0 && rng.random::<f64>() >= spec.success {
-            // Down until `from` is repaired; if it already is (it came back
-            // during a move that then failed), it serves at once.
-            let from_up = self.nodes[spec.members[from as usize] as usize].up;
-            self.mode[s] = if from_up {
-                Mode::Serving(from)
-            } else {
-                Mode::Waiting { from }
-            };
-            self.tree.set(slot, f64::INFINITY);
-            return;
-        }
-        let d = spec.failover.sample(rng);
-        if d <= 0.0 {
-            self.mode[s] = Mode::Serving(target);
-            self.tree.set(slot, f64::INFINITY);
-        } else {
-            self.mode[s] = Mode::Moving { target, from };
-            self.tree.set(slot, t + d);
-        }
+        up
     }
 
     /// The timer of standby `s` has run out: a move (takeover or move back)
     /// is done, or a detection ends and the takeover starts.
     fn timer_done(&mut self, s: usize, t: f64) {
-        let slot = self.m.n_items() + s;
-        self.tree.set(slot, f64::INFINITY);
-        match self.mode[s] {
-            Mode::Moving { target, .. } | Mode::Failback { target } => {
-                self.mode[s] = Mode::Serving(target);
-            }
-            Mode::Detecting { from } => {
-                let spec = &self.m.standbys[s];
-                if self.nodes[spec.members[from as usize] as usize].up {
-                    // Back at this very instant: ridden out.
-                    self.mode[s] = Mode::Serving(from);
-                } else {
-                    self.takeover(s, from, t);
-                }
-            }
-            _ => return,
-        }
+        let m = self.m;
+        let spec = &m.standbys[s];
+        let slot = m.n_items() + s;
+        let nodes = &self.nodes;
+        let mut mc = Machine {
+            spec,
+            mode: &mut self.mode[s],
+            rng: &mut self.block_rngs[s],
+            up: |j: u32| nodes[spec.members[j as usize] as usize].up,
+            timer: None,
+        };
+        let changed = mc.timer_done(t);
+        self.tree.set(slot, mc.timer.unwrap_or(f64::INFINITY));
         // The block's state, and with `revert` a move back, are settled
         // with its members' when the change propagates.
-        self.enqueue(self.m.standby_node[s] as usize);
+        if changed {
+            self.enqueue(m.standby_node[s] as usize);
+        }
+    }
+}
+
+/// The standby state machine of docs/model.md for one block, as both
+/// engines drive it: `up(j)` tells whether member `j` is up now, and
+/// `timer` receives the block's new timer (`INFINITY`: none) when it
+/// changes. The draws from `rng` depend on the block's own history alone,
+/// so the event engine and the sweep draw the same numbers.
+struct Machine<'a, F: Fn(u32) -> bool> {
+    spec: &'a StandbySpec,
+    mode: &'a mut Mode,
+    rng: &'a mut Xoshiro256PlusPlus,
+    up: F,
+    timer: Option<f64>,
+}
+
+impl<F: Fn(u32) -> bool> Machine<'_, F> {
+    /// The block after a change of its members' states (or its timer) at
+    /// `t`. Returns whether it is up.
+    fn update(&mut self, t: f64) -> bool {
+        match *self.mode {
+            Mode::Serving(i) if !(self.up)(i) => {
+                if self.spec.detect_instant {
+                    self.takeover(i, t);
+                } else {
+                    self.detecting(i, t);
+                }
+            }
+            Mode::Detecting { from } if (self.up)(from) => {
+                // Ridden out: no takeover, no switch-success draw.
+                *self.mode = Mode::Serving(from);
+                self.timer = Some(f64::INFINITY);
+            }
+            Mode::Moving { target, from } if !(self.up)(target) => self.takeover(from, t),
+            // Seen at once: a takeover, as after a failure of the serving
+            // member, without the detection.
+            Mode::Failback { target } if !(self.up)(target) => self.takeover(target, t),
+            Mode::Waiting { from } if (self.up)(from) => *self.mode = Mode::Serving(from),
+            Mode::NoneUp => {
+                if let Some(j) = (0..self.spec.members.len() as u32).find(|&j| (self.up)(j)) {
+                    *self.mode = Mode::Serving(j);
+                }
+            }
+            _ => {}
+        }
+        if self.spec.revert
+            && let Mode::Serving(j) = *self.mode
+        {
+            self.revert(j, t);
+        }
+        matches!(*self.mode, Mode::Serving(_))
+    }
+
+    /// The timer has run out at `t`: a move (takeover or move back) is
+    /// done, or a detection ends and the takeover starts. Returns whether
+    /// the block must be updated (always, unless no timer was running).
+    fn timer_done(&mut self, t: f64) -> bool {
+        self.timer = Some(f64::INFINITY);
+        match *self.mode {
+            Mode::Moving { target, .. } | Mode::Failback { target } => {
+                *self.mode = Mode::Serving(target);
+            }
+            Mode::Detecting { from } => {
+                if (self.up)(from) {
+                    // Back at this very instant: ridden out.
+                    *self.mode = Mode::Serving(from);
+                } else {
+                    self.takeover(from, t);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The serving member `from` failed: the block is down for a detection
+    /// draw before anything moves.
+    fn detecting(&mut self, from: u32, t: f64) {
+        let d = self.spec.detect.sample(self.rng);
+        if d <= 0.0 {
+            self.takeover(from, t);
+        } else {
+            *self.mode = Mode::Detecting { from };
+            self.timer = Some(t + d);
+        }
+    }
+
+    /// With `revert`, the block serves member `j`: if a member listed
+    /// before it is up, move back to the first such one (always succeeds).
+    fn revert(&mut self, j: u32, t: f64) {
+        let Some(target) = (0..j).find(|&i| (self.up)(i)) else {
+            return;
+        };
+        let d = self.spec.failback.sample(self.rng);
+        if d <= 0.0 {
+            *self.mode = Mode::Serving(target);
+        } else {
+            *self.mode = Mode::Failback { target };
+            self.timer = Some(t + d);
+        }
+    }
+
+    /// Service leaves member `from` (which failed first): move to the first
+    /// member that is up, if any.
+    fn takeover(&mut self, from: u32, t: f64) {
+        let spec = self.spec;
+        let Some(target) = (0..spec.members.len() as u32).find(|&j| (self.up)(j)) else {
+            *self.mode = Mode::NoneUp;
+            self.timer = Some(f64::INFINITY);
+            return;
+        };
+        if spec.success < 1.0 && self.rng.random::<f64>() >= spec.success {
+            // Down until `from` is repaired; if it already is (it came back
+            // during a move that then failed), it serves at once.
+            *self.mode = if (self.up)(from) {
+                Mode::Serving(from)
+            } else {
+                Mode::Waiting { from }
+            };
+            self.timer = Some(f64::INFINITY);
+            return;
+        }
+        let d = spec.failover.sample(self.rng);
+        if d <= 0.0 {
+            *self.mode = Mode::Serving(target);
+            self.timer = Some(f64::INFINITY);
+        } else {
+            *self.mode = Mode::Moving { target, from };
+            self.timer = Some(t + d);
+        }
+    }
+}
+
+impl<Q: EventQueue, D: Dirty> Trajectory for Runner<'_, Q, D> {
+    /// Simulates one mission of `mission` seconds from steady state (after
+    /// the warm-up, when the model has one).
+    fn run(&mut self, mission: f64) -> RunResult {
+        let root = self.m.root as usize;
+        let t0 = match self.m.start {
+            Start::WarmUp(w) if w > 0.0 => w,
+            _ => 0.0,
+        };
+        #[cfg(test)]
+        let restricted = !self.m.full_warm_up;
+        #[cfg(not(test))]
+        let restricted = true;
+        if t0 > 0.0 && restricted {
+            // Only the warm-up set moves during the warm-up; every other
+            // item starts at its end, on its own, as in a start without
+            // standby dynamics (its stationary state is the same then).
+            self.start(true);
+            loop {
+                let (slot, t) = self.tree.min();
+                if t >= t0 {
+                    break;
+                }
+                self.step::<true>(slot, t);
+            }
+            self.end_warm_up(t0);
+        } else {
+            self.start(false);
+            loop {
+                let (slot, t) = self.tree.min();
+                if t >= t0 {
+                    break;
+                }
+                self.step::<false>(slot, t);
+            }
+        }
+        let end = t0 + mission;
+        let mut sys_up = self.nodes[root].up;
+        let mut down_since = t0;
+        let mut r = RunResult {
+            starts_down: !sys_up,
+            ..RunResult::default()
+        };
+        loop {
+            let (slot, t) = self.tree.min();
+            if t >= end {
+                break;
+            }
+            self.fetch_ahead();
+            self.step::<false>(slot, t);
+            let now_up = self.nodes[root].up;
+            if now_up != sys_up {
+                sys_up = now_up;
+                if now_up {
+                    let d = t - down_since;
+                    r.downtime += d;
+                    r.longest = r.longest.max(d);
+                } else {
+                    r.outages += 1;
+                    down_since = t;
+                }
+            }
+        }
+        if !sys_up {
+            let d = end - down_since;
+            r.downtime += d;
+            r.longest = r.longest.max(d);
+        }
+        r
     }
 }
 
