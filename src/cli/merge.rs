@@ -399,6 +399,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode, Failure> {
         target,
         precision: None,
         max_runs: first.runs,
+        engine: simulate::Engine::default(),
     };
     let mut stats = Stats::new(
         first.mission_s,

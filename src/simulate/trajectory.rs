@@ -652,23 +652,24 @@ impl Model {
 /// the [`WindowQueue`]; below, the [`BlockQueue`].
 pub(crate) const WINDOW_FROM_SLOTS: usize = 512;
 
-/// The engines the simulator chooses from: the event engine on one of
-/// its queues, or the sweep.
+/// What computes a model's trajectories: the sweep, or the event engine
+/// on one of its queues.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Engine {
+pub(crate) enum Driver {
     Blocks,
     Window,
     Sweep,
 }
 
-/// The engine for a model, by its number of slots.
-pub(crate) fn engine_for(m: &Model) -> Engine {
-    if std::env::var_os("FIVENINES_SWEEP").is_some() {
-        return Engine::Sweep;
-    }
-    match m.n_items() + m.standbys.len() {
-        n if n < WINDOW_FROM_SLOTS => Engine::Blocks,
-        _ => Engine::Window,
+/// The driver of `engine` for a model: the event engine's queue by the
+/// number of slots.
+pub(crate) fn driver_for(m: &Model, engine: super::Engine) -> Driver {
+    match engine {
+        super::Engine::Sweep => Driver::Sweep,
+        super::Engine::Events => match m.n_items() + m.standbys.len() {
+            n if n < WINDOW_FROM_SLOTS => Driver::Blocks,
+            _ => Driver::Window,
+        },
     }
 }
 
@@ -847,7 +848,6 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
             scratch: Vec::new(),
         }
     }
-
 
     /// Brings the records of the next few events into the cache while
     /// this one is handled, as far as the queue knows them: an item's
@@ -1619,5 +1619,105 @@ mod warm_up_tests {
             none.0 - full.0 > 10.0 * se,
             "no warm-up {none:?} vs full {full:?}: the test cannot tell"
         );
+    }
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    use super::sys100k_model as sys100k;
+
+    /// Every standby feature at once, two ways of starting: nested blocks
+    /// (a revertive block of a standby pair and a plain replica), a
+    /// detection, failed switches, a move back, fixed delays (ties of a
+    /// delay's end with other events need the events' order), Weibull and
+    /// lognormal times, a 2-of-3 group over zones that the blocks share.
+    fn every_feature(shared: bool) -> System {
+        let zone = |z: &str| {
+            if shared {
+                format!("domain = \"{z}\"\n")
+            } else {
+                String::new()
+            }
+        };
+        let text = format!(
+            "system = \"top\"\n\
+             [domain.az0]\nmtbf = \"3000h\"\nmttr = \"3h\"\n\
+             [domain.az1]\nmtbf = \"3000h\"\nmttr = \"3h\"\n\
+             [domain.az2]\nmtbf = \"3000h\"\nmttr = \"3h\"\n\
+             [component.a]\nfailure = {{ weibull = {{ shape = 1.5, scale = \"300h\" }} }}\n\
+             repair = {{ lognormal = {{ mean = \"4h\", sd = \"3h\" }} }}\n{}\
+             [component.b]\nmtbf = \"500h\"\nrepair = {{ fixed = \"2h\" }}\n{}\
+             [component.c]\nmtbf = \"800h\"\nmttr = \"6h\"\n{}\
+             [component.g]\nmtbf = \"400h\"\nmttr = \"8h\"\ncount = 3\nneed = 2\n\
+             spread = [\"az0\", \"az1\", \"az2\"]\n\
+             [block.pair]\nstandby = [\"a\", \"b\"]\nfailover = \"5m\"\n\
+             detect = {{ exponential = {{ mean = \"1m\" }} }}\nswitch_success = 0.9\n\
+             [block.outer]\nstandby = [\"pair\", \"c\"]\nfailover = {{ fixed = \"3m\" }}\n\
+             revert = true\nfailback = \"1m\"\n\
+             [block.top]\nseries = [\"outer\", \"g\"]\n",
+            zone("az0"),
+            zone("az1"),
+            zone("az2"),
+        );
+        System::from_str("every.toml", &text).expect("model")
+    }
+
+    fn events<Q: EventQueue, D: Dirty>(m: &Model, n: usize, mission: f64) -> Vec<RunResult> {
+        let mut r: Runner<Q, D> = Runner::new(m, 11, 5);
+        (0..n).map(|_| r.run(mission)).collect()
+    }
+
+    /// The sweep gives the event engine's trajectories, bit for bit, on
+    /// every shipped model, the bench models, and models made to reach
+    /// each corner of the standby machine, from a chain's draw and after
+    /// a warm-up, over missions of a year and of a day.
+    #[test]
+    fn the_sweep_gives_the_event_engines_trajectories() {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let mut cases: Vec<(String, System)> = Vec::new();
+        for sub in ["models", "benches/models"] {
+            let mut paths: Vec<_> = std::fs::read_dir(format!("{dir}/{sub}"))
+                .expect("model folder")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect();
+            paths.sort();
+            for p in paths {
+                let sys = System::from_path(&p).expect("shipped model");
+                cases.push((p.display().to_string(), sys));
+            }
+        }
+        cases.push(("zones".into(), super::warm_up_tests::shared_zones()));
+        cases.push(("every feature".into(), every_feature(false)));
+        cases.push(("every feature, shared zones".into(), every_feature(true)));
+        cases.push((
+            "sys100k(3)".into(),
+            System::from_str("sys100k.toml", &sys100k::sys100k_toml(3)).expect("sys100k"),
+        ));
+        let (mut chain, mut warm, mut flips) = (0, 0, 0u64);
+        for (name, sys) in &cases {
+            for mission in [crate::YEAR_S, 86_400.0] {
+                let mut m = Model::new(sys);
+                m.set_start(sys, mission);
+                match m.start {
+                    Start::Chain(_) => chain += 1,
+                    Start::WarmUp(_) => warm += 1,
+                    Start::Independent => {}
+                }
+                let runs = 150;
+                let mut sweep = Sweep::new(&m, 11, 5);
+                let s: Vec<RunResult> = (0..runs).map(|_| sweep.run(mission)).collect();
+                let e = events::<WindowQueue, LevelDirty>(&m, runs, mission);
+                assert_eq!(s, e, "{name}, mission {mission} s");
+                let b = events::<BlockQueue, HeapDirty>(&m, runs, mission);
+                assert_eq!(s, b, "{name}, mission {mission} s");
+                flips += s.iter().map(|r| u64::from(r.outages)).sum::<u64>();
+            }
+        }
+        // The cases reach both starts and many outages.
+        assert!(chain >= 4 && warm >= 4, "chain {chain}, warm-up {warm}");
+        assert!(flips > 10_000, "{flips} outages");
     }
 }

@@ -29,6 +29,10 @@ use rand::rngs::Xoshiro256PlusPlus;
 
 use super::{ItemSlot, Kind, Machine, Mode, Model, RunResult, Start, Trajectory, chain_mode};
 
+/// Up to this many children with flips, a node merges their flips one
+/// child after another (linear a child); beyond, it sorts them.
+const MERGE_SOURCES: usize = 8;
+
 /// A change of a node's state at time `t`, caused by the event of `slot`
 /// (item `i`'s flip: `i`; standby block `s`'s timer: items + `s`). Events
 /// are ordered by `(t, slot)`, as the event engine handles them.
@@ -73,6 +77,7 @@ pub(crate) struct Sweep<'m> {
     /// A node's merge: its children's flips, each with the change of the
     /// count of children up (a gate) or the member (a standby block).
     merged: Vec<(Flip, i32)>,
+    tmp: Vec<(Flip, i32)>,
     /// A standby block's members' states.
     member_up: Vec<bool>,
 }
@@ -101,6 +106,7 @@ impl<'m> Sweep<'m> {
             forced_down: vec![None; m.n_items()],
             scratch: Vec::new(),
             merged: Vec::new(),
+            tmp: Vec::new(),
             member_up: Vec::new(),
         }
     }
@@ -158,20 +164,51 @@ impl<'m> Sweep<'m> {
             let (mut st, from) = self.state_at(c as usize, s);
             state(j, st);
             let to = self.at[c as usize + 1] as usize;
-            if from < to {
-                sources += 1;
-                for f in &self.flips[from..to] {
-                    self.merged.push((*f, change(j, st)));
-                    st = !st;
-                }
+            if from == to {
+                continue;
+            }
+            sources += 1;
+            let run = self.merged.len();
+            for f in &self.flips[from..to] {
+                self.merged.push((*f, change(j, st)));
+                st = !st;
+            }
+            // Few sources (most nodes): merge each into the ones before,
+            // if they overlap at all; many: one sort at the end.
+            if run > 0 && sources <= MERGE_SOURCES {
+                self.merge_last(run);
             }
         }
-        if sources > 1 {
-            self.merged.sort_unstable_by(|a, b| {
-                a.0.t.total_cmp(&b.0.t).then(a.0.slot.cmp(&b.0.slot))
-            });
+        if sources > MERGE_SOURCES {
+            self.merged
+                .sort_unstable_by(|a, b| a.0.t.total_cmp(&b.0.t).then(a.0.slot.cmp(&b.0.slot)));
         }
         sources > 0
+    }
+
+    /// Merges the two sorted runs `merged[..run]` and `merged[run..]`.
+    #[inline]
+    fn merge_last(&mut self, run: usize) {
+        let m = &self.merged;
+        if !m[run].0.before(m[run - 1].0) {
+            return;
+        }
+        let tmp = &mut self.tmp;
+        tmp.clear();
+        tmp.reserve(m.len());
+        let (mut a, mut b) = (0, run);
+        while a < run && b < m.len() {
+            if m[b].0.before(m[a].0) {
+                tmp.push(m[b]);
+                b += 1;
+            } else {
+                tmp.push(m[a]);
+                a += 1;
+            }
+        }
+        tmp.extend_from_slice(&m[a..run]);
+        tmp.extend_from_slice(&m[b..]);
+        std::mem::swap(&mut self.merged, &mut self.tmp);
     }
 
     /// Gate node `n` (up with at least `k` children up) from `s` on.
