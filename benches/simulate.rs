@@ -1,7 +1,8 @@
 //! The Monte Carlo workloads of README.md ("Performance"): sys10 (about 175
 //! events a run) and sys100 (about 1745), one simulated year a run, on one
 //! thread and on two; and sys100k (1,000 cells x 100 components, about
-//! 2x10^5 events a run) on one thread. Throughput is in runs per second.
+//! 2x10^5 events a run) on one thread, on the default engine (the sweep)
+//! and on the event engine. Throughput is in runs per second.
 
 #[path = "common/sys100k.rs"]
 mod sys100k;
@@ -10,7 +11,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fivenines::System;
-use fivenines::simulate::{self, SimulationConfig};
+use fivenines::simulate::{self, Engine, SimulationConfig};
 
 fn load(name: &str) -> System {
     System::from_path(format!(
@@ -49,6 +50,15 @@ fn monte_carlo(c: &mut Criterion) {
     };
     g.bench_function("sys100k/1-thread", |b| {
         b.iter(|| simulate::simulate(black_box(&big), &cfg, None).expect("runs"))
+    });
+    // The same runs on the event engine (the same figures, bit for bit):
+    // the sweep's gain, measured in the same session.
+    let events = SimulationConfig {
+        engine: Engine::Events,
+        ..cfg.clone()
+    };
+    g.bench_function("sys100k/1-thread/events", |b| {
+        b.iter(|| simulate::simulate(black_box(&big), &events, None).expect("runs"))
     });
     g.finish();
 }

@@ -1,5 +1,9 @@
-//! One trajectory: a discrete-event simulation of the whole system over a
-//! mission.
+//! One trajectory: a simulation of the whole system over a mission, by
+//! either of two engines that give the same trajectories, bit for bit:
+//! the sweep ([`Sweep`], the default: node by node, see its module) and
+//! the event engine ([`Runner`], the reference, described here). They
+//! share the streams ([`streams`]), the steady-state start and the standby
+//! state machine ([`Machine`]).
 //!
 //! Every item (domain or replica) alternates up and down with its own
 //! random stream. Each item and each standby block owns one slot of an
