@@ -146,5 +146,11 @@ fn scale(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, analytic, shapes, standby, scale);
+criterion_group! {
+    name = benches;
+    // No plots: figures print as text, and a machine without fonts (a
+    // fresh CI image) does not abort in the plotting backend.
+    config = Criterion::default().without_plots();
+    targets = analytic, shapes, standby, scale
+}
 criterion_main!(benches);

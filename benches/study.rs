@@ -65,5 +65,11 @@ fn study(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, study);
+criterion_group! {
+    name = benches;
+    // No plots: figures print as text, and a machine without fonts (a
+    // fresh CI image) does not abort in the plotting backend.
+    config = Criterion::default().without_plots();
+    targets = study
+}
 criterion_main!(benches);
