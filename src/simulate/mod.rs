@@ -2,7 +2,8 @@
 //!
 //! Each run simulates the whole system over one mission, starting in steady
 //! state, with failure, repair and failover times drawn from their
-//! distributions. Runs go in chunks of [`CHUNK_RUNS`], each
+//! distributions, by either of two engines that give the same
+//! trajectories ([`Engine`]). Runs go in chunks of [`CHUNK_RUNS`], each
 //! seeded from the seed and its index. Worker threads take chunks from a
 //! shared counter (no round barrier); each chunk's [`Stats`] are merged
 //! exactly, so the numbers are the same whatever the number of threads, and
