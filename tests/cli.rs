@@ -1258,3 +1258,41 @@ fn docs_promises_hold() {
     let out = fivenines().args(["optimize"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--engine`: the sweep (the default) and the event engine give the same
+/// JSON, byte for byte, on a model with standby failover (a warm-up start:
+/// route53-multi-region) and on one with a chain start
+/// (multi-az-three-tier); an unknown engine is a usage error.
+#[test]
+fn both_engines_give_the_same_json() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for model in ["route53-multi-region", "multi-az-three-tier"] {
+        let path = format!("{root}/models/{model}.toml");
+        let run = |extra: &[&str]| {
+            let out = fivenines()
+                .args(["simulate", &path, "--runs", "3000", "--seed", "5"])
+                .args(["--threads", "1", "--format", "json"])
+                .args(extra)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{model} {extra:?}");
+            out.stdout
+        };
+        let default = run(&[]);
+        let sweep = run(&["--engine", "sweep"]);
+        let events = run(&["--engine", "events"]);
+        assert_eq!(default, sweep, "{model}");
+        assert_eq!(sweep, events, "{model}");
+        let j: Value = serde_json::from_slice(&sweep).unwrap();
+        assert!(
+            j["outages_seen"].as_u64().unwrap_or(0) > 100,
+            "{model}: {j}"
+        );
+    }
+    let out = fivenines()
+        .args(["simulate", "models/dx-only.toml", "--engine", "fast"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sweep"));
+}
