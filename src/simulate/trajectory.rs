@@ -612,10 +612,20 @@ impl Model {
     /// when it can be built and solved, else a warm-up. Returns how, in
     /// words, for the report.
     pub fn set_start(&mut self, sys: &System, mission: f64) -> Option<String> {
+        self.set_start_within(sys, mission, markov::MAX_STATES)
+    }
+
+    /// [`Self::set_start`] with a chain of at most `max_states` states.
+    fn set_start_within(
+        &mut self,
+        sys: &System,
+        mission: f64,
+        max_states: usize,
+    ) -> Option<String> {
         if markov::chain::dynamic_standbys(sys).is_empty() {
             return None;
         }
-        let solved = markov::Chain::build(sys, &markov::Overrides::default(), markov::MAX_STATES)
+        let solved = markov::Chain::build(sys, &markov::Overrides::default(), max_states)
             .ok()
             .and_then(|c| c.stationary().ok().map(|pi| (c, pi)));
         match solved {
@@ -1671,6 +1681,151 @@ mod sweep_tests {
     fn events<Q: EventQueue, D: Dirty>(m: &Model, n: usize, mission: f64) -> Vec<RunResult> {
         let mut r: Runner<Q, D> = Runner::new(m, 11, 5);
         (0..n).map(|_| r.run(mission)).collect()
+    }
+
+    /// A random model (from `seed`): domains (one within another),
+    /// components with every kind of distribution, replica groups spread
+    /// over the domains, and blocks of every kind over earlier names
+    /// (shared members, nested standby blocks with random options).
+    fn random_model(seed: u64) -> String {
+        let mut r = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let mut pick = |n: usize| (r.random::<f64>() * n as f64) as usize;
+        let mut t = String::from("system = \"top\"\n");
+        let nd = pick(3);
+        for d in 0..nd {
+            t += &format!(
+                "[domain.d{d}]\nmtbf = \"{}h\"\nmttr = \"{}h\"\n",
+                500 + 500 * pick(8),
+                1 + pick(6)
+            );
+            if d > 0 && pick(2) == 0 {
+                t += "within = \"d0\"\n";
+            }
+        }
+        let mut names: Vec<String> = Vec::new();
+        let nc = 3 + pick(6);
+        for c in 0..nc {
+            t += &format!("[component.c{c}]\n");
+            t += &match pick(3) {
+                0 => format!("mtbf = \"{}h\"\n", 50 + 100 * pick(10)),
+                1 => format!(
+                    "failure = {{ weibull = {{ shape = {}, scale = \"{}h\" }} }}\n",
+                    [0.7, 1.5, 3.0][pick(3)],
+                    100 + 100 * pick(8)
+                ),
+                _ => format!("failure = {{ fixed = \"{}h\" }}\n", 100 + 50 * pick(8)),
+            };
+            t += &match pick(4) {
+                0 => format!("mttr = \"{}m\"\n", 30 + 30 * pick(10)),
+                1 => format!(
+                    "repair = {{ lognormal = {{ mean = \"{}h\", sd = \"{}h\" }} }}\n",
+                    2 + pick(4),
+                    1 + pick(3)
+                ),
+                2 => format!("repair = {{ fixed = \"{}h\" }}\n", 1 + pick(5)),
+                _ => format!(
+                    "repair = {{ exponential = {{ mean = \"{}h\" }} }}\n",
+                    1 + pick(8)
+                ),
+            };
+            if nd > 0 && pick(3) > 0 {
+                if pick(2) == 0 {
+                    let n = 2 + pick(2);
+                    t += &format!("count = {n}\nneed = {}\n", 1 + pick(n));
+                    let spread: Vec<String> = (0..nd).map(|d| format!("\"d{d}\"")).collect();
+                    t += &format!("spread = [{}]\n", spread.join(", "));
+                } else {
+                    t += &format!("domain = \"d{}\"\n", pick(nd));
+                }
+            }
+            names.push(format!("c{c}"));
+        }
+        let nb = 2 + pick(5);
+        for b in 0..nb {
+            let name = if b + 1 == nb {
+                "top".to_string()
+            } else {
+                format!("b{b}")
+            };
+            let k = 2 + pick(2);
+            let mut members: Vec<String> = Vec::new();
+            while members.len() < k {
+                // Recent names more often: deeper nesting.
+                let n = names.len();
+                let j = if pick(2) == 0 {
+                    n - 1 - pick(n.min(3))
+                } else {
+                    pick(n)
+                };
+                if !members.contains(&names[j]) {
+                    members.push(names[j].clone());
+                }
+            }
+            let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+            let list = list.join(", ");
+            t += &format!("[block.{name}]\n");
+            t += &match pick(3) {
+                0 => format!("series = [{list}]\n"),
+                1 => format!("parallel = [{list}]\nneed = {}\n", 1 + pick(k)),
+                _ => {
+                    let mut s = format!("standby = [{list}]\n");
+                    s += &match pick(3) {
+                        0 => format!("failover = \"{}m\"\n", 1 + pick(20)),
+                        1 => format!(
+                            "failover = {{ exponential = {{ mean = \"{}m\" }} }}\n",
+                            1 + pick(20)
+                        ),
+                        _ => String::new(),
+                    };
+                    if pick(2) == 0 {
+                        s += &format!("detect = \"{}s\"\n", 10 + 30 * pick(5));
+                    }
+                    if pick(2) == 0 {
+                        s += &format!("switch_success = {}\n", [0.5, 0.9, 0.99][pick(3)]);
+                    }
+                    if pick(2) == 0 {
+                        s += &format!("revert = true\nfailback = \"{}m\"\n", pick(5));
+                    }
+                    s
+                }
+            };
+            names.push(name);
+        }
+        t
+    }
+
+    /// The sweep against the event engine on 300 random models, 40 runs
+    /// each, over missions from a day to two years: even seeds start from
+    /// the chain's draw where it has at most 3,000 states (else, as odd
+    /// seeds, after a warm-up).
+    #[test]
+    fn the_sweep_gives_the_event_engines_trajectories_on_random_models() {
+        let (mut outages, mut chains, mut warm_ups) = (0u64, 0, 0);
+        for seed in 0..300u64 {
+            let text = random_model(seed);
+            let sys = System::from_str("random.toml", &text)
+                .unwrap_or_else(|e| panic!("seed {seed}: {e}\n{text}"));
+            let mission = [86_400.0, crate::YEAR_S, 2.0 * crate::YEAR_S][seed as usize % 3];
+            let mut m = Model::new(&sys);
+            let limit = if seed % 2 == 0 { 3_000 } else { 0 };
+            m.set_start_within(&sys, mission, limit);
+            match m.start {
+                Start::Chain(_) => chains += 1,
+                Start::WarmUp(_) => warm_ups += 1,
+                Start::Independent => {}
+            }
+            let mut sweep = Sweep::new(&m, seed, 2);
+            let s: Vec<RunResult> = (0..40).map(|_| sweep.run(mission)).collect();
+            let mut r: Runner<BlockQueue, HeapDirty> = Runner::new(&m, seed, 2);
+            let e: Vec<RunResult> = (0..40).map(|_| r.run(mission)).collect();
+            assert_eq!(s, e, "seed {seed}\n{text}");
+            outages += s.iter().map(|r| u64::from(r.outages)).sum::<u64>();
+        }
+        assert!(
+            chains > 40 && warm_ups > 100,
+            "{chains} chains, {warm_ups} warm-ups"
+        );
+        assert!(outages > 5_000, "{outages} outages");
     }
 
     /// The sweep gives the event engine's trajectories, bit for bit, on
