@@ -259,6 +259,25 @@ impl ChainStart {
             .min(self.states - 1)
     }
 
+    /// The chain blocks' modes in `state`, each with the residual of the
+    /// delay in progress drawn from the block's stream in `rngs`:
+    /// `set(standby, mode, timer)`.
+    fn draw_modes(
+        &self,
+        state: usize,
+        standbys: &[StandbySpec],
+        rngs: &mut [Xoshiro256PlusPlus],
+        mut set: impl FnMut(usize, Mode, Option<f64>),
+    ) {
+        let nb = self.blocks.len();
+        for (b, &sb) in self.blocks.iter().enumerate() {
+            let sb = sb as usize;
+            let (mode, timer) =
+                chain_mode(&standbys[sb], &mut rngs[sb], self.modes[state * nb + b]);
+            set(sb, mode, timer);
+        }
+    }
+
     /// Draws a mission's state from `rng` and which items of each class
     /// start down in it (a uniform choice of the state's count), written
     /// to `forced_down` (`Some(true)`: down). Returns the state.
@@ -926,19 +945,17 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
             self.tree.set(m.n_items() + s, f64::INFINITY);
         }
         if let (Some(state), Start::Chain(cs)) = (drawn, &m.start) {
-            let nb = cs.blocks.len();
-            for (b, &sb) in cs.blocks.iter().enumerate() {
-                let sb = sb as usize;
-                let (mode, timer) = chain_mode(
-                    &m.standbys[sb],
-                    &mut self.block_rngs[sb],
-                    cs.modes[state * nb + b],
-                );
-                self.mode[sb] = mode;
-                if let Some(t) = timer {
-                    self.tree.set(m.n_items() + sb, t);
-                }
-            }
+            cs.draw_modes(
+                state,
+                &m.standbys,
+                &mut self.block_rngs,
+                |sb, mode, timer| {
+                    self.mode[sb] = mode;
+                    if let Some(t) = timer {
+                        self.tree.set(m.n_items() + sb, t);
+                    }
+                },
+            );
             for f in &mut self.forced_down {
                 *f = None;
             }
@@ -1074,39 +1091,40 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
     /// The standby state machine of docs/model.md, driven by its members'
     /// current states. Returns whether the block is up.
     fn standby_update(&mut self, s: usize, t: f64) -> bool {
-        let m = self.m;
-        let spec = &m.standbys[s];
+        let (up, timer) = {
+            let mut mc = self.machine(s);
+            (mc.update(t), mc.timer)
+        };
+        if let Some(x) = timer {
+            self.tree.set(self.m.n_items() + s, x);
+        }
+        up
+    }
+
+    /// Standby block `s`'s state machine over the members' current states.
+    #[inline]
+    fn machine(&mut self, s: usize) -> Machine<'m, '_, impl Fn(u32) -> bool + '_> {
+        let spec = &self.m.standbys[s];
         let nodes = &self.nodes;
-        let mut mc = Machine {
+        Machine {
             spec,
             mode: &mut self.mode[s],
             rng: &mut self.block_rngs[s],
-            up: |j: u32| nodes[spec.members[j as usize] as usize].up,
+            up: move |j: u32| nodes[spec.members[j as usize] as usize].up,
             timer: None,
-        };
-        let up = mc.update(t);
-        if let Some(x) = mc.timer {
-            self.tree.set(m.n_items() + s, x);
         }
-        up
     }
 
     /// The timer of standby `s` has run out: a move (takeover or move back)
     /// is done, or a detection ends and the takeover starts.
     fn timer_done(&mut self, s: usize, t: f64) {
         let m = self.m;
-        let spec = &m.standbys[s];
-        let slot = m.n_items() + s;
-        let nodes = &self.nodes;
-        let mut mc = Machine {
-            spec,
-            mode: &mut self.mode[s],
-            rng: &mut self.block_rngs[s],
-            up: |j: u32| nodes[spec.members[j as usize] as usize].up,
-            timer: None,
+        let (changed, timer) = {
+            let mut mc = self.machine(s);
+            (mc.timer_done(t), mc.timer)
         };
-        let changed = mc.timer_done(t);
-        self.tree.set(slot, mc.timer.unwrap_or(f64::INFINITY));
+        self.tree
+            .set(m.n_items() + s, timer.unwrap_or(f64::INFINITY));
         // The block's state, and with `revert` a move back, are settled
         // with its members' when the change propagates.
         if changed {
@@ -1120,15 +1138,15 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
 /// `timer` receives the block's new timer (`INFINITY`: none) when it
 /// changes. The draws from `rng` depend on the block's own history alone,
 /// so the event engine and the sweep draw the same numbers.
-struct Machine<'a, F: Fn(u32) -> bool> {
+struct Machine<'a, 'b, F: Fn(u32) -> bool> {
     spec: &'a StandbySpec,
-    mode: &'a mut Mode,
-    rng: &'a mut Xoshiro256PlusPlus,
+    mode: &'b mut Mode,
+    rng: &'b mut Xoshiro256PlusPlus,
     up: F,
     timer: Option<f64>,
 }
 
-impl<F: Fn(u32) -> bool> Machine<'_, F> {
+impl<F: Fn(u32) -> bool> Machine<'_, '_, F> {
     /// The block after a change of its members' states (or its timer) at
     /// `t`. Returns whether it is up.
     fn update(&mut self, t: f64) -> bool {

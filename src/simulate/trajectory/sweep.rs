@@ -27,7 +27,7 @@
 
 use rand::rngs::Xoshiro256PlusPlus;
 
-use super::{ItemSlot, Kind, Machine, Mode, Model, RunResult, Start, Trajectory, chain_mode};
+use super::{ItemSlot, Kind, Machine, Mode, Model, RunResult, Start, Trajectory};
 
 /// Up to this many children with flips, a node merges their flips one
 /// child after another (linear a child); beyond, it sorts them.
@@ -331,17 +331,15 @@ impl Trajectory for Sweep<'_> {
             None
         };
         if let (Some(state), Start::Chain(cs)) = (drawn, &m.start) {
-            let nb = cs.blocks.len();
-            for (b, &sb) in cs.blocks.iter().enumerate() {
-                let sb = sb as usize;
-                let (mode, timer) = chain_mode(
-                    &m.standbys[sb],
-                    &mut self.block_rngs[sb],
-                    cs.modes[state * nb + b],
-                );
-                self.mode[sb] = mode;
-                self.timer[sb] = timer.unwrap_or(f64::INFINITY);
-            }
+            cs.draw_modes(
+                state,
+                &m.standbys,
+                &mut self.block_rngs,
+                |sb, mode, timer| {
+                    self.mode[sb] = mode;
+                    self.timer[sb] = timer.unwrap_or(f64::INFINITY);
+                },
+            );
         }
         self.flips.clear();
         for n in 0..m.kind.len() {
