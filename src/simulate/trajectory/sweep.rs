@@ -21,9 +21,9 @@
 //!
 //! Its cost grows with the flips, not with the nodes an event passes on
 //! the way up: a zone's failure is one flip a node below it, merged once.
-//! The engine that designs for more (importance sampling of items'
-//! timelines, which only changes how each item draws) builds on this
-//! shape: items are drawn independently, then combined.
+//! Rare-event simulation fits this shape: importance sampling changes how
+//! each item draws its timeline (and weighs the run by the likelihood
+//! ratio), not how the timelines combine.
 
 use rand::rngs::Xoshiro256PlusPlus;
 
