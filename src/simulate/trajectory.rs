@@ -679,6 +679,28 @@ impl Model {
     fn n_items(&self) -> usize {
         self.item_node.len()
     }
+
+    /// A mission's draw from the chain, when missions start from it: the
+    /// state (from `start_rng`), which of the chain's items start down
+    /// (into `forced_down`), and each chain block's mode with the residual
+    /// of its delay in progress (from the block's stream in `block_rngs`),
+    /// handed to `set(standby, mode, timer)`. Both engines start so.
+    /// Returns the state, or `None` without a chain.
+    fn draw_start(
+        &self,
+        start_rng: &mut Xoshiro256PlusPlus,
+        scratch: &mut Vec<u32>,
+        forced_down: &mut [Option<bool>],
+        block_rngs: &mut [Xoshiro256PlusPlus],
+        set: impl FnMut(usize, Mode, Option<f64>),
+    ) -> Option<usize> {
+        let Start::Chain(cs) = &self.start else {
+            return None;
+        };
+        let state = cs.draw_items(start_rng, scratch, forced_down);
+        cs.draw_modes(state, &self.standbys, block_rngs, set);
+        Some(state)
+    }
 }
 
 /// From this many slots (items and standby blocks) on, the simulator uses
@@ -882,6 +904,17 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
         }
     }
 
+    /// Handles every event before `t0` (the warm-up).
+    fn run_until<const WARM: bool>(&mut self, t0: f64) {
+        loop {
+            let (slot, t) = self.tree.min();
+            if t >= t0 {
+                break;
+            }
+            self.step::<WARM>(slot, t);
+        }
+    }
+
     /// Brings the records of the next few events into the cache while
     /// this one is handled, as far as the queue knows them: an item's
     /// record three to six events ahead, then its node one and two ahead
@@ -924,15 +957,21 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
     /// [`Self::end_warm_up`].
     fn start(&mut self, warm_only: bool) {
         let m = self.m;
-        let drawn = if let Start::Chain(cs) = &m.start {
-            Some(cs.draw_items(
-                &mut self.start_rng,
-                &mut self.scratch,
-                &mut self.forced_down,
-            ))
-        } else {
-            None
-        };
+        for s in 0..m.standbys.len() {
+            self.tree.set(m.n_items() + s, f64::INFINITY);
+        }
+        let drawn = m.draw_start(
+            &mut self.start_rng,
+            &mut self.scratch,
+            &mut self.forced_down,
+            &mut self.block_rngs,
+            |sb, mode, timer| {
+                self.mode[sb] = mode;
+                if let Some(t) = timer {
+                    self.tree.set(m.n_items() + sb, t);
+                }
+            },
+        );
         for i in 0..m.n_items() {
             if warm_only && !m.warm[m.item_node[i] as usize] {
                 self.tree.set(i, f64::INFINITY);
@@ -941,21 +980,7 @@ impl<'m, Q: EventQueue, D: Dirty> Runner<'m, Q, D> {
             let forced = self.forced_down[i];
             self.start_item(i, forced, 0.0);
         }
-        for s in 0..m.standbys.len() {
-            self.tree.set(m.n_items() + s, f64::INFINITY);
-        }
-        if let (Some(state), Start::Chain(cs)) = (drawn, &m.start) {
-            cs.draw_modes(
-                state,
-                &m.standbys,
-                &mut self.block_rngs,
-                |sb, mode, timer| {
-                    self.mode[sb] = mode;
-                    if let Some(t) = timer {
-                        self.tree.set(m.n_items() + sb, t);
-                    }
-                },
-            );
+        if drawn.is_some() {
             for f in &mut self.forced_down {
                 *f = None;
             }
@@ -1281,23 +1306,11 @@ impl<Q: EventQueue, D: Dirty> Trajectory for Runner<'_, Q, D> {
             // item starts at its end, on its own, as in a start without
             // standby dynamics (its stationary state is the same then).
             self.start(true);
-            loop {
-                let (slot, t) = self.tree.min();
-                if t >= t0 {
-                    break;
-                }
-                self.step::<true>(slot, t);
-            }
+            self.run_until::<true>(t0);
             self.end_warm_up(t0);
         } else {
             self.start(false);
-            loop {
-                let (slot, t) = self.tree.min();
-                if t >= t0 {
-                    break;
-                }
-                self.step::<false>(slot, t);
-            }
+            self.run_until::<false>(t0);
         }
         let end = t0 + mission;
         let mut sys_up = self.nodes[root].up;

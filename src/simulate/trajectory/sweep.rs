@@ -321,26 +321,16 @@ impl Trajectory for Sweep<'_> {
         };
         let end = t0 + mission;
         // The start: the chain's draw, as the event engine's.
-        let drawn = if let Start::Chain(cs) = &m.start {
-            Some(cs.draw_items(
-                &mut self.start_rng,
-                &mut self.scratch,
-                &mut self.forced_down,
-            ))
-        } else {
-            None
-        };
-        if let (Some(state), Start::Chain(cs)) = (drawn, &m.start) {
-            cs.draw_modes(
-                state,
-                &m.standbys,
-                &mut self.block_rngs,
-                |sb, mode, timer| {
-                    self.mode[sb] = mode;
-                    self.timer[sb] = timer.unwrap_or(f64::INFINITY);
-                },
-            );
-        }
+        let drawn = m.draw_start(
+            &mut self.start_rng,
+            &mut self.scratch,
+            &mut self.forced_down,
+            &mut self.block_rngs,
+            |sb, mode, timer| {
+                self.mode[sb] = mode;
+                self.timer[sb] = timer.unwrap_or(f64::INFINITY);
+            },
+        );
         self.flips.clear();
         for n in 0..m.kind.len() {
             // A node outside the warm-up set starts at its end.
