@@ -115,7 +115,15 @@ impl Manager {
         self.nodes[f as usize].level
     }
 
-    fn mk(&mut self, level: u32, lo: u32, hi: u32) -> u32 {
+    /// A node's level (`u32::MAX` for the terminals) and children.
+    pub fn node(&self, f: u32) -> (u32, u32, u32) {
+        let n = &self.nodes[f as usize];
+        (n.level, n.lo, n.hi)
+    }
+
+    /// The node `level ? hi : lo`, found or made; its children must lie
+    /// below `level`.
+    pub fn mk(&mut self, level: u32, lo: u32, hi: u32) -> u32 {
         if lo == hi {
             return lo;
         }

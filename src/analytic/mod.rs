@@ -13,6 +13,7 @@ mod bdd;
 mod dynamic;
 mod modules;
 mod order;
+mod sift;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -207,6 +208,7 @@ impl std::fmt::Debug for Analyzer<'_> {
             .field("system", &self.sys.system())
             .field("levels", &self.item_at.len())
             .field("bdd_nodes", &self.diagram.len())
+            .field("bdd_siftings", &self.diagram.sifted())
             .finish()
     }
 }
@@ -522,6 +524,20 @@ impl<'s> Analyzer<'s> {
     /// Number of nodes of the system's decision diagram.
     pub fn bdd_nodes(&self) -> usize {
         self.diagram.len()
+    }
+
+    /// How many times the diagram's variables were reordered by sifting
+    /// while it was built: 0 unless a part of the structure outgrew both
+    /// candidate orders (past 262,144 nodes; see ARCHITECTURE.md).
+    ///
+    /// ```
+    /// use fivenines::{analytic::Analyzer, model::system::System};
+    /// let sys = System::from_str("m.toml", "system = \"a\"\n[component.a]\navailability = 0.999\n")?;
+    /// assert_eq!(Analyzer::new(&sys)?.bdd_siftings(), 0);
+    /// # Ok::<(), fivenines::Error>(())
+    /// ```
+    pub fn bdd_siftings(&self) -> usize {
+        self.diagram.sifted()
     }
 
     /// The same analysis for `sys`, a copy of this analyzer's system with

@@ -26,6 +26,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::bdd::{Diagram, FALSE, Manager};
 use super::order::{canonical_keys, force};
+use super::sift::reorder;
 use crate::model::system::{Node, System};
 
 /// What a module's local variable stands for.
@@ -48,6 +49,8 @@ struct Module {
 #[derive(Clone)]
 pub(crate) struct Modular {
     mods: Vec<Module>,
+    /// Siftings done while building (see `sift.rs`).
+    sifted: usize,
 }
 
 /// The probabilities of every module's diagram.
@@ -134,17 +137,19 @@ impl Modular {
     /// each used item its global level. `None` when a diagram would exceed
     /// `limit` nodes.
     pub fn build(sys: &System, level_of: &[Option<u32>], limit: usize) -> Option<Modular> {
-        Self::build_with(sys, level_of, limit, 1024)
+        Self::build_with(sys, level_of, limit, 1024, REORDER_AT)
     }
 
     /// [`Modular::build`] with the light walk's quick budget of a module
     /// with sharing inside `n_inputs * LIGHT_WALK_NODES + slack` nodes
-    /// (tests set it low, to take the FORCE path on small structures).
+    /// (tests set it low, to take the FORCE path on small structures), and
+    /// the table size of a run's first sifting (tests set it low too).
     fn build_with(
         sys: &System,
         level_of: &[Option<u32>],
         limit: usize,
         slack: usize,
+        reorder_at: usize,
     ) -> Option<Modular> {
         let nodes = sys.nodes();
         // Split off the modules with sharing inside: a module that is a
@@ -186,6 +191,7 @@ impl Modular {
         }
         let mut module_index: Vec<Option<usize>> = vec![None; nodes.len()];
         let mut mods: Vec<Module> = Vec::new();
+        let mut sifted = 0;
         // Node ids are children first, so child modules are built first.
         for (v, node) in nodes.iter().enumerate() {
             if !is_module[v] || matches!(node, Node::Item(_)) {
@@ -304,6 +310,7 @@ impl Modular {
                 n_vertices,
                 LIGHT_WALK_WEIGHT,
                 limit,
+                reorder_at,
             )];
             let winner = match race(&mut runs, &gates, if shared { quick } else { limit }) {
                 Some(c) => c,
@@ -351,10 +358,14 @@ impl Modular {
                         };
                     }
                     runs[0].alive = true;
-                    runs.insert(0, Run::new(levels_of(&rank), n_vertices, 1, limit));
+                    runs.insert(
+                        0,
+                        Run::new(levels_of(&rank), n_vertices, 1, limit, reorder_at),
+                    );
                     race(&mut runs, &gates, limit)?
                 }
             };
+            sifted += runs.iter().map(|r| r.reorders).sum::<usize>();
             let run = runs.swap_remove(winner);
             let diagram = run.m.compact(run.memo[vertex_of(v) as usize]);
             let mut inputs: Vec<Input> = vec![Input::Item(0); n_inputs];
@@ -380,7 +391,12 @@ impl Modular {
                 inputs: vec![Input::Item(level_of[it.0 as usize]?)],
             });
         }
-        Some(Modular { mods })
+        Some(Modular { mods, sifted })
+    }
+
+    /// Siftings done while building (every candidate's).
+    pub fn sifted(&self) -> usize {
+        self.sifted
     }
 
     /// Nodes of all the modules' diagrams together.
@@ -456,6 +472,13 @@ const LIGHT_WALK_NODES: usize = 16;
 /// (a variable shared by thousands of gates stays on top).
 const LIGHT_WALK_WEIGHT: usize = 8;
 
+/// Table size at which a run is first garbage-collected and sifted
+/// (`sift.rs`); after that, each time its table doubles what the
+/// reordering left. No SCRAM benchmark gets near it (their largest run
+/// builds about 60,000 nodes): sifting is the fallback for a structure
+/// that both candidate orders get wrong.
+const REORDER_AT: usize = 1 << 18;
+
 /// One candidate order's build in a [`race`].
 struct Run {
     /// The inputs' levels, by vertex.
@@ -468,10 +491,23 @@ struct Run {
     /// Its node count is multiplied by this when compared.
     weight: usize,
     alive: bool,
+    /// Table size that triggers the next reordering (`usize::MAX`: none).
+    reorder_at: usize,
+    /// `next` when last reordered: a gate that overflows again right after
+    /// its own reordering drops the run.
+    reordered_before: usize,
+    /// Reorderings done (tests).
+    reorders: usize,
 }
 
 impl Run {
-    fn new(level: Vec<u32>, n_vertices: usize, weight: usize, limit: usize) -> Run {
+    fn new(
+        level: Vec<u32>,
+        n_vertices: usize,
+        weight: usize,
+        limit: usize,
+        reorder_at: usize,
+    ) -> Run {
         let mut m = Manager::new(limit);
         let mut memo = vec![FALSE; n_vertices];
         for (x, &l) in level.iter().enumerate() {
@@ -484,22 +520,70 @@ impl Run {
             next: 0,
             weight,
             alive: true,
+            reorder_at,
+            reordered_before: usize::MAX,
+            reorders: 0,
         }
     }
 
     fn cost(&self) -> usize {
         self.m.built().saturating_mul(self.weight)
     }
+
+    /// Keeps what the gates from `next` on need (`last_use`: the last gate
+    /// to read each vertex, `usize::MAX` for the module's own), sifted
+    /// into a fresh table of at most `allowed` nodes; the garbage of the
+    /// gates built so far is dropped.
+    fn reorder(&mut self, last_use: &[usize], allowed: usize, limit: usize) {
+        let keep: Vec<usize> = (0..self.memo.len())
+            .filter(|&x| last_use[x] != NEVER_USED && last_use[x] >= self.next)
+            .collect();
+        let roots: Vec<u32> = keep.iter().map(|&x| self.memo[x]).collect();
+        let (m, roots, new_level) = reorder(&self.m, self.level.len(), &roots, allowed);
+        self.memo.fill(FALSE);
+        for (&x, &r) in keep.iter().zip(&roots) {
+            self.memo[x] = r;
+        }
+        for l in &mut self.level {
+            *l = new_level[*l as usize];
+        }
+        self.m = m;
+        self.reorders += 1;
+        self.reordered_before = self.next;
+        let size = self.m.built();
+        self.reorder_at = if 2 * size > limit {
+            usize::MAX
+        } else {
+            (2 * size).max(self.reorder_at)
+        };
+    }
 }
 
+/// `last_use` of a vertex no gate reads.
+const NEVER_USED: usize = usize::MAX - 1;
+
 /// Builds a module's diagram under each candidate order at once (the gates
-/// `(vertex, threshold, children's vertices)` children first), always
-/// extending the live run of least weighted node count, and returns the
-/// index of the first to finish. A run is paused when it passes what the
-/// others allow (its gate is tried again later: nothing past an overflow
-/// is cached, and what it built stays) and dropped at `limit` nodes;
+/// `(vertex, threshold, children's vertices)` children first, the last the
+/// module's own), always extending the live run of least weighted node
+/// count, and returns the index of the first to finish. A run is paused
+/// when it passes what the others allow (its gate is tried again later:
+/// nothing past an overflow is cached, and what it built stays), sifted
+/// when its table passes its `reorder_at` after a gate is done (never in
+/// the middle of one, whose partial work would be lost) or when a gate
+/// reaches `limit` (once: a gate that reaches it again right after its
+/// own sifting drops the run), and dropped at `limit` nodes otherwise;
 /// `None` when all are.
 fn race(runs: &mut [Run], gates: &[(u32, usize, Vec<u32>)], limit: usize) -> Option<usize> {
+    let n_vertices = runs.first().map_or(0, |r| r.memo.len());
+    let mut last_use = vec![NEVER_USED; n_vertices];
+    for (i, (_, _, kids)) in gates.iter().enumerate() {
+        for &x in kids {
+            last_use[x as usize] = i;
+        }
+    }
+    if let Some((root, _, _)) = gates.last() {
+        last_use[*root as usize] = usize::MAX;
+    }
     loop {
         let c = (0..runs.len())
             .filter(|&c| runs[c].alive)
@@ -523,12 +607,23 @@ fn race(runs: &mut [Run], gates: &[(u32, usize, Vec<u32>)], limit: usize) -> Opt
             }
             run.memo[*g as usize] = f;
             run.next += 1;
+            // Between gates only: a gate paused half built keeps what it
+            // built for when it resumes.
+            if run.next < gates.len() && run.m.built() >= run.reorder_at {
+                run.reorder(&last_use, allowed, limit);
+            }
         }
         if run.next == gates.len() {
             return Some(c);
         }
         if allowed >= limit {
-            run.alive = false;
+            // Sifted on reaching the limit only where the limit is past the
+            // point of sifting (not the light walk's quick budget).
+            if run.reorder_at <= limit && run.reordered_before != run.next {
+                run.reorder(&last_use, limit, limit);
+            } else {
+                run.alive = false;
+            }
         }
     }
 }
@@ -561,6 +656,14 @@ impl Structure {
         match pass {
             StructurePass::Whole(p) => Some(p),
             StructurePass::Modules(_) => None,
+        }
+    }
+
+    /// Siftings done while building its diagrams.
+    pub fn sifted(&self) -> usize {
+        match self {
+            Structure::Whole(_) => 0,
+            Structure::Modules(m) => m.sifted(),
         }
     }
 
@@ -661,7 +764,7 @@ mod tests {
         let light = Modular::build(&sys, &level_of, 1 << 20).unwrap();
         // No quick budget: FORCE orders the module, raced against the
         // light walk.
-        let forced = Modular::build_with(&sys, &level_of, 1 << 20, 0).unwrap();
+        let forced = Modular::build_with(&sys, &level_of, 1 << 20, 0, REORDER_AT).unwrap();
         let (lp, fp) = (light.forward(&a, &q), forced.forward(&a, &q));
         let (lu, ld) = light.root_probabilities(&lp);
         let (fu, fd) = forced.root_probabilities(&fp);
@@ -697,5 +800,76 @@ mod tests {
             }
         }
         assert!((fu - want).abs() < 1e-14, "{fu} vs {want}");
+        // Sifted after every few nodes: the same function.
+        let sifted = Modular::build_with(&sys, &level_of, 1 << 20, 0, 8).unwrap();
+        assert!(sifted.sifted() > 0);
+        let sp = sifted.forward(&a, &q);
+        let (su, sd) = sifted.root_probabilities(&sp);
+        assert!(
+            (su - want).abs() < 1e-14 && (sd - fd).abs() < 1e-15,
+            "{su} vs {want}"
+        );
+        let mut sb = vec![0.0; a.len()];
+        sifted.birnbaum(&sp, &mut sb);
+        for (x, y) in lb.iter().zip(&sb) {
+            assert!((x - y).abs() < 1e-15, "{x} vs {y}");
+        }
+    }
+
+    /// SCRAM's benchmark trees built with sifting from 64 nodes
+    /// on: the top probability and every item's importance as without.
+    #[test]
+    fn sifting_keeps_the_scram_benchmarks_results() {
+        for name in [
+            "200_event",
+            "baobab1",
+            "chinese",
+            "das9201",
+            "edf9202",
+            "isp9604",
+        ] {
+            let path = format!(
+                "{}/benches/scram/models/{name}.toml",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let text = std::fs::read_to_string(&path).unwrap();
+            let sys = System::from_str(&path, &text).unwrap();
+            let (level_of, item_at) = order_items(&sys);
+            let a: Vec<f64> = item_at
+                .iter()
+                .map(|&i| sys.item(i).rates.availability.value())
+                .collect();
+            let q: Vec<f64> = item_at
+                .iter()
+                .map(|&i| sys.item(i).rates.availability.unavailability())
+                .collect();
+            let plain = Modular::build(&sys, &level_of, 1 << 22).unwrap();
+            let sifted = Modular::build_with(&sys, &level_of, 1 << 22, 1024, 64).unwrap();
+            if name == "200_event" {
+                // The fallback: within 8,192 nodes, neither candidate order
+                // finishes; sifted from 2,048 nodes on, the build does.
+                assert!(Modular::build_with(&sys, &level_of, 8192, 1024, REORDER_AT).is_none());
+                let tight = Modular::build_with(&sys, &level_of, 8192, 1024, 2048).unwrap();
+                let tp = tight.forward(&a, &q);
+                let (tu, _) = tight.root_probabilities(&tp);
+                let (pu, _) = plain.root_probabilities(&plain.forward(&a, &q));
+                assert!((tu - pu).abs() < 1e-12, "{tu} vs {pu}");
+            }
+            assert_eq!(plain.sifted(), 0, "{name}: the default never sifts here");
+            assert!(sifted.sifted() > 0, "{name}: sifted");
+            let (pp, sp) = (plain.forward(&a, &q), sifted.forward(&a, &q));
+            let (pu, pd) = plain.root_probabilities(&pp);
+            let (su, sd) = sifted.root_probabilities(&sp);
+            assert!(
+                (pu - su).abs() < 1e-12 && (pd - sd).abs() <= 1e-12 * pd.max(1e-300),
+                "{name}: {pu} {pd} vs {su} {sd}"
+            );
+            let (mut pb, mut sb) = (vec![0.0; a.len()], vec![0.0; a.len()]);
+            plain.birnbaum(&pp, &mut pb);
+            sifted.birnbaum(&sp, &mut sb);
+            for (x, y) in pb.iter().zip(&sb) {
+                assert!((x - y).abs() < 1e-12, "{name}: {x} vs {y}");
+            }
+        }
     }
 }
