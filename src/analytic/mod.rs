@@ -276,12 +276,6 @@ impl<'s> Analyzer<'s> {
                     Modular::build(sys, &level_of, MAX_BDD_NODES).ok_or_else(too_large)?;
                 return Ok((Structure::Modules(modular), Vec::new(), None));
             }
-            let mut m = Manager::new(MAX_BDD_NODES);
-            let memo = build_nodes(sys, &mut m, &level_of, &used, None);
-            let root = memo[sys.root().0 as usize];
-            let diagram = m.compact(root);
-            let mut standbys = Vec::new();
-            let mut forced: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
             // Without nesting, one diagram with every block as a variable
             // gives every block's importance (linear); nested blocks need
             // the system rebuilt with each forced up and down.
@@ -315,89 +309,51 @@ impl<'s> Analyzer<'s> {
                 .filter(|s| !s.is_ideal() && used[s.node.0 as usize])
                 .count();
             let vars = !nested && dynamic_blocks > BLOCK_VARS_FROM;
-            for (index, s) in sys.standbys().iter().enumerate() {
-                if s.is_ideal() || !used[s.node.0 as usize] {
-                    continue;
-                }
-                // Each member, and for each member "some other member is up".
-                let members: Vec<Diagram> = s
-                    .members
-                    .iter()
-                    .map(|n| m.compact(memo[n.0 as usize]))
-                    .collect();
-                let others: Vec<Diagram> = (0..s.members.len())
-                    .map(|i| {
-                        let rest: Vec<u32> = s
-                            .members
-                            .iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j != i)
-                            .map(|(_, n)| memo[n.0 as usize])
-                            .collect();
-                        let any = m.at_least(1, &rest);
-                        m.compact(any)
-                    })
-                    .collect();
-                if vars {
-                    standbys.push(StandbyModel {
-                        index,
-                        members,
-                        others,
-                        forced_up: None,
-                        forced_down: None,
-                        alone: Some(m.compact(memo[s.node.0 as usize])),
-                        inner: vec![Vec::new(); s.members.len()],
-                    });
-                    continue;
-                }
-                let up = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, TRUE)));
-                let down = build_nodes(sys, &mut m, &level_of, &used, Some((s.node, &memo, FALSE)));
-                // Standby blocks are in block order, inner before outer: an
-                // earlier one lies inside a member when forcing it changes
-                // the member.
-                let inner = s
-                    .members
-                    .iter()
-                    .map(|n| {
-                        let n = n.0 as usize;
-                        forced
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, (u, d)): &(usize, &(Vec<u32>, Vec<u32>))| u[n] != d[n])
-                            .map(|(k, (u, d))| (k, m.compact(u[n]), m.compact(d[n])))
-                            .collect()
-                    })
-                    .collect();
-                standbys.push(StandbyModel {
-                    index,
-                    members,
-                    others,
-                    forced_up: Some(m.compact(up[sys.root().0 as usize])),
-                    forced_down: Some(m.compact(down[sys.root().0 as usize])),
-                    alone: None,
-                    inner,
-                });
-                forced.push((up, down));
-            }
-            if m.overflowed() {
-                return Err(too_large());
-            }
-            drop(m);
-            let block_vars = if !vars {
-                None
-            } else {
-                let nodes: Vec<NodeId> = standbys
-                    .iter()
-                    .map(|st: &StandbyModel| sys.standbys()[st.index].node)
-                    .collect();
-                Some(BlockVars::build(sys, &level_of, &is_block, &nodes).ok_or_else(too_large)?)
-            };
-            Ok((Structure::Whole(diagram), standbys, block_vars))
+            std::thread::scope(|scope| {
+                // The blocks-as-variables diagram shares nothing with the
+                // main one: built on a thread of its own meanwhile.
+                let block_vars = if vars {
+                    let blocks: Vec<NodeId> = sys
+                        .standbys()
+                        .iter()
+                        .filter(|s| !s.is_ideal() && used[s.node.0 as usize])
+                        .map(|s| s.node)
+                        .collect();
+                    let is_block = &is_block;
+                    let level_of = &level_of;
+                    Some(
+                        std::thread::Builder::new()
+                            .stack_size(builder_stack(levels))
+                            .spawn_scoped(scope, move || {
+                                BlockVars::build(sys, level_of, is_block, &blocks)
+                            })
+                            .map_err(|e| Error::Resource {
+                                what: "cannot start the diagram builder's thread",
+                                message: e.to_string(),
+                            })?,
+                    )
+                } else {
+                    None
+                };
+                let (diagram, standbys) = build_main(sys, &level_of, &used, vars)?;
+                let block_vars = match block_vars {
+                    None => None,
+                    Some(h) => Some(
+                        h.join()
+                            .map_err(|_| Error::Resource {
+                                what: "the diagram builder's thread",
+                                message: "it stopped without a result".to_string(),
+                            })?
+                            .ok_or_else(too_large)?,
+                    ),
+                };
+                Ok((Structure::Whole(diagram), standbys, block_vars))
+            })
         };
         let (diagram, standbys, block_vars) = if levels > 2_000 {
             std::thread::scope(|scope| {
                 std::thread::Builder::new()
-                    .stack_size(16 * 1024 * 1024 + levels * 1024)
+                    .stack_size(builder_stack(levels))
                     .spawn_scoped(scope, build)
                     .map_err(|e| Error::Resource {
                         what: "cannot start the diagram builder's thread",
@@ -1253,6 +1209,98 @@ impl<'s> Analyzer<'s> {
             block,
         }
     }
+}
+
+/// Stack of a diagram builder's thread: `ite` recurses once a level.
+fn builder_stack(levels: usize) -> usize {
+    16 * 1024 * 1024 + levels * 1024
+}
+
+/// The whole diagram of a structure with dynamic standby blocks, and each
+/// block's member diagrams (with the system rebuilt with the block forced
+/// up and down unless `vars`: then [`BlockVars`] gives its importance).
+fn build_main(
+    sys: &System,
+    level_of: &[Option<u32>],
+    used: &[bool],
+    vars: bool,
+) -> Result<(Diagram, Vec<StandbyModel>), Error> {
+    let mut m = Manager::new(MAX_BDD_NODES);
+    let memo = build_nodes(sys, &mut m, level_of, used, None);
+    let root = memo[sys.root().0 as usize];
+    let diagram = m.compact(root);
+    let mut standbys = Vec::new();
+    let mut forced: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+    for (index, s) in sys.standbys().iter().enumerate() {
+        if s.is_ideal() || !used[s.node.0 as usize] {
+            continue;
+        }
+        // Each member, and for each member "some other member is up".
+        let members: Vec<Diagram> = s
+            .members
+            .iter()
+            .map(|n| m.compact(memo[n.0 as usize]))
+            .collect();
+        let others: Vec<Diagram> = (0..s.members.len())
+            .map(|i| {
+                let rest: Vec<u32> = s
+                    .members
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != i)
+                    .map(|(_, n)| memo[n.0 as usize])
+                    .collect();
+                let any = m.at_least(1, &rest);
+                m.compact(any)
+            })
+            .collect();
+        if vars {
+            standbys.push(StandbyModel {
+                index,
+                members,
+                others,
+                forced_up: None,
+                forced_down: None,
+                alone: Some(m.compact(memo[s.node.0 as usize])),
+                inner: vec![Vec::new(); s.members.len()],
+            });
+            continue;
+        }
+        let up = build_nodes(sys, &mut m, level_of, used, Some((s.node, &memo, TRUE)));
+        let down = build_nodes(sys, &mut m, level_of, used, Some((s.node, &memo, FALSE)));
+        // Standby blocks are in block order, inner before outer: an
+        // earlier one lies inside a member when forcing it changes
+        // the member.
+        let inner = s
+            .members
+            .iter()
+            .map(|n| {
+                let n = n.0 as usize;
+                forced
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (u, d)): &(usize, &(Vec<u32>, Vec<u32>))| u[n] != d[n])
+                    .map(|(k, (u, d))| (k, m.compact(u[n]), m.compact(d[n])))
+                    .collect()
+            })
+            .collect();
+        standbys.push(StandbyModel {
+            index,
+            members,
+            others,
+            forced_up: Some(m.compact(up[sys.root().0 as usize])),
+            forced_down: Some(m.compact(down[sys.root().0 as usize])),
+            alone: None,
+            inner,
+        });
+        forced.push((up, down));
+    }
+    if m.overflowed() {
+        return Err(Error::DiagramTooLarge {
+            limit: MAX_BDD_NODES,
+        });
+    }
+    Ok((diagram, standbys))
 }
 
 /// The system with every standby block replaced by a free variable: the
