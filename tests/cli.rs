@@ -1296,3 +1296,40 @@ fn both_engines_give_the_same_json() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("sweep"));
 }
+
+/// A standby chain whose factorisation would fill in almost completely
+/// (19,972 states, every combination of a dozen items: two minutes of LU)
+/// is refused at once: the estimate answers by the first-order
+/// approximation and says why, and the answer is a number, not a hang.
+#[test]
+fn a_chain_too_costly_to_factor_falls_back_and_says_so() {
+    let out = fivenines()
+        .args([
+            "estimate",
+            "--format",
+            "json",
+            "tests/models/grid-chain-standby.toml",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["engine"], "first_order");
+    let fallback = j["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "first_order_fallback")
+        .expect("the fallback is named");
+    let text = fallback["text"].as_str().unwrap();
+    assert!(
+        text.contains("19972 states") && text.contains("too costly"),
+        "{text}"
+    );
+    let u = num(&j, "unavailability");
+    assert!(u > 0.0 && u < 1e-2, "{u}");
+}

@@ -10,6 +10,18 @@
 use faer::prelude::Solve;
 use faer::sparse::{SparseColMat, Triplet};
 
+/// Most floating-point work (a lower bound, see [`SolveError::TooCostly`])
+/// of a chain's factorisation: a few seconds on one core. The direct solve
+/// of a 20,000-state chain whose states form a grid of many dimensions
+/// (every combination of a dozen items) needs about 3e11 by that bound and
+/// took two minutes; the largest chain of the shipped models needs 4e7.
+pub const MAX_FACTOR_WORK: f64 = 5e9;
+
+/// Chains from this many states on have their factorisation's work bounded
+/// first (the symbolic analysis costs about 10 microseconds a state;
+/// below this, even a dense factorisation is about a second).
+const CHECK_WORK_FROM: usize = 2_000;
+
 /// Why a chain could not be solved.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SolveError {
@@ -17,6 +29,19 @@ pub enum SolveError {
     /// closed classes).
     #[error("the Markov chain could not be solved: {0}")]
     Singular(String),
+    /// Factoring the chain would take more than [`MAX_FACTOR_WORK`]
+    /// floating-point operations (a lower bound; see `docs/math.md`): a
+    /// chain whose states form a high-dimensional grid fills in almost
+    /// completely, and a direct solve would run for minutes.
+    #[error(
+        "the Markov chain of {states} states is too costly to solve exactly: factoring it takes at least {work:.1e} floating-point operations (limit {MAX_FACTOR_WORK:.0e})"
+    )]
+    TooCostly {
+        /// States of the chain.
+        states: usize,
+        /// The lower bound on the work.
+        work: f64,
+    },
     /// The solution is not a probability vector to working precision.
     #[error("the Markov chain's solution did not converge (residual {residual:.1e})")]
     NotConverged {
@@ -51,6 +76,12 @@ pub fn stationary(n: usize, transitions: &[(u32, u32, f64)]) -> Result<Vec<f64>,
     if n == 1 {
         return Ok(vec![1.0]);
     }
+    if n >= CHECK_WORK_FROM
+        && let Some(work) = factor_work_bound(n, transitions)
+        && work > MAX_FACTOR_WORK
+    {
+        return Err(SolveError::TooCostly { states: n, work });
+    }
     // Pinning state 0 keeps the matrix as sparse as the chain (a row of
     // ones for the normalisation would make every column's ordering
     // dense); it needs state 0 recurrent, so a failure falls back.
@@ -58,6 +89,44 @@ pub fn stationary(n: usize, transitions: &[(u32, u32, f64)]) -> Result<Vec<f64>,
         Ok(pi) => Ok(pi),
         Err(_) => solve(n, transitions, false),
     }
+}
+
+/// A lower bound on the floating-point work of factoring the chain's
+/// matrix: the symbolic Cholesky factor of the symmetrised pattern under
+/// the approximate minimum degree order has `nnz` entries, and the work of
+/// a factor with column counts `c_j` is at least `sum c_j^2 >= nnz^2 / n`.
+/// `None` when the symbolic analysis fails.
+fn factor_work_bound(n: usize, transitions: &[(u32, u32, f64)]) -> Option<f64> {
+    use faer::sparse::SymbolicSparseColMatRef;
+    use faer::sparse::linalg::cholesky::{SymmetricOrdering, factorize_symbolic_cholesky};
+    // Upper triangle of A + A^T with the diagonal, by column, sorted.
+    let mut pairs: Vec<(u32, u32)> = transitions
+        .iter()
+        .filter(|t| t.0 != t.1)
+        .map(|&(i, j, _)| (i.min(j), i.max(j)))
+        .chain((0..n as u32).map(|i| (i, i)))
+        .map(|(r, c)| (c, r))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut col_ptr = vec![0usize; n + 1];
+    for &(c, _) in &pairs {
+        col_ptr[c as usize + 1] += 1;
+    }
+    for c in 0..n {
+        col_ptr[c + 1] += col_ptr[c];
+    }
+    let row_idx: Vec<usize> = pairs.iter().map(|&(_, r)| r as usize).collect();
+    let a = SymbolicSparseColMatRef::new_checked(n, n, &col_ptr, None, &row_idx);
+    let sym = factorize_symbolic_cholesky(
+        a,
+        faer::Side::Upper,
+        SymmetricOrdering::Amd,
+        Default::default(),
+    )
+    .ok()?;
+    let nnz = sym.len_val() as f64;
+    Some(nnz * nnz / n as f64)
 }
 
 /// With `pinned`, solves the balance equations of states `1..n` with
@@ -228,5 +297,64 @@ mod tests {
     fn duplicated_transitions_are_summed() {
         let pi = stationary(2, &[(0, 1, 1.0), (0, 1, 1.0), (1, 0, 1.0)]).unwrap();
         assert!((pi[1] - 2.0 / 3.0).abs() < 1e-14);
+    }
+
+    /// `d` independent two-state items as one chain: the `2^d` states form
+    /// a hypercube, whose factorisation fills in almost completely. From
+    /// 2^14 states the solve is refused (at once) rather than run for
+    /// minutes; at 2^11 it is solved, and equals the product form.
+    #[test]
+    fn a_hypercube_chain_is_refused_when_too_costly() {
+        let cube = |d: u32| {
+            let (l, m) = (1.0 / (8760.0 * 3600.0), 1.0 / 7200.0);
+            let mut t = Vec::new();
+            for s in 0u32..1 << d {
+                for b in 0..d {
+                    let other = s ^ (1 << b);
+                    t.push((s, other, if s >> b & 1 == 0 { l } else { m }));
+                }
+            }
+            (t, l / (l + m))
+        };
+        let (t, _) = cube(14);
+        match stationary(1 << 14, &t) {
+            Err(SolveError::TooCostly { states, work }) => {
+                assert_eq!(states, 1 << 14);
+                assert!(work > MAX_FACTOR_WORK, "{work}");
+            }
+            other => panic!("expected TooCostly, got {:?}", other.map(|p| p.len())),
+        }
+        let (t, q) = cube(11);
+        let pi = stationary(1 << 11, &t).unwrap();
+        for s in [0u32, 1, 0b101, (1 << 11) - 1] {
+            let down = s.count_ones() as i32;
+            let want = q.powi(down) * (1.0 - q).powi(11 - down);
+            assert!(
+                (pi[s as usize] - want).abs() <= 1e-9 * want,
+                "{s}: {} vs {want}",
+                pi[s as usize]
+            );
+        }
+    }
+
+    /// A long birth-death chain is cheap to factor whatever its length: not
+    /// refused.
+    #[test]
+    fn a_long_path_chain_is_solved() {
+        let n = 20_000;
+        let (up, down) = (1e-3, 2e-3);
+        let mut t = Vec::new();
+        for i in 0..n - 1 {
+            t.push((i as u32, i as u32 + 1, up));
+            t.push((i as u32 + 1, i as u32, down));
+        }
+        assert!(factor_work_bound(n, &t).unwrap() < 1e6);
+        let pi = stationary(n, &t).unwrap();
+        assert!(
+            (pi[0] - 0.5).abs() < 1e-12 && (pi[1] - 0.25).abs() < 1e-12,
+            "{} {}",
+            pi[0],
+            pi[1]
+        );
     }
 }

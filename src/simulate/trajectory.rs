@@ -664,7 +664,7 @@ impl Model {
                 let w = warm_up(sys, mission);
                 self.start = Start::WarmUp(w);
                 Some(format!(
-                    "standby blocks start in their long-run mode by a warm-up of {} before each mission (seven relaxation times of the slowest block{}; the chain for an exact draw is too large)",
+                    "standby blocks start in their long-run mode by a warm-up of {} before each mission (seven relaxation times of the slowest block{}; the chain for an exact draw is too large or too costly to solve)",
                     crate::model::quantity::human_duration(w),
                     if w >= 10.0 * mission {
                         ", capped at ten missions: the start may keep a bias"
