@@ -19,8 +19,9 @@
 //! ([`WORK_PER_NODE`] times the starting size), so a reordering costs a
 //! bounded multiple of the diagram it starts from.
 //!
-//! Everything is decided by sizes and levels, never by node ids or hash
-//! order, so the order found depends only on the functions and the order
+//! The order found is decided by sizes and levels alone (the size of a
+//! reduced diagram under an order does not depend on how it was made),
+//! never by hash order, so it depends only on the functions and the order
 //! they were built in.
 
 use rustc_hash::FxHashMap;
