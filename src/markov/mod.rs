@@ -11,4 +11,4 @@ pub mod chain;
 pub mod solve;
 
 pub use chain::{Chain, ChainError, Direction, MAX_STATES, Mode, Overrides};
-pub use solve::{SolveError, stationary};
+pub use solve::{MAX_FACTOR_WORK, SolveError, stationary};
