@@ -1303,21 +1303,8 @@ fn both_engines_give_the_same_json() {
 /// approximation and says why, and the answer is a number, not a hang.
 #[test]
 fn a_chain_too_costly_to_factor_falls_back_and_says_so() {
-    let out = fivenines()
-        .args([
-            "estimate",
-            "--format",
-            "json",
-            "tests/models/grid-chain-standby.toml",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (j, code) = estimate_json("tests/models/grid-chain-standby.toml", &[]);
+    assert_eq!(code, 0);
     assert_eq!(j["engine"], "first_order");
     let fallback = j["findings"]
         .as_array()

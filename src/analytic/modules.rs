@@ -749,18 +749,24 @@ mod tests {
         series = ["vote", "p1", "p4"]
     "#;
 
+    /// The items' levels, and their availability and unavailability by
+    /// level.
+    fn ordered(sys: &System) -> (Vec<Option<u32>>, Vec<f64>, Vec<f64>) {
+        let (level_of, item_at) = order_items(sys);
+        let (a, q) = item_at
+            .iter()
+            .map(|&i| {
+                let av = sys.item(i).rates.availability;
+                (av.value(), av.unavailability())
+            })
+            .unzip();
+        (level_of, a, q)
+    }
+
     #[test]
     fn force_path_gives_the_light_walks_probabilities() {
         let sys = System::from_str("m.toml", SHARED).unwrap();
-        let (level_of, item_at) = order_items(&sys);
-        let a: Vec<f64> = item_at
-            .iter()
-            .map(|&i| sys.item(i).rates.availability.value())
-            .collect();
-        let q: Vec<f64> = item_at
-            .iter()
-            .map(|&i| sys.item(i).rates.availability.unavailability())
-            .collect();
+        let (level_of, a, q) = ordered(&sys);
         let light = Modular::build(&sys, &level_of, 1 << 20).unwrap();
         // No quick budget: FORCE orders the module, raced against the
         // light walk.
@@ -834,15 +840,7 @@ mod tests {
             );
             let text = std::fs::read_to_string(&path).unwrap();
             let sys = System::from_str(&path, &text).unwrap();
-            let (level_of, item_at) = order_items(&sys);
-            let a: Vec<f64> = item_at
-                .iter()
-                .map(|&i| sys.item(i).rates.availability.value())
-                .collect();
-            let q: Vec<f64> = item_at
-                .iter()
-                .map(|&i| sys.item(i).rates.availability.unavailability())
-                .collect();
+            let (level_of, a, q) = ordered(&sys);
             let plain = Modular::build(&sys, &level_of, 1 << 22).unwrap();
             let sifted = Modular::build_with(&sys, &level_of, 1 << 22, 1024, 64).unwrap();
             if name == "200_event" {
