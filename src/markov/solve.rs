@@ -274,16 +274,19 @@ mod tests {
         assert!((pi[0] + pi[1] - 1.0).abs() < 1e-15);
     }
 
+    /// A birth-death chain on `n` states: up at `up`, down at `down`.
+    fn path(n: usize, up: f64, down: f64) -> Vec<(u32, u32, f64)> {
+        (0..n as u32 - 1)
+            .flat_map(|i| [(i, i + 1, up), (i + 1, i, down)])
+            .collect()
+    }
+
     #[test]
     fn birth_death_chain_matches_closed_form() {
         // M/M/1/K-like chain with ratio rho: pi_i proportional to rho^i.
         let n = 30;
         let (up, down) = (2e-6, 3e-2);
-        let mut t = Vec::new();
-        for i in 0..n - 1 {
-            t.push((i as u32, i as u32 + 1, up));
-            t.push((i as u32 + 1, i as u32, down));
-        }
+        let t = path(n, up, down);
         let pi = stationary(n, &t).unwrap();
         let rho: f64 = up / down;
         let z: f64 = (0..n).map(|i| rho.powi(i as i32)).sum();
@@ -342,12 +345,7 @@ mod tests {
     #[test]
     fn a_long_path_chain_is_solved() {
         let n = 20_000;
-        let (up, down) = (1e-3, 2e-3);
-        let mut t = Vec::new();
-        for i in 0..n - 1 {
-            t.push((i as u32, i as u32 + 1, up));
-            t.push((i as u32 + 1, i as u32, down));
-        }
+        let t = path(n, 1e-3, 2e-3);
         assert!(factor_work_bound(n, &t).unwrap() < 1e6);
         let pi = stationary(n, &t).unwrap();
         assert!(
