@@ -1,44 +1,81 @@
 //! A quick reader for the plain TOML most model files are written in.
 //!
-//! [`parse`] reads a document made only of what model files usually hold
+//! [`each`] reads a document made only of what model files usually hold
 //! (key/value pairs and `[kind.name]` headers, one a line; basic strings
 //! without escapes, `true`/`false`, plain decimal integers and floats, and
-//! one-level arrays of those; comments and blank lines) into the same
-//! [`DeTable`] as the `toml` crate would build, spans included, and gives
-//! up (`None`) on anything else: other syntax, anything TOML forbids
-//! (duplicate keys and tables, control characters, a lone carriage return)
-//! or anything it is unsure of. [`super::spec::read`] then reads the text
-//! with the `toml` crate, so that every error and every unusual construct
-//! comes from the one full parser, with its messages and positions. Large
-//! generated models (thousands of blocks) read several times faster this
-//! way.
+//! one-level arrays of those; comments and blank lines) as a stream of
+//! items, one table at a time, with the values and spans the `toml` crate
+//! would give, and gives up (`None`) on anything else: other syntax,
+//! anything TOML forbids (duplicate keys and tables, control characters, a
+//! lone carriage return) or anything it is unsure of.
+//! [`super::spec::read`] then reads the text with the `toml` crate, so
+//! that every error and every unusual construct comes from the one full
+//! parser, with its messages and positions. Large generated models
+//! (thousands of blocks) read several times faster this way, in a fraction
+//! of the memory (one table's values at a time).
 //!
-//! The tests hold it to the `toml` crate's result, spans included, on every
-//! model in the repository and on damaged variants of them.
+//! The tests assemble the items into a document and hold it to the `toml`
+//! crate's, spans included, on every model in the repository and on
+//! damaged variants of them.
 
 use std::borrow::Cow;
 
+use std::ops::Range;
+
+use rustc_hash::FxHashSet;
 use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
+use toml::de::{DeArray, DeValue};
 
-type Key<'i> = Spanned<Cow<'i, str>>;
-type Val<'i> = Spanned<DeValue<'i>>;
+pub(crate) type Key<'i> = Spanned<Cow<'i, str>>;
+pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
 
-/// The document as the `toml` crate's [`DeTable::parse_recoverable`] gives
-/// it when `text` is valid TOML of the plain kind above; `None` for
-/// anything else (invalid TOML included).
-pub(crate) fn parse(text: &str) -> Option<Spanned<DeTable<'_>>> {
+/// What a plain document holds, in the order it is written.
+pub(crate) enum Item<'i, 'b> {
+    /// A key/value pair before the first header.
+    Top(Key<'i>, Val<'i>),
+    /// A `[kind.name]` table: its header's two keys and span, and its
+    /// key/value pairs in the order written.
+    Table {
+        kind: Key<'i>,
+        name: Key<'i>,
+        // Read by the tests only (the assembled document's spans).
+        #[cfg_attr(not(test), allow(dead_code))]
+        header: Range<usize>,
+        body: &'b [(Key<'i>, Val<'i>)],
+    },
+}
+
+/// Hands `each` the items of `text` in the order written, one table at a
+/// time (so that reading a model holds one table's values at once, not
+/// the whole document's: a 6,000-block model read 10 MB of values before),
+/// when `text` is valid TOML of the plain kind above; `None` as soon as
+/// anything else is met (invalid TOML included) or `each` says `None`,
+/// items already handed over included: the caller then reads the text
+/// again with the `toml` crate. Together the items are the document the
+/// `toml` crate's [`DeTable::parse_recoverable`] gives, spans included
+/// (the tests assemble them and compare).
+pub(crate) fn each<'i>(
+    text: &'i str,
+    mut each: impl FnMut(Item<'i, '_>) -> Option<()>,
+) -> Option<()> {
     let mut p = Quick {
         text,
         b: text.as_bytes(),
         at: 0,
     };
-    let mut root = DeTable::new();
-    // Room for every header in each kind's table (a model has thousands
-    // of one kind): no regrowth.
-    let headers = 1 + text.as_bytes().windows(2).filter(|w| w == b"\n[").count();
-    // The table of the last header: (kind, name).
-    let mut current: Option<(Cow<'_, str>, Cow<'_, str>)> = None;
+    // Names already given: top-level keys (a header may not reuse one as
+    // its kind), and each kind's tables (no table twice). Quick keys are
+    // borrowed from the text (no escapes).
+    let mut top: Vec<&'i str> = Vec::new();
+    let mut tables: FxHashSet<(&'i str, &'i str)> = FxHashSet::default();
+    // The table being read: its header, and its pairs so far (the buffer
+    // is reused from table to table).
+    let mut current: Option<(Key<'i>, Key<'i>, Range<usize>)> = None;
+    let mut body: Vec<(Key<'i>, Val<'i>)> = Vec::new();
+    let borrowed = |k: &Key<'i>| match k.get_ref() {
+        Cow::Borrowed(s) => Some(*s),
+        Cow::Owned(_) => None,
+    };
     loop {
         p.blank();
         let Some(c) = p.peek() else { break };
@@ -58,29 +95,20 @@ pub(crate) fn parse(text: &str) -> Option<Spanned<DeTable<'_>>> {
                 let name = p.key()?;
                 p.blank();
                 p.eat(b']')?;
-                let span = start..p.at;
-                let outer = match root.get_mut(kind.get_ref().as_ref()) {
-                    Some(v) => v,
-                    None => {
-                        let value = Spanned::new(
-                            kind.span(),
-                            DeValue::Table(DeTable::with_capacity(headers)),
-                        );
-                        root.insert(kind.clone(), value);
-                        root.get_mut(kind.get_ref().as_ref())?
-                    }
-                };
-                let DeValue::Table(outer) = outer.get_mut() else {
-                    return None;
-                };
-                if outer.contains_key(name.get_ref().as_ref()) {
+                let (k, n) = (borrowed(&kind)?, borrowed(&name)?);
+                if top.contains(&k) || !tables.insert((k, n)) {
                     return None;
                 }
-                outer.insert(
-                    name.clone(),
-                    Spanned::new(span, DeValue::Table(DeTable::new())),
-                );
-                current = Some((kind.into_inner(), name.into_inner()));
+                if let Some((kind, name, header)) = current.take() {
+                    each(Item::Table {
+                        kind,
+                        name,
+                        header,
+                        body: &body,
+                    })?;
+                    body.clear();
+                }
+                current = Some((kind, name, start..p.at));
             }
             _ => {
                 let key = p.key()?;
@@ -88,22 +116,19 @@ pub(crate) fn parse(text: &str) -> Option<Spanned<DeTable<'_>>> {
                 p.eat(b'=')?;
                 p.blank();
                 let value = p.value(true)?;
-                let table = match &current {
-                    None => &mut root,
-                    Some((kind, name)) => {
-                        let DeValue::Table(outer) = root.get_mut(kind.as_ref())?.get_mut() else {
-                            return None;
-                        };
-                        let DeValue::Table(t) = outer.get_mut(name.as_ref())?.get_mut() else {
-                            return None;
-                        };
-                        t
+                let k = borrowed(&key)?;
+                if current.is_some() {
+                    if body.iter().any(|(b, _)| b.get_ref() == k) {
+                        return None;
                     }
-                };
-                if table.contains_key(key.get_ref().as_ref()) {
-                    return None;
+                    body.push((key, value));
+                } else {
+                    if top.contains(&k) {
+                        return None;
+                    }
+                    top.push(k);
+                    each(Item::Top(key, value))?;
                 }
-                table.insert(key, value);
             }
         }
         // The end of the line: blanks, a comment, a newline or the end.
@@ -111,7 +136,15 @@ pub(crate) fn parse(text: &str) -> Option<Spanned<DeTable<'_>>> {
         p.comment()?;
         p.newline()?;
     }
-    Some(Spanned::new(0..0, root))
+    if let Some((kind, name, header)) = current {
+        each(Item::Table {
+            kind,
+            name,
+            header,
+            body: &body,
+        })?;
+    }
+    Some(())
 }
 
 struct Quick<'i> {
@@ -314,6 +347,41 @@ fn plain_number(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use toml::de::DeTable;
+
+    /// The items assembled into the document they describe.
+    fn parse(text: &str) -> Option<Spanned<DeTable<'_>>> {
+        let mut root = DeTable::new();
+        each(text, |item| {
+            match item {
+                Item::Top(key, value) => {
+                    root.insert(key, value);
+                }
+                Item::Table {
+                    kind,
+                    name,
+                    header,
+                    body,
+                } => {
+                    if !root.contains_key(kind.get_ref().as_ref()) {
+                        let value = Spanned::new(kind.span(), DeValue::Table(DeTable::new()));
+                        root.insert(kind.clone(), value);
+                    }
+                    let DeValue::Table(outer) = root.get_mut(kind.get_ref().as_ref())?.get_mut()
+                    else {
+                        return None;
+                    };
+                    let mut t = DeTable::new();
+                    for (k, v) in body {
+                        t.insert(k.clone(), v.clone());
+                    }
+                    outer.insert(name, Spanned::new(header, DeValue::Table(t)));
+                }
+            }
+            Some(())
+        })?;
+        Some(Spanned::new(0..0, root))
+    }
 
     /// The quick reading, when it gives one, is the `toml` crate's exactly
     /// (spans included), and the text is then valid TOML.

@@ -92,7 +92,7 @@ pub(crate) struct Spec {
     pub tainted: std::collections::HashSet<String>,
 }
 
-type Val<'i> = Spanned<DeValue<'i>>;
+use super::quick::{Item, Key, Val};
 
 const TOP_KEYS: &[&str] = &[
     "name",
@@ -141,12 +141,62 @@ pub(crate) const MAX_COUNT: u32 = 1_000_000;
 /// comes back even with problems (entries read in part), so that checking can
 /// report what else is wrong; it is `Err` only for invalid TOML.
 pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
-    // Plain models quickly; anything else (errors included) by the toml
-    // crate, which gives every message.
-    let (doc, errors) = match super::quick::parse(text) {
-        Some(doc) => (doc, Vec::new()),
-        None => DeTable::parse_recoverable(text),
+    // Plain models quickly, a table at a time; anything else (errors
+    // included) by the toml crate, which gives every message.
+    if let Some(read) = read_quick(text) {
+        return Ok(read);
+    }
+    read_full(text)
+}
+
+/// A fresh spec of `text`, with room for the entries its headers suggest
+/// (a line that starts `[c`, `[d` or `[b`: a hint, not a count).
+fn new_spec(text: &str) -> Spec {
+    let first_line = text.find('\n').unwrap_or(text.len());
+    let mut spec = Spec {
+        top_span: 0..first_line,
+        ..Spec::default()
     };
+    let mut heads = [0usize; 3];
+    for line in text.as_bytes().split(|&c| c == b'\n') {
+        if let [b'[', c, ..] = line {
+            match c {
+                b'c' => heads[0] += 1,
+                b'd' => heads[1] += 1,
+                b'b' => heads[2] += 1,
+                _ => {}
+            }
+        }
+    }
+    spec.components.reserve_exact(heads[0]);
+    spec.domains.reserve_exact(heads[1]);
+    spec.blocks.reserve_exact(heads[2]);
+    spec
+}
+
+/// [`read`] through [`quick::each`](super::quick::each): `None` when the
+/// text is not of the plain kind (the toml crate then reads it).
+fn read_quick(text: &str) -> Option<(Spec, Vec<Issue>)> {
+    let mut r = Reader::default();
+    let mut spec = new_spec(text);
+    super::quick::each(text, |item| {
+        match item {
+            Item::Top(key, val) => r.top_key(&mut spec, &key, &val),
+            Item::Table {
+                kind, name, body, ..
+            } => {
+                let kind = Kind::of(kind.get_ref())?;
+                r.entry(&mut spec, kind, &name, body.iter().map(|(k, v)| (k, v)));
+            }
+        }
+        Some(())
+    })?;
+    Some((spec, r.issues))
+}
+
+/// [`read`] through the `toml` crate's document.
+fn read_full(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         return Err(errors
             .iter()
@@ -162,72 +212,52 @@ pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
             .collect());
     }
     let mut r = Reader::default();
-    let first_line = text.find('\n').unwrap_or(text.len());
-    let mut spec = Spec {
-        top_span: 0..first_line,
-        ..Spec::default()
-    };
+    let mut spec = new_spec(text);
     let doc = doc.into_inner();
     for (key, val) in doc.iter() {
-        let k: &str = key.get_ref();
-        match k {
-            "name" => spec.name = r.string(val, "a string"),
-            "description" => spec.description = r.string(val, "a string").map(|s| s.v),
-            "system" => spec.system = r.string(val, "the name of a block or component"),
-            "currency" => spec.currency = r.string(val, "a currency code such as \"USD\""),
-            "catalog" => {
-                const WHAT: &str = "the catalog profile, \"sla\" or \"typical\"";
-                if let Some(s) = r.string(val, WHAT) {
-                    match crate::catalog::Profile::parse(&s.v) {
-                        Some(p) => spec.catalog = Some(Sp { v: p, span: s.span }),
-                        None => r.push(
-                            Issue::new(
-                                s.span,
-                                format!("unknown catalog profile `{}`", s.v),
-                                format!("expected {WHAT}"),
-                            )
-                            .help("\"sla\": published floors (the default); \"typical\": our estimates of real behaviour"),
-                        ),
-                    }
-                }
+        let Some(kind) = Kind::of(key.get_ref()) else {
+            r.top_key(&mut spec, key, val);
+            continue;
+        };
+        let k = kind.key();
+        let Some(entries) = r.table(val, &format!("[{k}.NAME] tables")) else {
+            continue;
+        };
+        let body_what = format!("a table of {k} keys");
+        for (name, body) in entries.iter() {
+            if let Some(body) = r.table(body, &body_what) {
+                r.entry(&mut spec, kind, name, body.iter());
             }
-            "component" | "domain" | "block" => {
-                let Some(entries) = r.table(val, &format!("[{k}.NAME] tables")) else {
-                    continue;
-                };
-                let body_what = format!("a table of {k} keys");
-                for (name, body) in entries.iter() {
-                    let name = Sp {
-                        v: name.get_ref().to_string(),
-                        span: name.span(),
-                    };
-                    let Some(body) = r.table(body, &body_what) else {
-                        continue;
-                    };
-                    let before = r.issues.len();
-                    let read = match k {
-                        "component" => {
-                            spec.components.push(r.component(name, body));
-                            &spec.components[spec.components.len() - 1].name
-                        }
-                        "domain" => {
-                            spec.domains.push(r.domain(name, body));
-                            &spec.domains[spec.domains.len() - 1].name
-                        }
-                        _ => {
-                            spec.blocks.push(r.block(name, body));
-                            &spec.blocks[spec.blocks.len() - 1].name
-                        }
-                    };
-                    if r.issues.len() > before {
-                        spec.tainted.insert(read.v.clone());
-                    }
-                }
-            }
-            _ => r.unknown_key(key, TOP_KEYS, "at the top level"),
         }
     }
     Ok((spec, r.issues))
+}
+
+/// The kinds of `[kind.name]` tables.
+#[derive(Clone, Copy)]
+enum Kind {
+    Component,
+    Domain,
+    Block,
+}
+
+impl Kind {
+    fn of(key: &str) -> Option<Kind> {
+        match key {
+            "component" => Some(Kind::Component),
+            "domain" => Some(Kind::Domain),
+            "block" => Some(Kind::Block),
+            _ => None,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Component => "component",
+            Kind::Domain => "domain",
+            Kind::Block => "block",
+        }
+    }
 }
 
 #[derive(Default)]
@@ -238,6 +268,71 @@ struct Reader {
 impl Reader {
     fn push(&mut self, issue: Issue) {
         self.issues.push(issue);
+    }
+
+    /// A top-level key other than the tables' kinds.
+    fn top_key(&mut self, spec: &mut Spec, key: &Key<'_>, val: &Val<'_>) {
+        match key.get_ref().as_ref() {
+            "name" => spec.name = self.string(val, "a string"),
+            "description" => spec.description = self.string(val, "a string").map(|s| s.v),
+            "system" => spec.system = self.string(val, "the name of a block or component"),
+            "currency" => spec.currency = self.string(val, "a currency code such as \"USD\""),
+            "catalog" => {
+                const WHAT: &str = "the catalog profile, \"sla\" or \"typical\"";
+                if let Some(s) = self.string(val, WHAT) {
+                    match crate::catalog::Profile::parse(&s.v) {
+                        Some(p) => spec.catalog = Some(Sp { v: p, span: s.span }),
+                        None => self.push(
+                            Issue::new(
+                                s.span,
+                                format!("unknown catalog profile `{}`", s.v),
+                                format!("expected {WHAT}"),
+                            )
+                            .help("\"sla\": published floors (the default); \"typical\": our estimates of real behaviour"),
+                        ),
+                    }
+                }
+            }
+            k => match Kind::of(k) {
+                // Not a table: the error the table's reading gives.
+                Some(kind) => {
+                    self.table(val, &format!("[{}.NAME] tables", kind.key()));
+                }
+                None => self.unknown_key(key, TOP_KEYS, "at the top level"),
+            },
+        }
+    }
+
+    /// The `[kind.name]` table of keys `body`, read into `spec`.
+    fn entry<'a, 'i: 'a>(
+        &mut self,
+        spec: &mut Spec,
+        kind: Kind,
+        name: &Key<'_>,
+        body: impl Iterator<Item = (&'a Key<'i>, &'a Val<'i>)>,
+    ) {
+        let name = Sp {
+            v: name.get_ref().to_string(),
+            span: name.span(),
+        };
+        let before = self.issues.len();
+        let read = match kind {
+            Kind::Component => {
+                spec.components.push(self.component(name, body));
+                &spec.components[spec.components.len() - 1].name
+            }
+            Kind::Domain => {
+                spec.domains.push(self.domain(name, body));
+                &spec.domains[spec.domains.len() - 1].name
+            }
+            Kind::Block => {
+                spec.blocks.push(self.block(name, body));
+                &spec.blocks[spec.blocks.len() - 1].name
+            }
+        };
+        if self.issues.len() > before {
+            spec.tainted.insert(read.v.clone());
+        }
     }
 
     fn expected(&mut self, val: &Val<'_>, what: &str) {
@@ -672,7 +767,11 @@ impl Reader {
         true
     }
 
-    fn component(&mut self, name: Sp<String>, body: &DeTable<'_>) -> ComponentSpec {
+    fn component<'a, 'i: 'a>(
+        &mut self,
+        name: Sp<String>,
+        body: impl Iterator<Item = (&'a Key<'i>, &'a Val<'i>)>,
+    ) -> ComponentSpec {
         let mut c = ComponentSpec {
             name,
             rel: RelSpec::default(),
@@ -681,7 +780,7 @@ impl Reader {
             spread: None,
             need: None,
         };
-        for (key, val) in body.iter() {
+        for (key, val) in body {
             let k: &str = key.get_ref();
             if self.rel_key(&mut c.rel, k, val) {
                 continue;
@@ -728,13 +827,17 @@ impl Reader {
         }
     }
 
-    fn domain(&mut self, name: Sp<String>, body: &DeTable<'_>) -> DomainSpec {
+    fn domain<'a, 'i: 'a>(
+        &mut self,
+        name: Sp<String>,
+        body: impl Iterator<Item = (&'a Key<'i>, &'a Val<'i>)>,
+    ) -> DomainSpec {
         let mut d = DomainSpec {
             name,
             rel: RelSpec::default(),
             within: None,
         };
-        for (key, val) in body.iter() {
+        for (key, val) in body {
             let k: &str = key.get_ref();
             if self.rel_key(&mut d.rel, k, val) {
                 continue;
@@ -750,7 +853,11 @@ impl Reader {
         d
     }
 
-    fn block(&mut self, name: Sp<String>, body: &DeTable<'_>) -> BlockSpec {
+    fn block<'a, 'i: 'a>(
+        &mut self,
+        name: Sp<String>,
+        body: impl Iterator<Item = (&'a Key<'i>, &'a Val<'i>)>,
+    ) -> BlockSpec {
         let mut b = BlockSpec {
             name,
             kind: None,
@@ -763,7 +870,7 @@ impl Reader {
             failback: None,
             like: None,
         };
-        for (key, val) in body.iter() {
+        for (key, val) in body {
             let k: &str = key.get_ref();
             let kind = match k {
                 "series" => Some(BlockKind::Series),
@@ -841,5 +948,89 @@ fn article(type_str: &str) -> String {
     match type_str.chars().next() {
         Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_str}"),
         _ => format!("a {type_str}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reading as comparable text: the spec (its tainted names sorted)
+    /// and the issues sorted by place, as the report sorts them.
+    fn shown(read: &(Spec, Vec<Issue>)) -> String {
+        let (spec, issues) = read;
+        let mut spec = spec.clone();
+        let mut tainted: Vec<String> = spec.tainted.drain().collect();
+        tainted.sort();
+        let mut issues = issues.clone();
+        issues.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.message).cmp(&(b.span.start, b.span.end, &b.message))
+        });
+        format!("{spec:?}\n{tainted:?}\n{issues:?}")
+    }
+
+    /// The quick reading, when there is one, is the full one's exactly.
+    fn agrees(text: &str) -> bool {
+        let Some(quick) = read_quick(text) else {
+            return false;
+        };
+        let full = read_full(text).unwrap_or_else(|_| panic!("read invalid TOML: {text:?}"));
+        assert_eq!(shown(&quick), shown(&full), "{text:?}");
+        true
+    }
+
+    #[test]
+    fn quick_and_full_readings_agree_on_every_model() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut quick = 0;
+        let mut all = 0;
+        for dir in [
+            "models",
+            "benches/models",
+            "benches/scram/models",
+            "tests/models/bad",
+            "tests/models/good",
+        ] {
+            for e in std::fs::read_dir(root.join(dir)).unwrap() {
+                let p = e.unwrap().path();
+                if p.extension().is_some_and(|x| x == "toml") {
+                    all += 1;
+                    quick += usize::from(agrees(&std::fs::read_to_string(&p).unwrap()));
+                }
+            }
+        }
+        assert!(quick > 20, "{quick} of {all} read quickly");
+    }
+
+    #[test]
+    fn quick_and_full_readings_agree_on_damaged_models() {
+        // Kinds interleaved (the full reading takes them kind by kind),
+        // problems of every sort; then damaged at every byte.
+        let text = "name = \"m\"\nsystem = \"top\"\nsystme = \"x\"\n\
+                    [component.a]\navailability = \"99%\"\ncount = 2\nbogus = 1\n\
+                    [block.top]\nparallel = [\"a\", \"b\", \"z\"]\nneed = 0\n\
+                    [component.b]\nmtbf = \"10h\"\nmttr = 5\n\
+                    [domain.az]\navailability = 2\n\
+                    [block.e]\nseries = []\nfailover = \"x\"\n\
+                    [component.c]\n";
+        assert!(agrees(text));
+        let bad = [
+            "", "\"", "[", "]", "=", "#", "\n", " ", ",", "x", "0", "1", "%",
+        ];
+        let mut quick = 0;
+        for i in 0..=text.len() {
+            for b in bad {
+                let mut rest = i;
+                if b.is_empty() {
+                    if i == text.len() {
+                        continue;
+                    }
+                    rest += 1;
+                }
+                quick += usize::from(agrees(&format!("{}{b}{}", &text[..i], &text[rest..])));
+                quick += usize::from(agrees(&format!("{}{b}{}", &text[..i], &text[i..])));
+            }
+        }
+        assert!(quick > 500, "{quick} damaged texts read quickly");
     }
 }
