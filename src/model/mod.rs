@@ -165,7 +165,12 @@ impl System {
             path: shown.clone(),
             source,
         })?;
-        System::from_reader_in(&shown, file, profile)
+        // Room for the whole file at once (no regrowth and copies of a
+        // large model's text); the reading still stops past the cap.
+        let size = file
+            .metadata()
+            .map_or(0, |m| m.len().min(MAX_MODEL_BYTES + 1) as usize);
+        System::read_in(&shown, file, size, profile)
     }
 
     /// Reads and checks a model from a reader (standard input, say), reading
@@ -200,7 +205,17 @@ impl System {
         reader: impl Read,
         profile: Option<crate::catalog::Profile>,
     ) -> Result<System, Error> {
-        let mut bytes = Vec::new();
+        System::read_in(file, reader, 0, profile)
+    }
+
+    /// [`System::from_reader_in`] with room for `size` bytes to begin with.
+    fn read_in(
+        file: &str,
+        reader: impl Read,
+        size: usize,
+        profile: Option<crate::catalog::Profile>,
+    ) -> Result<System, Error> {
+        let mut bytes = Vec::with_capacity(size);
         reader
             .take(MAX_MODEL_BYTES + 1)
             .read_to_end(&mut bytes)
