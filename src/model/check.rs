@@ -100,6 +100,10 @@ pub(crate) fn check(spec: Spec, default_name: &str) -> Result<System, Vec<Issue>
     compile(&spec, default_name, checked)
 }
 
+/// Members a block may list for its duplicates to be found by searching
+/// the list rather than with a map.
+const SHORT_LIST: usize = 16;
+
 /// Phase 1: every name of the model, with what it stands for and where it
 /// is defined.
 struct Names<'s> {
@@ -388,10 +392,17 @@ fn check_blocks(
                 });
             }
         }
-        let mut seen: HashMap<&str, &Sp<String>> =
-            HashMap::with_capacity_and_hasher(b.members.len(), Default::default());
-        for m in &b.members {
-            if let Some(first) = seen.insert(m.v.as_str(), m) {
+        // A short list is searched (no map to allocate for each of
+        // thousands of blocks); both find the latest earlier listing.
+        let mut seen: HashMap<&str, &Sp<String>> = HashMap::default();
+        let short = b.members.len() <= SHORT_LIST;
+        for (j, m) in b.members.iter().enumerate() {
+            let earlier = if short {
+                b.members[..j].iter().rev().find(|p| p.v == m.v)
+            } else {
+                seen.insert(m.v.as_str(), m)
+            };
+            if let Some(first) = earlier {
                 issues.push(
                     Issue::new(m.span.clone(), format!("`{}` is listed twice in block `{}`", m.v, b.name.v), "listed again")
                         .also(first.span.clone(), "first listed here")

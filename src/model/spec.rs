@@ -149,35 +149,14 @@ pub(crate) fn read(text: &str) -> Result<(Spec, Vec<Issue>), Vec<Issue>> {
     read_full(text)
 }
 
-/// Most entries of a kind [`new_spec`] makes room for ahead (a hint read
-/// from the text must not reserve gigabytes for a hostile file of
-/// millions of `[b` lines; past this the vectors grow as they fill).
-const ROOM_AHEAD: usize = 1 << 16;
-
-/// A fresh spec of `text`, with room for the entries its headers suggest
-/// (a line that starts `[c`, `[d` or `[b`: a hint, not a count), up to
-/// [`ROOM_AHEAD`] of each kind.
+/// A fresh spec of `text` (its vectors grow as they fill: room reserved
+/// ahead from a count of the headers read no faster).
 fn new_spec(text: &str) -> Spec {
     let first_line = text.find('\n').unwrap_or(text.len());
-    let mut spec = Spec {
+    Spec {
         top_span: 0..first_line,
         ..Spec::default()
-    };
-    let mut heads = [0usize; 3];
-    for line in text.as_bytes().split(|&c| c == b'\n') {
-        if let [b'[', c, ..] = line {
-            match c {
-                b'c' => heads[0] += 1,
-                b'd' => heads[1] += 1,
-                b'b' => heads[2] += 1,
-                _ => {}
-            }
-        }
     }
-    spec.components.reserve_exact(heads[0].min(ROOM_AHEAD));
-    spec.domains.reserve_exact(heads[1].min(ROOM_AHEAD));
-    spec.blocks.reserve_exact(heads[2].min(ROOM_AHEAD));
-    spec
 }
 
 /// [`read`] through [`quick::each`](super::quick::each): `None` when the
