@@ -1384,3 +1384,63 @@ fn first_untimed_items(sys: &System) -> Vec<Option<ItemId>> {
     }
     first
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The issues of a model with a block listing `members`, as
+    /// (message, place of the repeat, place shown as the earlier listing).
+    fn repeats(members: &[&str]) -> Vec<(String, usize, usize)> {
+        let mut names: Vec<&str> = members.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        let mut text = String::from("system = \"top\"\n");
+        for n in &names {
+            text.push_str(&format!("[component.{n}]\navailability = 0.9\n"));
+        }
+        let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+        text.push_str(&format!("[block.top]\nparallel = [{}]\n", list.join(", ")));
+        let (spec, read) = super::super::spec::read(&text).unwrap();
+        assert!(read.is_empty());
+        let issues = check(spec, "m").err().unwrap_or_default();
+        let list_at = text.find("parallel = [").unwrap();
+        // Positions within the list, in members.
+        let index = |at: usize| {
+            let before = &text[list_at..at];
+            before.matches(',').count()
+        };
+        issues
+            .iter()
+            .map(|i| {
+                (
+                    i.message.clone(),
+                    index(i.span.start),
+                    index(i.also[0].0.start),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_member_listed_again_is_found_in_short_and_long_lists() {
+        for n in [3usize, SHORT_LIST, SHORT_LIST + 1, 40] {
+            // "a" at 0, again at n - 2 and at n - 1; distinct names between.
+            let mut members: Vec<String> = vec!["a".to_string()];
+            members.extend((1..n - 2).map(|i| format!("c{i}")));
+            members.push("a".to_string());
+            members.push("a".to_string());
+            let members: Vec<&str> = members.iter().map(String::as_str).collect();
+            let got = repeats(&members);
+            let want = "`a` is listed twice in block `top`".to_string();
+            // Each repeat points at the latest earlier listing, whether the
+            // list was searched or mapped.
+            assert_eq!(
+                got,
+                vec![(want.clone(), n - 2, 0), (want, n - 1, n - 2)],
+                "{n} members"
+            );
+        }
+        assert!(repeats(&["a", "b", "c"]).is_empty());
+    }
+}
