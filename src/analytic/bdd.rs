@@ -22,6 +22,9 @@ const TERMINAL_LEVEL: u32 = u32::MAX;
 /// Largest computed table (entries of 16 bytes: 32 MiB).
 const MAX_CACHE: usize = 1 << 21;
 const MIN_CACHE: usize = 1 << 10;
+/// Most nodes [`Manager::with_room`] sizes the tables for ahead (a unique
+/// table of 131,072 slots and a computed table of 65,536 entries, 2 MiB).
+const MAX_ROOM: usize = 3 << 15;
 
 /// One node of the table.
 #[derive(Clone, Copy)]
@@ -80,6 +83,23 @@ fn written_zeros<T: Copy + Default>(n: usize) -> Vec<T> {
 }
 
 impl Manager {
+    /// A manager that refuses to grow beyond `limit` nodes, with tables the
+    /// size they would have grown to by `room` nodes (at most
+    /// [`MAX_ROOM`]): a build expected to come that far skips the
+    /// doublings (rehashing every node again, and touching twice the
+    /// memory in all). The diagrams built are the same whatever the room:
+    /// the tables' sizes change only which computed results are kept.
+    pub fn with_room(limit: usize, room: usize) -> Self {
+        let mut m = Manager::new(limit);
+        let slots = (room.min(MAX_ROOM).saturating_mul(4) / 3 + 1).next_power_of_two();
+        if slots > m.unique.len() {
+            m.unique = written_zeros(slots);
+            m.ite_cache = written_zeros((slots / 2).min(MAX_CACHE));
+            m.nodes.reserve_exact(room.min(MAX_ROOM));
+        }
+        m
+    }
+
     /// A manager that refuses to grow beyond `limit` nodes.
     pub fn new(limit: usize) -> Self {
         let terminal = |t: u32| Node {
@@ -847,5 +867,37 @@ mod tests {
         let (up, _) = got.root_probabilities(&got.forward(&a, &q));
         let (up_want, _) = want.root_probabilities(&want.forward(&a, &q));
         assert!((up - up_want).abs() < 1e-15, "{up} vs {up_want}");
+    }
+
+    #[test]
+    fn room_ahead_builds_the_same_nodes() {
+        // A threshold over pairs and its complement-like twin, built in a
+        // manager that grows and in ones sized ahead (below, at and past
+        // what it needs, and past the cap): the same nodes, made in the
+        // same order, whatever the tables' sizes.
+        let build = |m: &mut Manager| {
+            let vs: Vec<u32> = (0..24).map(|l| m.var(l)).collect();
+            let pairs: Vec<u32> = (0..12)
+                .map(|i| m.at_least(1, &[vs[i], vs[23 - i]]))
+                .collect();
+            let a = m.at_least(5, &pairs);
+            let b = m.at_least(9, &vs);
+            m.ite(a, b, vs[3])
+        };
+        let mut grown = Manager::new(1 << 20);
+        let f = build(&mut grown);
+        assert!(
+            grown.unique.len() > MIN_CACHE,
+            "the test must grow the table"
+        );
+        let nodes = |m: &Manager| -> Vec<(u32, u32, u32)> {
+            (0..m.built() as u32).map(|i| m.node(i)).collect()
+        };
+        for room in [100, grown.built(), 4 * grown.built(), 10 * MAX_ROOM] {
+            let mut m = Manager::with_room(1 << 20, room);
+            assert_eq!(build(&mut m), f, "room {room}");
+            assert_eq!(nodes(&m), nodes(&grown), "room {room}");
+            assert!(m.unique.len() <= (4 * MAX_ROOM / 3 + 1).next_power_of_two());
+        }
     }
 }
