@@ -1401,7 +1401,7 @@ mod tests {
         }
         let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
         text.push_str(&format!("[block.top]\nparallel = [{}]\n", list.join(", ")));
-        let (spec, read) = super::super::spec::read(&text).unwrap();
+        let (spec, read) = crate::model::spec::read(&text).unwrap();
         assert!(read.is_empty());
         let issues = check(spec, "m").err().unwrap_or_default();
         let list_at = text.find("parallel = [").unwrap();
