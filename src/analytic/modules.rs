@@ -341,8 +341,8 @@ impl Modular {
                                 .collect()
                         })
                         .collect();
-                    let heavy_rank = ranks_of(&walk(true));
-                    let ((a, span_a), (b, span_b)) = force_both(&edges, &light_rank, &heavy_rank);
+                    let (a, span_a) = force(&edges, &light_rank);
+                    let (b, span_b) = force(&edges, &ranks_of(&walk(true)));
                     // The heavy seed's only when clearly better (by 5%):
                     // the span is a coarse guide, and on SCRAM's benchmarks
                     // closer calls went the light seed's way.
@@ -566,35 +566,6 @@ impl Run {
             (2 * size).max(self.reorder_at)
         };
     }
-}
-
-/// Size (vertices and edge entries) of a hypergraph from which
-/// [`force_both`] runs its two seeds on two threads: a thread costs tens of
-/// microseconds, a round of [`force`] about a nanosecond an entry.
-const FORCE_THREAD_FROM: usize = 1 << 14;
-
-/// [`force`] from both seeds, on two threads when the hypergraph is large
-/// (the same results either way: each is a function of its seed and the
-/// edges alone), on this one if a thread cannot be started.
-fn force_both(
-    edges: &[Vec<u32>],
-    light: &[u32],
-    heavy: &[u32],
-) -> ((Vec<u32>, u64), (Vec<u32>, u64)) {
-    let size = light.len() + edges.iter().map(Vec::len).sum::<usize>();
-    if size < FORCE_THREAD_FROM {
-        return (force(edges, light), force(edges, heavy));
-    }
-    std::thread::scope(|scope| {
-        let other = std::thread::Builder::new().spawn_scoped(scope, || force(edges, heavy));
-        let a = force(edges, light);
-        let b = match other.map(|h| h.join()) {
-            Ok(Ok(b)) => b,
-            // No thread (or it failed): the same work here.
-            _ => force(edges, heavy),
-        };
-        (a, b)
-    })
 }
 
 /// `last_use` of a vertex no gate reads.
