@@ -26,6 +26,9 @@ use toml::Spanned;
 use toml::de::{DeArray, DeValue};
 
 pub(crate) type Key<'i> = Spanned<Cow<'i, str>>;
+/// Keys a table may hold for a repeated one to be found by searching its
+/// pairs (past that, a set).
+const FEW_KEYS: usize = 16;
 pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
 
 /// What a plain document holds, in the order it is written.
@@ -64,13 +67,16 @@ pub(crate) fn each<'i>(
     };
     // Names already given: top-level keys (a header may not reuse one as
     // its kind), and each kind's tables (no table twice). Quick keys are
-    // borrowed from the text (no escapes).
-    let mut top: Vec<&'i str> = Vec::new();
+    // borrowed from the text (no escapes). Hashed: a hostile file may hold
+    // millions of keys.
+    let mut top: FxHashSet<&'i str> = FxHashSet::default();
     let mut tables: FxHashSet<(&'i str, &'i str)> = FxHashSet::default();
     // The table being read: its header, and its pairs so far (the buffer
-    // is reused from table to table).
+    // is reused from table to table). A table's keys are told apart by
+    // searching its pairs while they are few, and with `keys` past that.
     let mut current: Option<(Key<'i>, Key<'i>, Range<usize>)> = None;
     let mut body: Vec<(Key<'i>, Val<'i>)> = Vec::new();
+    let mut keys: FxHashSet<&'i str> = FxHashSet::default();
     let borrowed = |k: &Key<'i>| match k.get_ref() {
         Cow::Borrowed(s) => Some(*s),
         Cow::Owned(_) => None,
@@ -106,6 +112,10 @@ pub(crate) fn each<'i>(
                         body: &body,
                     })?;
                     body.clear();
+                    if !keys.is_empty() {
+                        // Dropped, not cleared: clearing costs its capacity.
+                        keys = FxHashSet::default();
+                    }
                 }
                 current = Some((kind, name, start..p.at));
             }
@@ -117,15 +127,22 @@ pub(crate) fn each<'i>(
                 let value = p.value(true)?;
                 let k = borrowed(&key)?;
                 if current.is_some() {
-                    if body.iter().any(|(b, _)| b.get_ref() == k) {
+                    let again = if body.len() < FEW_KEYS {
+                        body.iter().any(|(b, _)| b.get_ref() == k)
+                    } else {
+                        if keys.is_empty() {
+                            keys.extend(body.iter().filter_map(|(b, _)| borrowed(b)));
+                        }
+                        !keys.insert(k)
+                    };
+                    if again {
                         return None;
                     }
                     body.push((key, value));
                 } else {
-                    if top.contains(&k) {
+                    if !top.insert(k) {
                         return None;
                     }
-                    top.push(k);
                     each(Item::Top(key, value))?;
                 }
             }
@@ -474,5 +491,37 @@ mod tests {
         ] {
             assert!(!agrees(t), "{t:?}");
         }
+    }
+
+    #[test]
+    fn many_keys_are_told_apart_by_a_set() {
+        // Tables of few and of many keys (searched, then hashed), a repeat
+        // early, late and past the switch: given up on (the toml crate
+        // reports it); none: read as the toml crate reads it.
+        for n in [3, FEW_KEYS, FEW_KEYS + 1, 200] {
+            let keys: Vec<String> = (0..n).map(|i| format!("k{i} = {i}\n")).collect();
+            let table = format!("[block.x]\n{}", keys.concat());
+            assert!(agrees(&table), "{n} keys");
+            for again in [0, n / 2, n - 1] {
+                let t = format!("{table}k{again} = 1\n[block.y]\nk0 = 1\n");
+                assert!(!agrees(&t), "{n} keys, k{again} again");
+            }
+            // The set of one table is not the next one's.
+            assert!(agrees(&format!("{table}[block.y]\n{}", keys.concat())));
+        }
+        // Top-level keys by the tens of thousands (a search among them
+        // each was quadratic), and one of them again as a header's kind.
+        let top: String = (0..50_000).map(|i| format!("t{i} = 1\n")).collect();
+        let mut items = 0;
+        assert!(
+            each(&top, |_| {
+                items += 1;
+                Some(())
+            })
+            .is_some()
+        );
+        assert_eq!(items, 50_000);
+        assert!(!agrees(&format!("{top}t49999 = 2\n")));
+        assert!(!agrees(&format!("{top}[t7.x]\n")));
     }
 }
