@@ -871,10 +871,10 @@ mod tests {
 
     #[test]
     fn room_ahead_builds_the_same_nodes() {
-        // A threshold over pairs and its complement-like twin, built in a
-        // manager that grows and in ones sized ahead (below, at and past
-        // what it needs, and past the cap): the same nodes, made in the
-        // same order, whatever the tables' sizes.
+        // Two thresholds and a choice between them, built in a manager
+        // that grows and in ones sized ahead (below, at and past what it
+        // needs, and past the cap): the same nodes, made in the same
+        // order, whatever the tables' sizes.
         let build = |m: &mut Manager| {
             let vs: Vec<u32> = (0..24).map(|l| m.var(l)).collect();
             let pairs: Vec<u32> = (0..12)
