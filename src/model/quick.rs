@@ -26,10 +26,11 @@ use toml::Spanned;
 use toml::de::{DeArray, DeValue};
 
 pub(crate) type Key<'i> = Spanned<Cow<'i, str>>;
+pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
+
 /// Keys a table may hold for a repeated one to be found by searching its
 /// pairs (past that, a set).
 const FEW_KEYS: usize = 16;
-pub(crate) type Val<'i> = Spanned<DeValue<'i>>;
 
 /// What a plain document holds, in the order it is written.
 pub(crate) enum Item<'i, 'b> {
