@@ -105,13 +105,8 @@ pub(crate) fn each<'i>(
                 if top.contains(&k) || !tables.insert((k, n)) {
                     return None;
                 }
-                if let Some((kind, name, header)) = current.take() {
-                    each(Item::Table {
-                        kind,
-                        name,
-                        header,
-                        body: &body,
-                    })?;
+                if let Some(table) = current.take() {
+                    hand_table(&mut each, table, &body)?;
                     body.clear();
                     if !keys.is_empty() {
                         // Dropped, not cleared: clearing costs its capacity.
@@ -153,15 +148,24 @@ pub(crate) fn each<'i>(
         p.comment()?;
         p.newline()?;
     }
-    if let Some((kind, name, header)) = current {
-        each(Item::Table {
-            kind,
-            name,
-            header,
-            body: &body,
-        })?;
+    if let Some(table) = current {
+        hand_table(&mut each, table, &body)?;
     }
     Some(())
+}
+
+/// Hands `each` the table of header `(kind, name, span)` and pairs `body`.
+fn hand_table<'i>(
+    each: &mut impl FnMut(Item<'i, '_>) -> Option<()>,
+    (kind, name, header): (Key<'i>, Key<'i>, Range<usize>),
+    body: &[(Key<'i>, Val<'i>)],
+) -> Option<()> {
+    each(Item::Table {
+        kind,
+        name,
+        header,
+        body,
+    })
 }
 
 struct Quick<'i> {
